@@ -1,0 +1,24 @@
+"""Values every page needs: the site's name, the organisation, the edition shown, demo notice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from budgetcitoyen.core import clock
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    from budgetcitoyen.editions.selectors import current_edition
+
+    edition = SimpleLazyObject(current_edition)
+    return {
+        "site_name": "Budget citoyen",
+        "organisation": settings.BUDGETCITOYEN_ORGANISATION,
+        "contact_email": settings.BUDGETCITOYEN_CONTACT_EMAIL,
+        "current_edition": edition,
+        "clock_frozen_at": clock.now() if clock.is_frozen() else None,
+    }

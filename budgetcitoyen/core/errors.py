@@ -1,0 +1,78 @@
+"""The one family of errors that services raise when a rule of the process refuses.
+
+Each error carries a French message that a person can act on. Views turn it into a
+message and a 4xx response (``status_code``), never a 500.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+
+class DomainError(Exception):
+    """A rule of the process refused the operation."""
+
+    status_code = 400
+    default_message = _("Cette opération n'est pas possible.")
+
+    def __init__(self, message: str | None = None, *, code: str | None = None) -> None:
+        self.message = str(message if message is not None else self.default_message)
+        self.code = code or type(self).__name__
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidInput(DomainError):
+    """Bad input; ``errors`` maps a field name to its French message, for forms."""
+
+    default_message = _("Les informations saisies ne sont pas valides.")
+
+    def __init__(
+        self, message: str | None = None, *, code: str | None = None, errors: dict[str, str] | None = None
+    ) -> None:
+        self.errors = errors or {}
+        if message is None and self.errors:
+            message = " ".join(self.errors.values())
+        super().__init__(message, code=code)
+
+
+class PermissionRefused(DomainError):
+    status_code = 403
+    default_message = _("Vous n'avez pas les droits nécessaires pour cette opération.")
+
+
+class NotFound(DomainError):
+    status_code = 404
+    default_message = _("Élément introuvable.")
+
+
+class PhaseClosed(DomainError):
+    status_code = 409
+    default_message = _("Cette étape n'est pas ouverte à cette date.")
+
+
+class NotEligible(DomainError):
+    status_code = 403
+    default_message = _("Vous ne remplissez pas les conditions pour participer.")
+
+
+class Full(DomainError):
+    status_code = 409
+    default_message = _("Il n'y a plus de place disponible.")
+
+
+class AlreadyDone(DomainError):
+    status_code = 409
+    default_message = _("Cette opération a déjà été effectuée.")
+
+
+class Conflict(DomainError):
+    status_code = 409
+    default_message = _("Cette opération entre en conflit avec l'état actuel des données.")
+
+
+class Frozen(DomainError):
+    status_code = 409
+    default_message = _("Cet élément est définitif et ne peut plus être modifié.")

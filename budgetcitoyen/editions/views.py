@@ -1,0 +1,24 @@
+"""Public pages built from the current edition: home and "Comment ça marche"."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from budgetcitoyen.editions import selectors
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    edition = selectors.current_edition()
+    context = {"edition": edition}
+    if edition is not None:
+        context.update(selectors.edition_overview(edition))
+    return render(request, "editions/home.html", context)
+
+
+def how_it_works(request: HttpRequest) -> HttpResponse:
+    edition = selectors.current_edition()
+    context = {"edition": edition}
+    if edition is not None:
+        context.update(selectors.edition_overview(edition))
+    return render(request, "editions/how_it_works.html", context)

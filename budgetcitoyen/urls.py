@@ -1,0 +1,22 @@
+"""Public URLs are French and stable: they are printed on flyers and shared for years."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from budgetcitoyen.core import views as core_views
+from budgetcitoyen.editions import views as edition_views
+
+urlpatterns = [
+    path("", edition_views.home, name="home"),
+    path("comment-ca-marche/", edition_views.how_it_works, name="how_it_works"),
+    path("accessibilite/", core_views.accessibility, name="accessibility"),
+    path("mentions-legales/", core_views.legal_notice, name="legal_notice"),
+    path("donnees-personnelles/", core_views.privacy, name="privacy"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "budgetcitoyen.core.views.bad_request"
+handler403 = "budgetcitoyen.core.views.permission_denied"
+handler404 = "budgetcitoyen.core.views.page_not_found"
+handler500 = "budgetcitoyen.core.views.server_error"
