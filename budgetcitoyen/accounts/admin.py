@@ -43,7 +43,11 @@ class UserAdmin(DjangoUserAdmin):
             super().save_related(request, form, formsets, change)
             after = set(form.instance.groups.values_list("name", flat=True))
             data = {"added": sorted(after - before), "removed": sorted(before - after)}
-            fields = [f for f in form.changed_data if f not in ("groups", "password", "password1", "password2")]
+            fields = [
+                f
+                for f in form.changed_data
+                if f not in ("groups", "password", "password1", "password2")
+            ]
             if data["added"] or data["removed"] or fields or not change:
                 log_action(
                     actor=request.user,

@@ -40,7 +40,9 @@ ROLES: dict[str, RoleSpec] = {
         code=Role.ORGANISER,
         group_name="Organisateurs de comptoirs",
         label=_("Organisateur"),
-        description=_("Structure accueillante d'un comptoir : voit ses inscrits, note les présences."),
+        description=_(
+            "Structure accueillante d'un comptoir : voit ses inscrits, note les présences."
+        ),
         permissions=("comptoirs.view_comptoir", "comptoirs.take_attendance"),
     ),
     Role.COMMITTEE: RoleSpec(
@@ -61,7 +63,9 @@ ROLES: dict[str, RoleSpec] = {
         code=Role.STAFF,
         group_name="Mission ESS",
         label=_("Équipe Mission ESS"),
-        description=_("Pilote l'édition : calendrier, catégories, comptoirs, décisions, résultats."),
+        description=_(
+            "Pilote l'édition : calendrier, catégories, comptoirs, décisions, résultats."
+        ),
         permissions=(
             "editions.add_edition",
             "editions.change_edition",

@@ -12,15 +12,20 @@ from budgetcitoyen.territories.models import Commune, Territory
 
 
 class Comptoir(TimeStampedModel):
-    edition = models.ForeignKey(Edition, verbose_name=_("édition"), on_delete=models.PROTECT, related_name="comptoirs")
+    edition = models.ForeignKey(
+        Edition, verbose_name=_("édition"), on_delete=models.PROTECT, related_name="comptoirs"
+    )
     territory = models.ForeignKey(
         Territory, verbose_name=_("territoire"), on_delete=models.PROTECT, related_name="comptoirs"
     )
     host_name = models.CharField(_("structure accueillante"), max_length=150)
     address = models.CharField(_("adresse"), max_length=255)
-    commune = models.ForeignKey(Commune, verbose_name=_("commune"), on_delete=models.PROTECT, related_name="+")
+    commune = models.ForeignKey(
+        Commune, verbose_name=_("commune"), on_delete=models.PROTECT, related_name="+"
+    )
     access_information = models.TextField(
-        _("informations d'accès"), blank=True,
+        _("informations d'accès"),
+        blank=True,
         help_text=_("Accessibilité du lieu, transports, stationnement…"),
     )
     starts_at = models.DateTimeField(_("début"))
@@ -34,7 +39,9 @@ class Comptoir(TimeStampedModel):
         ordering = ["starts_at"]
         permissions = [("take_attendance", _("Noter les présences à un comptoir"))]
         constraints = [
-            models.CheckConstraint(condition=Q(starts_at__lt=F("ends_at")), name="comptoir_time_order"),
+            models.CheckConstraint(
+                condition=Q(starts_at__lt=F("ends_at")), name="comptoir_time_order"
+            ),
             models.CheckConstraint(condition=Q(capacity__gte=1), name="comptoir_capacity_positive"),
             models.UniqueConstraint(
                 fields=["edition", "host_name", "starts_at"], name="comptoir_unique_session"

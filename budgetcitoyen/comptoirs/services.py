@@ -14,8 +14,14 @@ from budgetcitoyen.core.errors import InvalidInput
 from budgetcitoyen.editions.models import Edition
 
 COMPTOIR_FIELDS = [
-    "territory", "host_name", "address", "commune", "access_information",
-    "starts_at", "ends_at", "capacity",
+    "territory",
+    "host_name",
+    "address",
+    "commune",
+    "access_information",
+    "starts_at",
+    "ends_at",
+    "capacity",
 ]
 
 

@@ -40,17 +40,38 @@ class DemoAccount:
 
 
 DEMO_ACCOUNTS = [
-    DemoAccount("habitante@demo.budgetcitoyen.fr", "Camille", "Habitante (démo)", None, "habitante, votante"),
-    DemoAccount("porteur@demo.budgetcitoyen.fr", "Karim", "Porteur (démo)", None, "porteur de projet"),
     DemoAccount(
-        "organisatrice@demo.budgetcitoyen.fr", "Sophie", "Organisatrice (démo)", Role.ORGANISER,
+        "habitante@demo.budgetcitoyen.fr", "Camille", "Habitante (démo)", None, "habitante, votante"
+    ),
+    DemoAccount(
+        "porteur@demo.budgetcitoyen.fr", "Karim", "Porteur (démo)", None, "porteur de projet"
+    ),
+    DemoAccount(
+        "organisatrice@demo.budgetcitoyen.fr",
+        "Sophie",
+        "Organisatrice (démo)",
+        Role.ORGANISER,
         "organisatrice de comptoir",
     ),
-    DemoAccount("comite@demo.budgetcitoyen.fr", "Jean", "Comité (démo)", Role.COMMITTEE, "membre du comité"),
-    DemoAccount("agent@demo.budgetcitoyen.fr", "Nadia", "Agent (démo)", Role.AGENT, "agent de saisie"),
-    DemoAccount("mission-ess@demo.budgetcitoyen.fr", "Léa", "Mission ESS (démo)", Role.STAFF, "équipe Mission ESS"),
     DemoAccount(
-        "admin@demo.budgetcitoyen.fr", "Alex", "Administrateur (démo)", None, "super-administrateur",
+        "comite@demo.budgetcitoyen.fr", "Jean", "Comité (démo)", Role.COMMITTEE, "membre du comité"
+    ),
+    DemoAccount(
+        "agent@demo.budgetcitoyen.fr", "Nadia", "Agent (démo)", Role.AGENT, "agent de saisie"
+    ),
+    DemoAccount(
+        "mission-ess@demo.budgetcitoyen.fr",
+        "Léa",
+        "Mission ESS (démo)",
+        Role.STAFF,
+        "équipe Mission ESS",
+    ),
+    DemoAccount(
+        "admin@demo.budgetcitoyen.fr",
+        "Alex",
+        "Administrateur (démo)",
+        None,
+        "super-administrateur",
         superuser=True,
     ),
 ]
@@ -59,34 +80,57 @@ CATEGORIES = [
     (
         "Innovation sociale",
         "Des réponses nouvelles à des besoins sociaux mal satisfaits, inventées avec les personnes concernées.",
-        Decimal("200000"), Decimal("15000"), 1,
+        Decimal("200000"),
+        Decimal("15000"),
+        1,
     ),
     (
         "Coopération",
         "Des projets qui font travailler ensemble habitants, associations, entreprises et collectivités.",
-        Decimal("200000"), Decimal("15000"), 2,
+        Decimal("200000"),
+        Decimal("15000"),
+        2,
     ),
     (
         "Pratiques de l'ESS",
         "L'amélioration des bonnes pratiques de l'économie sociale et solidaire : gouvernance, "
         "utilité sociale, ancrage local.",
-        Decimal("150000"), Decimal("10000"), 3,
+        Decimal("150000"),
+        Decimal("10000"),
+        3,
     ),
 ]
 
 # Seed 000: the nine comptoirs of the 2025 edition (host, address, commune INSEE code, start).
 COMPTOIRS = [
-    ("A travers champs", "Hameau de Saint-Jean, Saint-Augustin", "62691", paris(2025, 1, 30, 13, 30)),
-    ("L'Étable des possibles", "44 rue Principale, Héricourt", "62433", paris(2025, 2, 3, 13, 30)),
-    ("La Bulle des champs", "Rue de Beaumetz (derrière la mairie), Vélu", "62840", paris(2025, 2, 5, 9, 30)),
     (
-        "Ateliers d'initiatives locales ESS", "Salle communale, Noyelles-Godault", "62624",
+        "A travers champs",
+        "Hameau de Saint-Jean, Saint-Augustin",
+        "62691",
+        paris(2025, 1, 30, 13, 30),
+    ),
+    ("L'Étable des possibles", "44 rue Principale, Héricourt", "62433", paris(2025, 2, 3, 13, 30)),
+    (
+        "La Bulle des champs",
+        "Rue de Beaumetz (derrière la mairie), Vélu",
+        "62840",
+        paris(2025, 2, 5, 9, 30),
+    ),
+    (
+        "Ateliers d'initiatives locales ESS",
+        "Salle communale, Noyelles-Godault",
+        "62624",
         paris(2025, 2, 25, 9, 30),
     ),
     ("Le Passage à Niveaux", "30 rue Henri-Barbusse, Béthune", "62119", paris(2025, 2, 27, 13, 30)),
     ("Chez ma pool", "29 bis rue de Bouvreuil, Bully-les-Mines", "62186", paris(2025, 3, 5, 9, 30)),
     ("Les Animaliens", "8 rue des Soupirants, Calais", "62193", paris(2025, 3, 6, 9, 30)),
-    ("Tous Parrains", "4 rue du Colonel de l'Espérance, Boulogne-sur-Mer", "62160", paris(2025, 3, 7, 9, 30)),
+    (
+        "Tous Parrains",
+        "4 rue du Colonel de l'Espérance, Boulogne-sur-Mer",
+        "62160",
+        paris(2025, 3, 7, 9, 30),
+    ),
     ("Le Germoir", "31 rue Principale, Ambricourt", "62026", paris(2025, 3, 12, 9, 30)),
 ]
 COMPTOIR_HOURS = 3
@@ -124,8 +168,13 @@ def ensure_demo_edition() -> Edition:
     for name, description, envelope, maximum, priority in CATEGORIES:
         if name not in existing:
             category_create(
-                edition=edition, by=None, name=name, description=description,
-                envelope=envelope, max_amount_per_project=maximum, priority=priority,
+                edition=edition,
+                by=None,
+                name=name,
+                description=description,
+                envelope=envelope,
+                max_amount_per_project=maximum,
+                priority=priority,
             )
     return edition
 
@@ -136,12 +185,20 @@ def ensure_demo_comptoirs(edition: Edition) -> list[Comptoir]:
 
     comptoirs = []
     for host, address, insee, starts_at in COMPTOIRS:
-        comptoir = Comptoir.objects.filter(edition=edition, host_name=host, starts_at=starts_at).first()
+        comptoir = Comptoir.objects.filter(
+            edition=edition, host_name=host, starts_at=starts_at
+        ).first()
         if comptoir is None:
             commune = Commune.objects.select_related("territory").get(insee_code=insee)
             comptoir = comptoir_create(
-                edition=edition, by=None, host_name=host, address=address, commune=commune,
-                starts_at=starts_at, ends_at=starts_at + timedelta(hours=COMPTOIR_HOURS), capacity=20,
+                edition=edition,
+                by=None,
+                host_name=host,
+                address=address,
+                commune=commune,
+                starts_at=starts_at,
+                ends_at=starts_at + timedelta(hours=COMPTOIR_HOURS),
+                capacity=20,
                 access_information="Lieu de démonstration : informations d'accès fictives.",
             )
         comptoirs.append(comptoir)
@@ -155,11 +212,17 @@ def ensure_demo_accounts() -> list[DemoAccount]:
         if user is None:
             if account.superuser:
                 user = User.objects.create_superuser(
-                    account.email, DEMO_PASSWORD, first_name=account.first_name, last_name=account.last_name
+                    account.email,
+                    DEMO_PASSWORD,
+                    first_name=account.first_name,
+                    last_name=account.last_name,
                 )
             else:
                 user = User.objects.create_user(
-                    account.email, DEMO_PASSWORD, first_name=account.first_name, last_name=account.last_name
+                    account.email,
+                    DEMO_PASSWORD,
+                    first_name=account.first_name,
+                    last_name=account.last_name,
                 )
         if account.role:
             role_grant(user=user, role=account.role, by=None)

@@ -30,7 +30,11 @@ class InvalidInput(DomainError):
     default_message = _("Les informations saisies ne sont pas valides.")
 
     def __init__(
-        self, message: str | None = None, *, code: str | None = None, errors: dict[str, str] | None = None
+        self,
+        message: str | None = None,
+        *,
+        code: str | None = None,
+        errors: dict[str, str] | None = None,
     ) -> None:
         self.errors = errors or {}
         if message is None and self.errors:

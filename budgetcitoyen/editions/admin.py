@@ -45,7 +45,14 @@ class EditionAdmin(admin.ModelAdmin):
         ),
         (
             _("Vote"),
-            {"fields": ["vote_rule", ("vote_min_choices", "vote_max_choices"), "minimum_voter_age", "age_reference_date"]},
+            {
+                "fields": [
+                    "vote_rule",
+                    ("vote_min_choices", "vote_max_choices"),
+                    "minimum_voter_age",
+                    "age_reference_date",
+                ]
+            },
         ),
         (_("Répartition"), {"fields": ["allocation_rule", "allocation_threshold"]}),
     ]
@@ -55,7 +62,11 @@ class EditionAdmin(admin.ModelAdmin):
         return current_phase(obj).label
 
     def save_model(self, request: HttpRequest, obj: Edition, form: Any, change: bool) -> None:
-        values = {field: form.cleaned_data[field] for field in services.EDITION_FIELDS if field in form.cleaned_data}
+        values = {
+            field: form.cleaned_data[field]
+            for field in services.EDITION_FIELDS
+            if field in form.cleaned_data
+        }
         if change:
             saved = services.edition_update(edition=obj, by=request.user, **values)
         else:

@@ -27,7 +27,10 @@ class VoteRule(models.TextChoices):
 
 
 class AllocationRule(models.TextChoices):
-    PAS_DE_CALAIS = "pas-de-calais", _("Enveloppes par catégorie, reliquats redistribués par priorité")
+    PAS_DE_CALAIS = (
+        "pas-de-calais",
+        _("Enveloppes par catégorie, reliquats redistribués par priorité"),
+    )
     GREEDY = "greedy", _("Glouton : les plus votés tant que le budget le permet")
     GREEDY_NO_SKIP = "greedy-no-skip", _("Glouton sans saut : s'arrête au premier projet trop cher")
     MES = "mes", _("Méthode des parts égales")
@@ -43,10 +46,14 @@ class Edition(TimeStampedModel):
         _("présentation"), blank=True, help_text=_("Quelques lignes affichées en page d'accueil.")
     )
     is_published = models.BooleanField(
-        _("publiée"), default=False, help_text=_("Une édition non publiée n'est visible que de l'équipe.")
+        _("publiée"),
+        default=False,
+        help_text=_("Une édition non publiée n'est visible que de l'équipe."),
     )
     is_demo = models.BooleanField(
-        _("démonstration"), default=False, help_text=_("Contenu fictif, signalé comme tel sur le site.")
+        _("démonstration"),
+        default=False,
+        help_text=_("Contenu fictif, signalé comme tel sur le site."),
     )
 
     comptoirs_start = models.DateTimeField(_("début des comptoirs"))
@@ -63,26 +70,40 @@ class Edition(TimeStampedModel):
         _("règle de vote"), max_length=20, choices=VoteRule.choices, default=VoteRule.FAVOURITES
     )
     vote_min_choices = models.PositiveSmallIntegerField(
-        _("nombre minimum de choix"), null=True, blank=True, default=3,
+        _("nombre minimum de choix"),
+        null=True,
+        blank=True,
+        default=3,
         help_text=_("Règle « coups de cœur » uniquement."),
     )
     vote_max_choices = models.PositiveSmallIntegerField(
-        _("nombre maximum de choix"), null=True, blank=True, default=3,
+        _("nombre maximum de choix"),
+        null=True,
+        blank=True,
+        default=3,
         help_text=_("Coups de cœur : maximum ; approbation : maximum ; classement : k."),
     )
     minimum_voter_age = models.PositiveSmallIntegerField(
-        _("âge minimum pour voter"), default=11, validators=[MinValueValidator(1), MaxValueValidator(120)]
+        _("âge minimum pour voter"),
+        default=11,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
     )
     age_reference_date = models.DateField(
-        _("date de calcul de l'âge"), null=True, blank=True,
+        _("date de calcul de l'âge"),
+        null=True,
+        blank=True,
         help_text=_("Laisser vide pour le premier jour du vote."),
     )
     allocation_rule = models.CharField(
-        _("règle de répartition"), max_length=20, choices=AllocationRule.choices,
+        _("règle de répartition"),
+        max_length=20,
+        choices=AllocationRule.choices,
         default=AllocationRule.PAS_DE_CALAIS,
     )
     allocation_threshold = models.PositiveIntegerField(
-        _("seuil de voix"), null=True, blank=True,
+        _("seuil de voix"),
+        null=True,
+        blank=True,
         help_text=_("Nombre minimum de voix pour qu'un projet puisse être financé (facultatif)."),
     )
 
@@ -96,14 +117,33 @@ class Edition(TimeStampedModel):
             ("enter_paper_ballots", _("Saisir les bulletins papier")),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(comptoirs_start__lt=F("comptoirs_end")), name="edition_comptoirs_order"),
-            models.CheckConstraint(condition=Q(deposit_start__lt=F("deposit_end")), name="edition_deposit_order"),
-            models.CheckConstraint(condition=Q(labelling_start__lt=F("labelling_end")), name="edition_labelling_order"),
-            models.CheckConstraint(condition=Q(vote_start__lt=F("vote_end")), name="edition_vote_order"),
-            models.CheckConstraint(condition=Q(comptoirs_start__lt=F("deposit_end")), name="edition_comptoirs_before_deposit_end"),
-            models.CheckConstraint(condition=Q(deposit_end__lte=F("labelling_start")), name="edition_deposit_before_labelling"),
-            models.CheckConstraint(condition=Q(labelling_end__lte=F("vote_start")), name="edition_labelling_before_vote"),
-            models.CheckConstraint(condition=Q(vote_end__lte=F("results_at")), name="edition_results_after_vote"),
+            models.CheckConstraint(
+                condition=Q(comptoirs_start__lt=F("comptoirs_end")), name="edition_comptoirs_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(deposit_start__lt=F("deposit_end")), name="edition_deposit_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(labelling_start__lt=F("labelling_end")), name="edition_labelling_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(vote_start__lt=F("vote_end")), name="edition_vote_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(comptoirs_start__lt=F("deposit_end")),
+                name="edition_comptoirs_before_deposit_end",
+            ),
+            models.CheckConstraint(
+                condition=Q(deposit_end__lte=F("labelling_start")),
+                name="edition_deposit_before_labelling",
+            ),
+            models.CheckConstraint(
+                condition=Q(labelling_end__lte=F("vote_start")),
+                name="edition_labelling_before_vote",
+            ),
+            models.CheckConstraint(
+                condition=Q(vote_end__lte=F("results_at")), name="edition_results_after_vote"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -131,13 +171,18 @@ class Category(TimeStampedModel):
     categories by ``priority`` (1 receives leftovers first).
     """
 
-    edition = models.ForeignKey(Edition, verbose_name=_("édition"), on_delete=models.CASCADE, related_name="categories")
+    edition = models.ForeignKey(
+        Edition, verbose_name=_("édition"), on_delete=models.CASCADE, related_name="categories"
+    )
     name = models.CharField(_("nom"), max_length=100)
     description = models.TextField(_("description"), blank=True)
     envelope = models.DecimalField(_("enveloppe (€)"), max_digits=12, decimal_places=2)
-    max_amount_per_project = models.DecimalField(_("montant maximum par projet (€)"), max_digits=12, decimal_places=2)
+    max_amount_per_project = models.DecimalField(
+        _("montant maximum par projet (€)"), max_digits=12, decimal_places=2
+    )
     priority = models.PositiveSmallIntegerField(
-        _("priorité de redistribution"), help_text=_("1 = première à recevoir les reliquats des autres catégories.")
+        _("priorité de redistribution"),
+        help_text=_("1 = première à recevoir les reliquats des autres catégories."),
     )
 
     class Meta:
@@ -145,10 +190,16 @@ class Category(TimeStampedModel):
         verbose_name_plural = _("catégories")
         ordering = ["edition", "priority"]
         constraints = [
-            models.UniqueConstraint(fields=["edition", "priority"], name="category_priority_unique"),
+            models.UniqueConstraint(
+                fields=["edition", "priority"], name="category_priority_unique"
+            ),
             models.UniqueConstraint(fields=["edition", "name"], name="category_name_unique"),
-            models.CheckConstraint(condition=Q(envelope__gte=0), name="category_envelope_not_negative"),
-            models.CheckConstraint(condition=Q(max_amount_per_project__gt=0), name="category_max_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(envelope__gte=0), name="category_envelope_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(max_amount_per_project__gt=0), name="category_max_amount_positive"
+            ),
             models.CheckConstraint(condition=Q(priority__gte=1), name="category_priority_positive"),
         ]
 

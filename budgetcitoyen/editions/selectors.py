@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +17,7 @@ from budgetcitoyen.core import clock
 from budgetcitoyen.editions.models import Category, Edition
 
 
-class Phase(str, Enum):
+class Phase(StrEnum):
     UPCOMING = "upcoming"
     COMPTOIRS = "comptoirs"
     DEPOSIT = "deposit"
@@ -121,9 +121,12 @@ class TimelineStep:
     @property
     def state_label(self) -> str:
         return str(
-            {"past": _("terminé"), "current": _("en cours"), "next": _("prochaine étape"), "upcoming": _("à venir")}[
-                self.state
-            ]
+            {
+                "past": _("terminé"),
+                "current": _("en cours"),
+                "next": _("prochaine étape"),
+                "upcoming": _("à venir"),
+            }[self.state]
         )
 
 
@@ -172,7 +175,9 @@ def published_editions() -> QuerySet[Edition]:
 
 
 def edition_with_categories(qs: QuerySet[Edition]) -> QuerySet[Edition]:
-    return qs.prefetch_related(Prefetch("categories", queryset=Category.objects.order_by("priority")))
+    return qs.prefetch_related(
+        Prefetch("categories", queryset=Category.objects.order_by("priority"))
+    )
 
 
 def current_edition(at: datetime | None = None) -> Edition | None:
@@ -203,8 +208,13 @@ def vote_rule_text(edition: Edition) -> str:
                 "Vous choisissez vos %(count)d coups de cœur parmi les projets labellisés.",
                 high or 0,
             ) % {"count": high}
-        return str(_("Vous choisissez entre %(low)d et %(high)d coups de cœur parmi les projets labellisés.")) % {
-            "low": low, "high": high,
+        return str(
+            _(
+                "Vous choisissez entre %(low)d et %(high)d coups de cœur parmi les projets labellisés."
+            )
+        ) % {
+            "low": low,
+            "high": high,
         }
     if rule == VoteRule.APPROVAL:
         return ngettext(
@@ -213,12 +223,16 @@ def vote_rule_text(edition: Edition) -> str:
             high or 0,
         ) % {"count": high}
     if rule == VoteRule.POINTS:
-        return str(_(
-            "Vous classez %(k)d projets : le premier reçoit %(k)d points, le suivant un de moins, et ainsi de suite."
-        )) % {"k": high}
-    return str(_(
-        "Vous composez votre panier de projets : leur montant total ne peut dépasser le budget de l'édition."
-    ))
+        return str(
+            _(
+                "Vous classez %(k)d projets : le premier reçoit %(k)d points, le suivant un de moins, et ainsi de suite."
+            )
+        ) % {"k": high}
+    return str(
+        _(
+            "Vous composez votre panier de projets : leur montant total ne peut dépasser le budget de l'édition."
+        )
+    )
 
 
 def edition_overview(edition: Edition, at: datetime | None = None) -> dict[str, object]:

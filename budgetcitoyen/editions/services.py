@@ -13,11 +13,27 @@ from budgetcitoyen.core.errors import InvalidInput
 from budgetcitoyen.editions.models import Category, Edition, VoteRule
 
 EDITION_FIELDS = [
-    "year", "title", "introduction", "is_published", "is_demo",
-    "comptoirs_start", "comptoirs_end", "deposit_start", "deposit_end",
-    "labelling_start", "labelling_end", "vote_start", "vote_end", "results_at",
-    "vote_rule", "vote_min_choices", "vote_max_choices", "minimum_voter_age",
-    "age_reference_date", "allocation_rule", "allocation_threshold",
+    "year",
+    "title",
+    "introduction",
+    "is_published",
+    "is_demo",
+    "comptoirs_start",
+    "comptoirs_end",
+    "deposit_start",
+    "deposit_end",
+    "labelling_start",
+    "labelling_end",
+    "vote_start",
+    "vote_end",
+    "results_at",
+    "vote_rule",
+    "vote_min_choices",
+    "vote_max_choices",
+    "minimum_voter_age",
+    "age_reference_date",
+    "allocation_rule",
+    "allocation_threshold",
 ]
 CATEGORY_FIELDS = ["name", "description", "envelope", "max_amount_per_project", "priority"]
 
@@ -32,9 +48,24 @@ def calendar_errors(edition: Edition) -> dict[str, str]:
             errors[field] = message
 
     windows = [
-        ("comptoirs_end", e.comptoirs_start, e.comptoirs_end, _("La fin des comptoirs doit suivre leur début.")),
-        ("deposit_end", e.deposit_start, e.deposit_end, _("La clôture du dépôt doit suivre son ouverture.")),
-        ("labelling_end", e.labelling_start, e.labelling_end, _("La fin de la labellisation doit suivre son début.")),
+        (
+            "comptoirs_end",
+            e.comptoirs_start,
+            e.comptoirs_end,
+            _("La fin des comptoirs doit suivre leur début."),
+        ),
+        (
+            "deposit_end",
+            e.deposit_start,
+            e.deposit_end,
+            _("La clôture du dépôt doit suivre son ouverture."),
+        ),
+        (
+            "labelling_end",
+            e.labelling_start,
+            e.labelling_end,
+            _("La fin de la labellisation doit suivre son début."),
+        ),
         ("vote_end", e.vote_start, e.vote_end, _("La clôture du vote doit suivre son ouverture.")),
     ]
     for field, start, end, message in windows:
@@ -45,17 +76,28 @@ def calendar_errors(edition: Edition) -> dict[str, str]:
         need(
             "comptoirs_start",
             e.comptoirs_start < e.deposit_end,
-            _("Les comptoirs doivent commencer avant la clôture du dépôt : y participer est obligatoire pour déposer."),
+            _(
+                "Les comptoirs doivent commencer avant la clôture du dépôt : y participer est obligatoire pour déposer."
+            ),
         )
     if e.deposit_end and e.labelling_start:
-        need("labelling_start", e.deposit_end <= e.labelling_start,
-             _("La labellisation ne peut commencer qu'après la clôture du dépôt des dossiers."))
+        need(
+            "labelling_start",
+            e.deposit_end <= e.labelling_start,
+            _("La labellisation ne peut commencer qu'après la clôture du dépôt des dossiers."),
+        )
     if e.labelling_end and e.vote_start:
-        need("vote_start", e.labelling_end <= e.vote_start,
-             _("Le vote ne peut s'ouvrir qu'après la fin de la labellisation."))
+        need(
+            "vote_start",
+            e.labelling_end <= e.vote_start,
+            _("Le vote ne peut s'ouvrir qu'après la fin de la labellisation."),
+        )
     if e.vote_end and e.results_at:
-        need("results_at", e.vote_end <= e.results_at,
-             _("Les résultats ne peuvent être publiés qu'après la clôture du vote."))
+        need(
+            "results_at",
+            e.vote_end <= e.results_at,
+            _("Les résultats ne peuvent être publiés qu'après la clôture du vote."),
+        )
     return errors
 
 
@@ -64,20 +106,26 @@ def vote_settings_errors(edition: Edition) -> dict[str, str]:
     rule, low, high = edition.vote_rule, edition.vote_min_choices, edition.vote_max_choices
     if rule == VoteRule.FAVOURITES:
         if not low:
-            errors["vote_min_choices"] = _("Indiquez le nombre minimum de coups de cœur (au moins 1).")
+            errors["vote_min_choices"] = _(
+                "Indiquez le nombre minimum de coups de cœur (au moins 1)."
+            )
         if not high:
             errors["vote_max_choices"] = _("Indiquez le nombre maximum de coups de cœur.")
         elif low and high < low:
             errors["vote_max_choices"] = _("Le maximum de choix ne peut être inférieur au minimum.")
     elif rule == VoteRule.APPROVAL and not high:
-        errors["vote_max_choices"] = _("Indiquez le nombre maximum de projets qu'un votant peut approuver.")
+        errors["vote_max_choices"] = _(
+            "Indiquez le nombre maximum de projets qu'un votant peut approuver."
+        )
     elif rule == VoteRule.POINTS and not high:
         errors["vote_max_choices"] = _("Indiquez le nombre k de projets à classer.")
     if edition.age_reference_date and edition.vote_end:
         from django.utils import timezone
 
         if edition.age_reference_date > timezone.localdate(edition.vote_end):
-            errors["age_reference_date"] = _("L'âge doit être calculé au plus tard le dernier jour du vote.")
+            errors["age_reference_date"] = _(
+                "L'âge doit être calculé au plus tard le dernier jour du vote."
+            )
     return errors
 
 
@@ -103,7 +151,10 @@ def _full_clean(edition: Edition) -> None:
         edition.full_clean(validate_unique=True, validate_constraints=False)
     except ValidationError as exc:
         raise InvalidInput(
-            errors={field: " ".join(str(m) for m in messages) for field, messages in exc.message_dict.items()}
+            errors={
+                field: " ".join(str(m) for m in messages)
+                for field, messages in exc.message_dict.items()
+            }
         ) from exc
 
 
@@ -119,8 +170,12 @@ def edition_create(*, by: Any | None, **values: Any) -> Edition:
     edition = Edition(**values)
     _full_clean(edition)
     edition.save()
-    log_action(actor=by, action="editions.edition_created", obj=edition,
-               data=_snapshot(edition, EDITION_FIELDS))
+    log_action(
+        actor=by,
+        action="editions.edition_created",
+        obj=edition,
+        data=_snapshot(edition, EDITION_FIELDS),
+    )
     return edition
 
 
@@ -169,7 +224,9 @@ def _save_category(category: Category) -> None:
         with transaction.atomic():
             category.save()
     except IntegrityError as exc:  # a concurrent save took the same name or priority
-        raise InvalidInput(_("Une autre catégorie de l'édition a déjà ce nom ou cette priorité.")) from exc
+        raise InvalidInput(
+            _("Une autre catégorie de l'édition a déjà ce nom ou cette priorité.")
+        ) from exc
 
 
 @transaction.atomic
@@ -177,8 +234,12 @@ def category_create(*, edition: Edition, by: Any | None, **values: Any) -> Categ
     category = Category(edition=edition, **values)
     _category_check(category)
     _save_category(category)
-    log_action(actor=by, action="editions.category_created", obj=category,
-               data={"edition": edition.year, **_snapshot(category, CATEGORY_FIELDS)})
+    log_action(
+        actor=by,
+        action="editions.category_created",
+        obj=category,
+        data={"edition": edition.year, **_snapshot(category, CATEGORY_FIELDS)},
+    )
     return category
 
 
@@ -192,12 +253,18 @@ def category_update(*, category: Category, by: Any | None, **values: Any) -> Cat
     diff = changes(before, _snapshot(category, CATEGORY_FIELDS))
     if diff:
         _save_category(category)
-        log_action(actor=by, action="editions.category_updated", obj=category, data={"changes": diff})
+        log_action(
+            actor=by, action="editions.category_updated", obj=category, data={"changes": diff}
+        )
     return category
 
 
 @transaction.atomic
 def category_delete(*, category: Category, by: Any | None) -> None:
-    log_action(actor=by, action="editions.category_deleted", obj=category,
-               data={"edition": category.edition.year, **_snapshot(category, CATEGORY_FIELDS)})
+    log_action(
+        actor=by,
+        action="editions.category_deleted",
+        obj=category,
+        data={"edition": category.edition.year, **_snapshot(category, CATEGORY_FIELDS)},
+    )
     category.delete()

@@ -45,7 +45,9 @@ class EpciAdmin(ReferenceDataAdmin):
     readonly_fields = ["name", "siren"]
 
     def save_model(self, request: HttpRequest, obj: Epci, form: Any, change: bool) -> None:
-        services.epci_set_territory(epci=obj, territory=form.cleaned_data["territory"], by=request.user)
+        services.epci_set_territory(
+            epci=obj, territory=form.cleaned_data["territory"], by=request.user
+        )
 
 
 class PostalCodeInline(admin.TabularInline):
@@ -80,7 +82,9 @@ class CommuneAdmin(ReferenceDataAdmin):
     show_full_result_count = False
 
     def save_model(self, request: HttpRequest, obj: Commune, form: Any, change: bool) -> None:
-        services.commune_set_territory(commune=obj, territory=form.cleaned_data["territory"], by=request.user)
+        services.commune_set_territory(
+            commune=obj, territory=form.cleaned_data["territory"], by=request.user
+        )
 
 
 @admin.register(CommuneAlias)

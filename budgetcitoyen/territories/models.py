@@ -92,7 +92,9 @@ class PostalCode(models.Model):
         ordering = ["code"]
         constraints = [
             models.UniqueConstraint(fields=["code", "commune"], name="postal_code_commune_unique"),
-            models.CheckConstraint(condition=models.Q(code__regex=r"^[0-9]{5}$"), name="postal_code_format"),
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[0-9]{5}$"), name="postal_code_format"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -114,7 +116,10 @@ class CommuneAlias(models.Model):
     search_name = models.CharField(max_length=100, db_index=True, editable=False)
     kind = models.CharField(_("nature"), max_length=20, choices=Kind.choices)
     commune = models.ForeignKey(
-        Commune, verbose_name=_("commune actuelle"), on_delete=models.CASCADE, related_name="aliases"
+        Commune,
+        verbose_name=_("commune actuelle"),
+        on_delete=models.CASCADE,
+        related_name="aliases",
     )
 
     class Meta:
@@ -126,7 +131,10 @@ class CommuneAlias(models.Model):
         ]
 
     def __str__(self) -> str:
-        return _("%(alias)s (aujourd'hui %(commune)s)") % {"alias": self.name, "commune": self.commune.name}
+        return _("%(alias)s (aujourd'hui %(commune)s)") % {
+            "alias": self.name,
+            "commune": self.commune.name,
+        }
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         self.search_name = fold_name(self.name)

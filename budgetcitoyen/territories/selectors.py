@@ -18,7 +18,9 @@ def commune_by_insee(code: str) -> Commune | None:
     commune = Commune.objects.select_related("territory").filter(insee_code=code).first()
     if commune is not None:
         return commune
-    alias = CommuneAlias.objects.select_related("commune__territory").filter(insee_code=code).first()
+    alias = (
+        CommuneAlias.objects.select_related("commune__territory").filter(insee_code=code).first()
+    )
     return alias.commune if alias else None
 
 
@@ -75,7 +77,9 @@ def commune_search(query: str, *, limit: int = 20) -> list[tuple[Commune, str | 
         if commune.pk not in seen:
             seen.add(commune.pk)
             results.append((commune, None))
-    for alias in CommuneAlias.objects.select_related("commune").filter(search_name__contains=folded)[:limit]:
+    for alias in CommuneAlias.objects.select_related("commune").filter(
+        search_name__contains=folded
+    )[:limit]:
         results.append((alias.commune, alias.name))
     return results[:limit]
 

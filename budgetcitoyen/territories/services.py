@@ -57,7 +57,9 @@ def load_reference(*, path: Path = REFERENCE_CSV, by: Any | None = None) -> Load
         siren, name = row["epci_siren"], row["epci_name"]
         epci = epcis.get(siren)
         if epci is None:
-            epcis[siren] = Epci.objects.create(siren=siren, name=name, territory=territories[row["territory"]])
+            epcis[siren] = Epci.objects.create(
+                siren=siren, name=name, territory=territories[row["territory"]]
+            )
             report.count(report.created, "intercommunalités")
         elif epci.name != name:
             epci.name = name
@@ -68,7 +70,11 @@ def load_reference(*, path: Path = REFERENCE_CSV, by: Any | None = None) -> Load
     current_rows = [row for row in rows if row["kind"] == "commune-actuelle"]
     for row in current_rows:
         commune = communes.get(row["insee_code"])
-        values = {"name": row["name"], "population": int(row["population"]), "epci": epcis[row["epci_siren"]]}
+        values = {
+            "name": row["name"],
+            "population": int(row["population"]),
+            "epci": epcis[row["epci_siren"]],
+        }
         if commune is None:
             communes[row["insee_code"]] = Commune.objects.create(
                 insee_code=row["insee_code"], territory=territories[row["territory"]], **values
@@ -147,7 +153,11 @@ def epci_set_territory(
     epci.save(update_fields=["territory"])
     moved = 0
     if move_communes:
-        moved = Commune.objects.filter(epci=epci).exclude(territory=territory).update(territory=territory)
+        moved = (
+            Commune.objects.filter(epci=epci)
+            .exclude(territory=territory)
+            .update(territory=territory)
+        )
     log_action(
         actor=by,
         action="territories.epci_territory_changed",
@@ -167,5 +177,10 @@ def territory_rename(*, territory: Territory, name: str, by: Any | None) -> Terr
     before = territory.name
     territory.name = name
     territory.save(update_fields=["name"])
-    log_action(actor=by, action="territories.territory_renamed", obj=territory, data={"from": before, "to": name})
+    log_action(
+        actor=by,
+        action="territories.territory_renamed",
+        obj=territory,
+        data={"from": before, "to": name},
+    )
     return territory

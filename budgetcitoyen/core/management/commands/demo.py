@@ -22,12 +22,17 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--no-serve", action="store_true", help="Prépare les données sans lancer le serveur.")
         parser.add_argument(
-            "--date", metavar="AAAA-MM-JJ",
+            "--no-serve", action="store_true", help="Prépare les données sans lancer le serveur."
+        )
+        parser.add_argument(
+            "--date",
+            metavar="AAAA-MM-JJ",
             help="Affiche le site comme à cette date (définit BUDGETCITOYEN_TODAY pour le serveur).",
         )
-        parser.add_argument("--addrport", default="127.0.0.1:8000", help="Adresse et port du serveur.")
+        parser.add_argument(
+            "--addrport", default="127.0.0.1:8000", help="Adresse et port du serveur."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
@@ -48,8 +53,12 @@ class Command(BaseCommand):
         call_command("load_reference", stdout=StringIO())
         edition = load_demo()
 
-        self.stdout.write(self.style.SUCCESS(f"Démonstration prête : {edition.title} ({edition.comptoirs.count()} comptoirs)."))
-        self.stdout.write("Comptes de démonstration (mot de passe commun : %s) :" % DEMO_PASSWORD)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Démonstration prête : {edition.title} ({edition.comptoirs.count()} comptoirs)."
+            )
+        )
+        self.stdout.write(f"Comptes de démonstration (mot de passe commun : {DEMO_PASSWORD}) :")
         for account in DEMO_ACCOUNTS:
             self.stdout.write(f"  {account.email:<40} {account.description}")
         self.stdout.write("Administration : /admin/")

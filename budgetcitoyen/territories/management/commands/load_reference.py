@@ -12,7 +12,9 @@ class Command(BaseCommand):
     help = "Charge les territoires, intercommunalités et communes du Pas-de-Calais (sans effet s'ils sont à jour)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--file", type=Path, default=REFERENCE_CSV, help="Fichier CSV de référence.")
+        parser.add_argument(
+            "--file", type=Path, default=REFERENCE_CSV, help="Fichier CSV de référence."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         report = load_reference(path=options["file"])
