@@ -12,9 +12,9 @@ from budgetcitoyen.core import clock
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    from budgetcitoyen.editions.selectors import current_edition
+    from budgetcitoyen.editions.selectors import current_edition_for
 
-    edition = SimpleLazyObject(current_edition)
+    edition = SimpleLazyObject(lambda: current_edition_for(request))
     return {
         "site_name": "Budget citoyen",
         "organisation": settings.BUDGETCITOYEN_ORGANISATION,

@@ -251,3 +251,10 @@ def edition_overview(edition: Edition, at: datetime | None = None) -> dict[str, 
         "comptoir_count": edition.comptoirs.filter(is_cancelled=False).count(),
         "vote_rule_text": vote_rule_text(edition),
     }
+
+
+def current_edition_for(request: object) -> Edition | None:
+    """``current_edition()`` computed once per request (the view and the layout both need it)."""
+    if not hasattr(request, "_budgetcitoyen_edition"):
+        request._budgetcitoyen_edition = current_edition()  # type: ignore[attr-defined]
+    return request._budgetcitoyen_edition  # type: ignore[attr-defined]

@@ -9,7 +9,7 @@ from budgetcitoyen.editions import selectors
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    edition = selectors.current_edition()
+    edition = selectors.current_edition_for(request)
     context = {"edition": edition}
     if edition is not None:
         context.update(selectors.edition_overview(edition))
@@ -17,7 +17,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def how_it_works(request: HttpRequest) -> HttpResponse:
-    edition = selectors.current_edition()
+    edition = selectors.current_edition_for(request)
     context = {"edition": edition}
     if edition is not None:
         context.update(selectors.edition_overview(edition))
