@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 
 from budgetcitoyen.core.demo import ensure_demo_edition
-from budgetcitoyen.testing.cast import make_persona
 from budgetcitoyen.territories.models import Commune
+from budgetcitoyen.testing.cast import make_persona
 
 pytestmark = pytest.mark.django_db
 
@@ -48,8 +48,12 @@ class TestStaff:
         index = client.get("/admin/")
         assert index.status_code == 200
         html = index.content.decode()
-        for path in ["/admin/editions/edition/", "/admin/comptoirs/comptoir/", "/admin/territories/commune/",
-                     "/admin/core/auditentry/"]:
+        for path in [
+            "/admin/editions/edition/",
+            "/admin/comptoirs/comptoir/",
+            "/admin/territories/commune/",
+            "/admin/core/auditentry/",
+        ]:
             assert path in html
         assert client.get("/admin/editions/edition/add/").status_code == 200
         edition = ensure_demo_edition()
@@ -87,9 +91,12 @@ class TestStaff:
             f"/admin/territories/commune/{arras.pk}/change/",
             {
                 "territory": artois.pk,
-                "postal_codes-TOTAL_FORMS": "1", "postal_codes-INITIAL_FORMS": "1",
-                "postal_codes-0-id": arras.postal_codes.get().pk, "postal_codes-0-commune": arras.pk,
-                "aliases-TOTAL_FORMS": "0", "aliases-INITIAL_FORMS": "0",
+                "postal_codes-TOTAL_FORMS": "1",
+                "postal_codes-INITIAL_FORMS": "1",
+                "postal_codes-0-id": arras.postal_codes.get().pk,
+                "postal_codes-0-commune": arras.pk,
+                "aliases-TOTAL_FORMS": "0",
+                "aliases-INITIAL_FORMS": "0",
             },
         )
         assert response.status_code == 302, response.content.decode()[:2000]
@@ -102,18 +109,33 @@ class TestStaff:
         response = client.post(
             "/admin/editions/edition/add/",
             {
-                "year": "2044", "title": "Test", "vote_rule": "favourites", "vote_min_choices": "3",
-                "vote_max_choices": "3", "minimum_voter_age": "11", "allocation_rule": "pas-de-calais",
-                "comptoirs_start_0": "06/01/2044", "comptoirs_start_1": "00:00",
-                "comptoirs_end_0": "13/03/2044", "comptoirs_end_1": "00:00",
-                "deposit_start_0": "31/01/2044", "deposit_start_1": "00:00",
-                "deposit_end_0": "05/03/2044", "deposit_end_1": "00:00",
-                "labelling_start_0": "01/07/2044", "labelling_start_1": "00:00",
-                "labelling_end_0": "01/09/2044", "labelling_end_1": "00:00",
-                "vote_start_0": "01/09/2044", "vote_start_1": "00:00",
-                "vote_end_0": "01/08/2044", "vote_end_1": "00:00",
-                "results_at_0": "20/11/2044", "results_at_1": "18:00",
-                "categories-TOTAL_FORMS": "0", "categories-INITIAL_FORMS": "0",
+                "year": "2044",
+                "title": "Test",
+                "vote_rule": "favourites",
+                "vote_min_choices": "3",
+                "vote_max_choices": "3",
+                "minimum_voter_age": "11",
+                "allocation_rule": "pas-de-calais",
+                "comptoirs_start_0": "06/01/2044",
+                "comptoirs_start_1": "00:00",
+                "comptoirs_end_0": "13/03/2044",
+                "comptoirs_end_1": "00:00",
+                "deposit_start_0": "31/01/2044",
+                "deposit_start_1": "00:00",
+                "deposit_end_0": "05/03/2044",
+                "deposit_end_1": "00:00",
+                "labelling_start_0": "01/07/2044",
+                "labelling_start_1": "00:00",
+                "labelling_end_0": "01/09/2044",
+                "labelling_end_1": "00:00",
+                "vote_start_0": "01/09/2044",
+                "vote_start_1": "00:00",
+                "vote_end_0": "01/08/2044",
+                "vote_end_1": "00:00",
+                "results_at_0": "20/11/2044",
+                "results_at_1": "18:00",
+                "categories-TOTAL_FORMS": "0",
+                "categories-INITIAL_FORMS": "0",
             },
         )
         assert response.status_code == 200
@@ -126,26 +148,45 @@ class TestStaff:
 
         client = client_for("staff")
         data = {
-            "year": "2045", "title": "Budget citoyen 2045", "vote_rule": "favourites", "vote_min_choices": "3",
-            "vote_max_choices": "3", "minimum_voter_age": "11", "allocation_rule": "pas-de-calais",
-            "comptoirs_start_0": "06/01/2045", "comptoirs_start_1": "00:00",
-            "comptoirs_end_0": "13/03/2045", "comptoirs_end_1": "00:00",
-            "deposit_start_0": "31/01/2045", "deposit_start_1": "00:00",
-            "deposit_end_0": "05/03/2045", "deposit_end_1": "00:00",
-            "labelling_start_0": "01/07/2045", "labelling_start_1": "00:00",
-            "labelling_end_0": "01/09/2045", "labelling_end_1": "00:00",
-            "vote_start_0": "01/09/2045", "vote_start_1": "00:00",
-            "vote_end_0": "01/10/2045", "vote_end_1": "00:00",
-            "results_at_0": "20/11/2045", "results_at_1": "18:00",
-            "categories-TOTAL_FORMS": "1", "categories-INITIAL_FORMS": "0",
-            "categories-0-name": "Innovation sociale", "categories-0-envelope": "200000",
-            "categories-0-max_amount_per_project": "15000", "categories-0-priority": "1",
+            "year": "2045",
+            "title": "Budget citoyen 2045",
+            "vote_rule": "favourites",
+            "vote_min_choices": "3",
+            "vote_max_choices": "3",
+            "minimum_voter_age": "11",
+            "allocation_rule": "pas-de-calais",
+            "comptoirs_start_0": "06/01/2045",
+            "comptoirs_start_1": "00:00",
+            "comptoirs_end_0": "13/03/2045",
+            "comptoirs_end_1": "00:00",
+            "deposit_start_0": "31/01/2045",
+            "deposit_start_1": "00:00",
+            "deposit_end_0": "05/03/2045",
+            "deposit_end_1": "00:00",
+            "labelling_start_0": "01/07/2045",
+            "labelling_start_1": "00:00",
+            "labelling_end_0": "01/09/2045",
+            "labelling_end_1": "00:00",
+            "vote_start_0": "01/09/2045",
+            "vote_start_1": "00:00",
+            "vote_end_0": "01/10/2045",
+            "vote_end_1": "00:00",
+            "results_at_0": "20/11/2045",
+            "results_at_1": "18:00",
+            "categories-TOTAL_FORMS": "1",
+            "categories-INITIAL_FORMS": "0",
+            "categories-0-name": "Innovation sociale",
+            "categories-0-envelope": "200000",
+            "categories-0-max_amount_per_project": "15000",
+            "categories-0-priority": "1",
         }
         response = client.post("/admin/editions/edition/add/", data)
         assert response.status_code == 302, response.content.decode()[:3000]
         edition = Edition.objects.get(year=2045)
         assert edition.categories.get().name == "Innovation sociale"
-        assert AuditEntry.objects.filter(action="editions.edition_created", object_id=str(edition.pk)).exists()
+        assert AuditEntry.objects.filter(
+            action="editions.edition_created", object_id=str(edition.pk)
+        ).exists()
         assert AuditEntry.objects.filter(action="editions.category_created").exists()
 
 

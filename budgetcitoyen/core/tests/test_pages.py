@@ -79,7 +79,7 @@ class TestHome:
         ComptoirFactory(edition=edition, is_cancelled=True)
         html = Client().get("/").content.decode()
         assert "550\u00a0000\u00a0€" in html
-        assert "1</span> <span class=\"figure-label\">comptoir à initiatives citoyennes" in html
+        assert '1</span> <span class="figure-label">comptoir à initiatives citoyennes' in html
         assert "8</span>" in html
         assert "11 ans" in html
 
@@ -111,12 +111,20 @@ class TestHowItWorks:
     def test_it_is_built_from_the_editions_phases_and_rules(self):
         ensure_demo_edition()
         html = Client().get("/comment-ca-marche/").content.decode()
-        for label in ["Comptoirs à initiatives citoyennes", "Dépôt des dossiers", "Labellisation",
-                      "Vote des habitants", "Résultats"]:
+        for label in [
+            "Comptoirs à initiatives citoyennes",
+            "Dépôt des dossiers",
+            "Labellisation",
+            "Vote des habitants",
+            "Résultats",
+        ]:
             assert label in html
         assert "Vous choisissez vos 3 coups de cœur" in html
         assert "âgée d'au moins 11 ans" in html
-        order = [html.index(name) for name in ["Innovation sociale (", "Coopération (", "Pratiques de l&#x27;ESS ("]]
+        order = [
+            html.index(name)
+            for name in ["Innovation sociale (", "Coopération (", "Pratiques de l&#x27;ESS ("]
+        ]
         assert order == sorted(order)
 
 
@@ -166,7 +174,18 @@ class TestAccessibilityChecker:
         <input name="nom"><button></button><img src="a.png"><p id="d"></p><p id="d"></p>
         <table><tr><td>1</td></tr></table></body></html>"""
         problems = "\n".join(accessibility_problems(bad))
-        for expected in ["langue", "pas de titre", "2 titres h1", "zone principale", "saut de niveau",
-                         "lien vide", "cible absente", "champ sans étiquette", "bouton sans intitulé",
-                         "image sans alternative", "identifiants en double", "sans en-têtes"]:
+        for expected in [
+            "langue",
+            "pas de titre",
+            "2 titres h1",
+            "zone principale",
+            "saut de niveau",
+            "lien vide",
+            "cible absente",
+            "champ sans étiquette",
+            "bouton sans intitulé",
+            "image sans alternative",
+            "identifiants en double",
+            "sans en-têtes",
+        ]:
             assert expected in problems

@@ -1,0 +1,56 @@
+"""In a real browser: axe-core finds no violation on the public pages; keyboard use works."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from budgetcitoyen.testing.browser import browser, page  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PAGES = [
+    "/",
+    "/comment-ca-marche/",
+    "/accessibilite/",
+    "/mentions-legales/",
+    "/donnees-personnelles/",
+    "/page-inexistante/",
+]
+
+
+@pytest.fixture
+def demo_site(live_server, settings):  # type: ignore[no-untyped-def]
+    from budgetcitoyen.core.demo import load_demo
+    from budgetcitoyen.territories.services import load_reference
+
+    load_reference()
+    load_demo()
+    return live_server.url
+
+
+@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("width", [1280, 375])
+def test_axe_finds_no_violation(demo_site, page, path, width):  # noqa: F811
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(demo_site + path)
+    results = Axe().run(
+        page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}
+    )
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_the_skip_link_is_first_and_moves_focus_to_the_content(demo_site, page):  # noqa: F811
+    page.goto(demo_site + "/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert focused.strip() == "Aller au contenu"
+    assert page.evaluate("getComputedStyle(document.activeElement).top") != "-160px"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#contenu"
+
+
+def test_the_home_page_renders_the_calendar(demo_site, page):  # noqa: F811
+    page.goto(demo_site + "/")
+    assert page.locator("h1").inner_text() == "Budget citoyen 2025"
+    assert page.locator(".timeline-step").count() == 5
