@@ -10,7 +10,7 @@ from budgetcitoyen.editions import selectors
 
 def home(request: HttpRequest) -> HttpResponse:
     edition = selectors.current_edition_for(request)
-    context = {"edition": edition}
+    context: dict[str, object] = {"edition": edition}
     if edition is not None:
         context.update(selectors.edition_overview(edition))
     return render(request, "editions/home.html", context)
@@ -18,7 +18,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def how_it_works(request: HttpRequest) -> HttpResponse:
     edition = selectors.current_edition_for(request)
-    context = {"edition": edition}
+    context: dict[str, object] = {"edition": edition}
     if edition is not None:
         context.update(selectors.edition_overview(edition))
     return render(request, "editions/how_it_works.html", context)

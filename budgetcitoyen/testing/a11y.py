@@ -74,8 +74,8 @@ def accessibility_problems(html: str) -> list[str]:
             problems.append(f"lien sans destination : {link}")
         elif not _text(link):
             problems.append(f"lien vide : {link.get('href')}")
-        elif link["href"].startswith("#") and len(link["href"]) > 1 and link["href"][1:] not in ids:
-            problems.append(f"lien interne vers une cible absente : {link['href']}")
+        elif (href := str(link["href"])).startswith("#") and len(href) > 1 and href[1:] not in ids:
+            problems.append(f"lien interne vers une cible absente : {href}")
     for button in soup.find_all("button"):
         if not _text(button):
             problems.append("bouton sans intitulé")

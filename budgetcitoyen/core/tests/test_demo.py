@@ -1,0 +1,92 @@
+"""``budgetcitoyen demo``: seed calendar, nine comptoirs, one account per role, idempotent."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from budgetcitoyen.accounts.models import User
+from budgetcitoyen.accounts.roles import ROLES, Role
+from budgetcitoyen.comptoirs.models import Comptoir
+from budgetcitoyen.core.models import AuditEntry
+from budgetcitoyen.editions.models import Edition
+
+pytestmark = pytest.mark.django_db
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def run_demo(settings, *args: str) -> str:
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("demo", "--no-serve", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_it_refuses_to_run_outside_development(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG=1"):
+        call_command("demo", "--no-serve")
+
+
+def test_it_builds_the_2025_edition_of_seed_000(settings):
+    run_demo(settings)
+    edition = Edition.objects.get(year=2025)
+    assert edition.is_demo and edition.is_published
+    local = {f: getattr(edition, f).astimezone(PARIS) for f in ["deposit_start", "deposit_end", "vote_start", "vote_end", "comptoirs_end", "labelling_start", "labelling_end"]}
+    assert local["deposit_start"] == datetime(2025, 1, 31, tzinfo=PARIS)
+    assert local["deposit_end"] == datetime(2025, 3, 5, tzinfo=PARIS)  # open all of 4 March
+    assert local["comptoirs_end"] == datetime(2025, 3, 13, tzinfo=PARIS)
+    assert local["labelling_start"] == datetime(2025, 7, 1, tzinfo=PARIS)
+    assert local["labelling_end"] == datetime(2025, 9, 1, tzinfo=PARIS)
+    assert local["vote_start"] == datetime(2025, 9, 1, tzinfo=PARIS)
+    assert local["vote_end"] == datetime(2025, 10, 1, tzinfo=PARIS)
+    assert [(c.name, c.priority) for c in edition.categories.order_by("priority")] == [
+        ("Innovation sociale", 1),
+        ("Coopération", 2),
+        ("Pratiques de l'ESS", 3),
+    ]
+
+
+def test_it_schedules_the_nine_comptoirs_of_seed_000(settings):
+    run_demo(settings)
+    comptoirs = list(Comptoir.objects.select_related("commune", "territory").order_by("starts_at"))
+    assert len(comptoirs) == 9
+    first = comptoirs[0]
+    assert first.host_name == "A travers champs"
+    assert first.commune.name == "Saint-Augustin"
+    assert first.territory.name == "Audomarois"
+    assert first.starts_at.astimezone(PARIS) == datetime(2025, 1, 30, 13, 30, tzinfo=PARIS)
+    assert comptoirs[-1].commune.name == "Ambricourt"
+    assert {c.capacity for c in comptoirs} == {20}
+    assert len({c.territory_id for c in comptoirs}) == 8
+
+
+def test_it_creates_one_account_per_role_and_prints_credentials(settings):
+    out = run_demo(settings)
+    assert "demo-budget-citoyen" in out
+    for role in ROLES:
+        assert User.objects.filter(groups__name=ROLES[role].group_name).exists()
+    staff = User.objects.get(email="mission-ess@demo.budgetcitoyen.fr")
+    assert staff.is_staff and staff.has_role(Role.STAFF)
+    assert staff.check_password("demo-budget-citoyen")
+    assert User.objects.get(email="admin@demo.budgetcitoyen.fr").is_superuser
+    for email in ["habitante@demo.budgetcitoyen.fr", "comite@demo.budgetcitoyen.fr"]:
+        assert email in out
+
+
+def test_running_it_twice_changes_nothing(settings):
+    run_demo(settings)
+    counts = (Edition.objects.count(), Comptoir.objects.count(), User.objects.count(), AuditEntry.objects.count())
+    out = run_demo(settings)
+    assert (Edition.objects.count(), Comptoir.objects.count(), User.objects.count(), AuditEntry.objects.count()) == counts
+    assert "Démonstration prête" in out
+
+
+def test_a_bad_date_is_refused_in_french(settings):
+    settings.DEBUG = True
+    with pytest.raises(CommandError, match="AAAA-MM-JJ"):
+        call_command("demo", "--no-serve", "--date", "1er septembre")

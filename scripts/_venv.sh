@@ -1,0 +1,21 @@
+# Shared by scripts/demo and scripts/test: create .venv with Python 3.11 and install the project.
+# Usage: . scripts/_venv.sh "extras"   (extras: "" or "test")
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+PYTHON="${PYTHON:-}"
+if [ -z "$PYTHON" ]; then
+  for candidate in python3.11 python3; do
+    if command -v "$candidate" >/dev/null 2>&1; then PYTHON="$candidate"; break; fi
+  done
+fi
+if ! "$PYTHON" -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else 1)'; then
+  echo "Budget citoyen a besoin de Python 3.11 (trouvé : $("$PYTHON" --version 2>&1)). Indiquez-le avec PYTHON=/chemin/python3.11." >&2
+  exit 1
+fi
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+target="."
+[ -n "${1:-}" ] && target=".[$1]"
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e "$target"
