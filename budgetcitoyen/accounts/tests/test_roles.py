@@ -3,7 +3,14 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Group
 
-from budgetcitoyen.accounts.roles import ROLES, Role, role_grant, role_revoke, sync_role_groups, user_roles
+from budgetcitoyen.accounts.roles import (
+    ROLES,
+    Role,
+    role_grant,
+    role_revoke,
+    sync_role_groups,
+    user_roles,
+)
 from budgetcitoyen.core.errors import InvalidInput
 from budgetcitoyen.core.models import AuditEntry
 from budgetcitoyen.testing.factories import UserFactory
@@ -15,7 +22,10 @@ def test_every_role_has_its_group_with_its_permissions():
     sync_role_groups()
     for spec in ROLES.values():
         group = Group.objects.get(name=spec.group_name)
-        granted = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
+        granted = {
+            f"{p.content_type.app_label}.{p.codename}"
+            for p in group.permissions.select_related("content_type")
+        }
         assert granted == set(spec.permissions), spec.code
 
 
@@ -32,7 +42,10 @@ def test_granting_twice_changes_nothing(sam):
     bob = UserFactory()
     role_grant(user=bob, role=Role.AGENT, by=sam)
     role_grant(user=bob, role=Role.AGENT, by=sam)
-    assert AuditEntry.objects.filter(action="accounts.role_granted", object_id=str(bob.pk)).count() == 1
+    assert (
+        AuditEntry.objects.filter(action="accounts.role_granted", object_id=str(bob.pk)).count()
+        == 1
+    )
 
 
 def test_the_staff_role_opens_and_closes_the_admin(sam):

@@ -36,7 +36,18 @@ def test_it_builds_the_2025_edition_of_seed_000(settings):
     run_demo(settings)
     edition = Edition.objects.get(year=2025)
     assert edition.is_demo and edition.is_published
-    local = {f: getattr(edition, f).astimezone(PARIS) for f in ["deposit_start", "deposit_end", "vote_start", "vote_end", "comptoirs_end", "labelling_start", "labelling_end"]}
+    local = {
+        f: getattr(edition, f).astimezone(PARIS)
+        for f in [
+            "deposit_start",
+            "deposit_end",
+            "vote_start",
+            "vote_end",
+            "comptoirs_end",
+            "labelling_start",
+            "labelling_end",
+        ]
+    }
     assert local["deposit_start"] == datetime(2025, 1, 31, tzinfo=PARIS)
     assert local["deposit_end"] == datetime(2025, 3, 5, tzinfo=PARIS)  # open all of 4 March
     assert local["comptoirs_end"] == datetime(2025, 3, 13, tzinfo=PARIS)
@@ -80,9 +91,19 @@ def test_it_creates_one_account_per_role_and_prints_credentials(settings):
 
 def test_running_it_twice_changes_nothing(settings):
     run_demo(settings)
-    counts = (Edition.objects.count(), Comptoir.objects.count(), User.objects.count(), AuditEntry.objects.count())
+    counts = (
+        Edition.objects.count(),
+        Comptoir.objects.count(),
+        User.objects.count(),
+        AuditEntry.objects.count(),
+    )
     out = run_demo(settings)
-    assert (Edition.objects.count(), Comptoir.objects.count(), User.objects.count(), AuditEntry.objects.count()) == counts
+    assert (
+        Edition.objects.count(),
+        Comptoir.objects.count(),
+        User.objects.count(),
+        AuditEntry.objects.count(),
+    ) == counts
     assert "Démonstration prête" in out
 
 
