@@ -45,6 +45,7 @@ def load_settings(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str
             "ALLOWED_HOSTS",
             "BUDGETCITOYEN_TODAY",
             "EMAIL_BACKEND",
+            "BUDGETCITOYEN_VAR_DIR",
         }
     }
     clean.update(env)
