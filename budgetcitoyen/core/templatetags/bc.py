@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import template
 from django.utils import formats, timezone
 from django.utils.dateformat import format as date_format
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -23,7 +24,8 @@ def fr_date(value: date | datetime | None, with_weekday: bool = True) -> str:
         return ""
     if isinstance(value, datetime):
         value = _local(value)
-    day = "1er" if value.day == 1 else str(value.day)
+    # French writes the first of the month "1er"; other languages keep the digit.
+    day = "1er" if value.day == 1 and get_language().startswith("fr") else str(value.day)
     weekday = date_format(value, "l") + " " if with_weekday else ""
     return f"{weekday}{day} {date_format(value, 'F Y')}"
 

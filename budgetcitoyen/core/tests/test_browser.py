@@ -51,6 +51,12 @@ def test_the_skip_link_is_first_and_moves_focus_to_the_content(demo_site, page):
 
 
 def test_the_home_page_renders_the_calendar(demo_site, page):  # noqa: F811
-    page.goto(demo_site + "/")
+    response = page.goto(demo_site + "/")
+    assert response is not None and response.status == 200
+    # The stylesheet is served by the application itself: the navigation bar is coloured.
+    nav_colour = page.evaluate(
+        "getComputedStyle(document.querySelector('.main-nav')).backgroundColor"
+    )
+    assert nav_colour == "rgb(11, 85, 99)"
     assert page.locator("h1").inner_text() == "Budget citoyen 2025"
     assert page.locator(".timeline-step").count() == 5

@@ -189,3 +189,10 @@ class TestAccessibilityChecker:
             "sans en-têtes",
         ]:
             assert expected in problems
+
+
+def test_the_stylesheet_and_icon_are_found_by_the_static_finders():
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("budgetcitoyen/site.css")
+    assert finders.find("budgetcitoyen/favicon.svg")
