@@ -210,20 +210,15 @@ def ensure_demo_accounts() -> list[DemoAccount]:
     for account in DEMO_ACCOUNTS:
         user = User.objects.filter(email=account.email).first()
         if user is None:
-            if account.superuser:
-                user = User.objects.create_superuser(
-                    account.email,
-                    DEMO_PASSWORD,
-                    first_name=account.first_name,
-                    last_name=account.last_name,
-                )
-            else:
-                user = User.objects.create_user(
-                    account.email,
-                    DEMO_PASSWORD,
-                    first_name=account.first_name,
-                    last_name=account.last_name,
-                )
+            create = (
+                User.objects.create_superuser if account.superuser else User.objects.create_user
+            )
+            user = create(
+                account.email,
+                DEMO_PASSWORD,
+                first_name=account.first_name,
+                last_name=account.last_name,
+            )
         if account.role:
             role_grant(user=user, role=account.role, by=None)
     return DEMO_ACCOUNTS

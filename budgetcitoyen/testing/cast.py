@@ -7,6 +7,7 @@ agnes an agent, sam the Mission ESS staff, root the superuser.
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from budgetcitoyen.accounts.roles import Role, role_grant
 from budgetcitoyen.testing.factories import UserFactory
@@ -58,3 +59,12 @@ def sam(db):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def root(db):  # type: ignore[no-untyped-def]
     return make_persona("superuser")
+
+
+def client_for(persona: str) -> Client:
+    """A test client signed in as a fresh user of that persona (anonymous: signed out)."""
+    client = Client()
+    user = make_persona(persona)
+    if user is not None:
+        client.force_login(user)
+    return client

@@ -7,19 +7,11 @@ from django.test import Client
 
 from budgetcitoyen.core.demo import ensure_demo_edition
 from budgetcitoyen.territories.models import Commune
-from budgetcitoyen.testing.cast import make_persona
+from budgetcitoyen.testing.cast import client_for
 
 pytestmark = pytest.mark.django_db
 
 NO_ADMIN = ["resident", "porteur", "organiser", "committee", "agent"]
-
-
-def client_for(persona: str) -> Client:
-    client = Client()
-    user = make_persona(persona)
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def test_anonymous_is_sent_to_the_login_page():
@@ -106,80 +98,27 @@ class TestStaff:
 
     def test_edition_form_shows_calendar_errors_in_french(self):
         client = client_for("staff")
-        response = client.post(
-            "/admin/editions/edition/add/",
-            {
-                "year": "2044",
-                "title": "Test",
-                "vote_rule": "favourites",
-                "vote_min_choices": "3",
-                "vote_max_choices": "3",
-                "minimum_voter_age": "11",
-                "allocation_rule": "pas-de-calais",
-                "comptoirs_start_0": "06/01/2044",
-                "comptoirs_start_1": "00:00",
-                "comptoirs_end_0": "13/03/2044",
-                "comptoirs_end_1": "00:00",
-                "deposit_start_0": "31/01/2044",
-                "deposit_start_1": "00:00",
-                "deposit_end_0": "05/03/2044",
-                "deposit_end_1": "00:00",
-                "labelling_start_0": "01/07/2044",
-                "labelling_start_1": "00:00",
-                "labelling_end_0": "01/09/2044",
-                "labelling_end_1": "00:00",
-                "vote_start_0": "01/09/2044",
-                "vote_start_1": "00:00",
-                "vote_end_0": "01/08/2044",
-                "vote_end_1": "00:00",
-                "results_at_0": "20/11/2044",
-                "results_at_1": "18:00",
-                "categories-TOTAL_FORMS": "0",
-                "categories-INITIAL_FORMS": "0",
-            },
-        )
+        data = edition_form_data(2044, title="Test", vote_end_0="01/08/2044")
+        response = client.post("/admin/editions/edition/add/", data)
         assert response.status_code == 200
         assert "La clôture du vote doit suivre son ouverture." in response.content.decode()
-        assert "Test" in response.content.decode()  # what was typed is kept
+        assert 'value="Test"' in response.content.decode()  # what was typed is kept
 
     def test_creating_an_edition_with_categories_is_audited(self):
         from budgetcitoyen.core.models import AuditEntry
         from budgetcitoyen.editions.models import Edition
 
         client = client_for("staff")
-        data = {
-            "year": "2045",
-            "title": "Budget citoyen 2045",
-            "vote_rule": "favourites",
-            "vote_min_choices": "3",
-            "vote_max_choices": "3",
-            "minimum_voter_age": "11",
-            "allocation_rule": "pas-de-calais",
-            "comptoirs_start_0": "06/01/2045",
-            "comptoirs_start_1": "00:00",
-            "comptoirs_end_0": "13/03/2045",
-            "comptoirs_end_1": "00:00",
-            "deposit_start_0": "31/01/2045",
-            "deposit_start_1": "00:00",
-            "deposit_end_0": "05/03/2045",
-            "deposit_end_1": "00:00",
-            "labelling_start_0": "01/07/2045",
-            "labelling_start_1": "00:00",
-            "labelling_end_0": "01/09/2045",
-            "labelling_end_1": "00:00",
-            "vote_start_0": "01/09/2045",
-            "vote_start_1": "00:00",
-            "vote_end_0": "01/10/2045",
-            "vote_end_1": "00:00",
-            "results_at_0": "20/11/2045",
-            "results_at_1": "18:00",
-            "categories-TOTAL_FORMS": "1",
-            "categories-INITIAL_FORMS": "0",
-            "categories-0-name": "Innovation sociale",
-            "categories-0-envelope": "200000",
-            "categories-0-max_amount_per_project": "15000",
-            "categories-0-priority": "1",
-        }
+        data = edition_form_data(
+            2045,
+            **{
+                "categories-TOTAL_FORMS": "1",
+                "categories-0-name": "Innovation sociale",
+                "categories-0-envelope": "200000",
+                "categories-0-max_amount_per_project": "15000",
+                "categories-0-priority": "1",
+            },
+        )
         response = client.post("/admin/editions/edition/add/", data)
         assert response.status_code == 302, response.content.decode()[:3000]
         edition = Edition.objects.get(year=2045)
@@ -188,6 +127,37 @@ class TestStaff:
             action="editions.edition_created", object_id=str(edition.pk)
         ).exists()
         assert AuditEntry.objects.filter(action="editions.category_created").exists()
+
+
+def edition_form_data(year: int, **overrides: str) -> dict[str, str]:
+    """The admin's edition form, filled with the 2025 calendar moved to ``year``."""
+    dates = {
+        "comptoirs_start": "06/01",
+        "comptoirs_end": "13/03",
+        "deposit_start": "31/01",
+        "deposit_end": "05/03",
+        "labelling_start": "01/07",
+        "labelling_end": "01/09",
+        "vote_start": "01/09",
+        "vote_end": "01/10",
+        "results_at": "20/11",
+    }
+    data = {
+        "year": str(year),
+        "title": f"Budget citoyen {year}",
+        "vote_rule": "favourites",
+        "vote_min_choices": "3",
+        "vote_max_choices": "3",
+        "minimum_voter_age": "11",
+        "allocation_rule": "pas-de-calais",
+        "categories-TOTAL_FORMS": "0",
+        "categories-INITIAL_FORMS": "0",
+    }
+    for field, day in dates.items():
+        data[f"{field}_0"] = f"{day}/{year}"
+        data[f"{field}_1"] = "18:00" if field == "results_at" else "00:00"
+    data.update(overrides)
+    return data
 
 
 class TestSuperuser:

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from budgetcitoyen.core.demo import ensure_demo_edition
 from budgetcitoyen.testing.a11y import accessibility_problems, assert_accessible
-from budgetcitoyen.testing.cast import PERSONAS, make_persona
+from budgetcitoyen.testing.cast import PERSONAS, client_for
 from budgetcitoyen.testing.factories import ComptoirFactory, EditionFactory, paris
 
 pytestmark = pytest.mark.django_db
@@ -20,14 +20,6 @@ PUBLIC_PAGES = [
     ("legal_notice", "/mentions-legales/"),
     ("privacy", "/donnees-personnelles/"),
 ]
-
-
-def client_for(persona: str) -> Client:
-    client = Client()
-    user = make_persona(persona)
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 @pytest.mark.parametrize(("name", "path"), PUBLIC_PAGES)
