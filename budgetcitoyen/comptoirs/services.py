@@ -1,17 +1,37 @@
-"""Writes on comptoirs (workshops)."""
+"""Every rule of the comptoirs: scheduling, registration, waiting list, cancellation, attendance.
+
+Concurrency: everything that consumes or frees a place locks the comptoir row first
+(``select_for_update``), then the person's row, always in that order, and re-checks
+inside the lock. Database constraints back the invariants (one active registration per
+person and comptoir, one confirmed place per person and edition, unique arrival tickets).
+On SQLite, IMMEDIATE transactions serialise writers instead of row locks.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from budgetcitoyen.comptoirs.models import Comptoir
+from budgetcitoyen.comptoirs.models import Comptoir, Registration, StructureKind
+from budgetcitoyen.core import clock
 from budgetcitoyen.core.audit import log_action
-from budgetcitoyen.core.errors import InvalidInput
+from budgetcitoyen.core.errors import (
+    AlreadyDone,
+    Conflict,
+    Full,
+    InvalidInput,
+    NotEligible,
+    PermissionRefused,
+    PhaseClosed,
+)
+from budgetcitoyen.core.mail import send_after_commit
 from budgetcitoyen.editions.models import Edition
+from budgetcitoyen.editions.selectors import Phase, is_phase_open
+from budgetcitoyen.territories.models import Territory
 
 COMPTOIR_FIELDS = [
     "territory",
@@ -22,24 +42,28 @@ COMPTOIR_FIELDS = [
     "starts_at",
     "ends_at",
     "capacity",
+    "registration_cutoff_hours",
 ]
+Status = Registration.Status
+
+
+def _errors_of(exc: ValidationError) -> dict[str, str]:
+    return {f: " ".join(str(m) for m in msgs) for f, msgs in exc.message_dict.items()}
+
+
+# --- Scheduling ------------------------------------------------------------------------------
 
 
 @transaction.atomic
 def comptoir_create(*, edition: Edition, by: Any | None, **values: Any) -> Comptoir:
     """Schedule a comptoir; its territory defaults to its commune's."""
-    values.setdefault("territory", values["commune"].territory if values.get("commune") else None)
+    organisers = values.pop("organisers", [])
+    if values.get("commune") is not None and values.get("territory") is None:
+        values["territory"] = values["commune"].territory
     comptoir = Comptoir(edition=edition, **values)
-    errors: dict[str, str] = {}
-    try:
-        comptoir.full_clean(exclude=["edition"], validate_constraints=False)
-    except ValidationError as exc:
-        errors = {f: " ".join(str(m) for m in msgs) for f, msgs in exc.message_dict.items()}
-    if comptoir.starts_at and comptoir.ends_at and comptoir.ends_at <= comptoir.starts_at:
-        errors["ends_at"] = _("La fin du comptoir doit suivre son début.")
-    if errors:
-        raise InvalidInput(errors=errors)
+    _check_comptoir(comptoir)
     comptoir.save()
+    comptoir.organisers.set(organisers)
     log_action(
         actor=by,
         action="comptoirs.comptoir_created",
@@ -47,3 +71,597 @@ def comptoir_create(*, edition: Edition, by: Any | None, **values: Any) -> Compt
         data={"edition": edition.year, **{f: getattr(comptoir, f) for f in COMPTOIR_FIELDS}},
     )
     return comptoir
+
+
+def _check_comptoir(comptoir: Comptoir) -> None:
+    errors: dict[str, str] = {}
+    try:
+        comptoir.full_clean(exclude=["edition"], validate_constraints=False)
+    except ValidationError as exc:
+        errors = _errors_of(exc)
+    if comptoir.starts_at and comptoir.ends_at and comptoir.ends_at <= comptoir.starts_at:
+        errors["ends_at"] = _("La fin du comptoir doit suivre son début.")
+    if errors:
+        raise InvalidInput(errors=errors)
+
+
+@transaction.atomic
+def comptoir_update(*, comptoir: Comptoir, by: Any | None, **values: Any) -> Comptoir:
+    """Change a comptoir's details. Capacity goes through ``comptoir_set_capacity``."""
+    comptoir = Comptoir.objects.select_for_update().get(pk=comptoir.pk)
+    capacity = values.pop("capacity", comptoir.capacity)
+    organisers = values.pop("organisers", None)
+    before = {f: getattr(comptoir, f) for f in COMPTOIR_FIELDS}
+    for field, value in values.items():
+        setattr(comptoir, field, value)
+    _check_comptoir(comptoir)
+    comptoir.save()
+    if organisers is not None:
+        comptoir.organisers.set(organisers)
+    diff = {
+        f: [before[f], getattr(comptoir, f)]
+        for f in COMPTOIR_FIELDS
+        if before[f] != getattr(comptoir, f)
+    }
+    if diff or organisers is not None:
+        data: dict[str, Any] = {"changes": diff}
+        if organisers is not None:
+            data["organisers"] = sorted(u.email for u in organisers)
+        log_action(actor=by, action="comptoirs.comptoir_updated", obj=comptoir, data=data)
+    if capacity != comptoir.capacity:
+        comptoir_set_capacity(comptoir=comptoir, capacity=capacity, by=by)
+    return comptoir
+
+
+@transaction.atomic
+def comptoir_set_capacity(
+    *, comptoir: Comptoir, capacity: int, by: Any | None
+) -> list[Registration]:
+    """Raise or lower the number of places. Raising promotes from the waiting list.
+
+    Returns the registrations promoted.
+    """
+    comptoir = Comptoir.objects.select_for_update().get(pk=comptoir.pk)
+    if capacity < 1:
+        raise InvalidInput(errors={"capacity": _("Un comptoir a au moins une place.")})
+    confirmed = comptoir.registrations.filter(status=Status.CONFIRMED).count()
+    if capacity < confirmed:
+        raise Conflict(
+            _(
+                "Impossible de descendre à %(capacity)d places : %(confirmed)d personnes ont déjà une place confirmée. "
+                "Annulez d'abord des inscriptions."
+            )
+            % {"capacity": capacity, "confirmed": confirmed}
+        )
+    before = comptoir.capacity
+    if before == capacity:
+        return []
+    comptoir.capacity = capacity
+    comptoir.save(update_fields=["capacity", "updated_at"])
+    log_action(
+        actor=by,
+        action="comptoirs.capacity_changed",
+        obj=comptoir,
+        data={"from": before, "to": capacity},
+    )
+    return _promote_waitlisted(comptoir, by=by)
+
+
+@transaction.atomic
+def comptoir_cancel(*, comptoir: Comptoir, reason: str, by: Any | None) -> int:
+    """Cancel a comptoir: every active registration ends and its holder is told. Returns their number."""
+    comptoir = Comptoir.objects.select_for_update().get(pk=comptoir.pk)
+    if comptoir.is_cancelled:
+        raise AlreadyDone(_("Ce comptoir est déjà annulé."))
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput(
+            errors={"reason": _("Indiquez le motif de l'annulation : il est envoyé aux inscrits.")}
+        )
+    comptoir.is_cancelled = True
+    comptoir.cancellation_reason = reason
+    comptoir.save(update_fields=["is_cancelled", "cancellation_reason", "updated_at"])
+    active = list(
+        comptoir.registrations.filter(status__in=Registration.ACTIVE).select_related("person")
+    )
+    now = clock.now()
+    for registration in active:
+        registration.status = Status.COMPTOIR_CANCELLED
+        registration.ended_at = now
+        registration.save(update_fields=["status", "ended_at", "updated_at"])
+        send_after_commit(
+            to=[registration.person.email],
+            template="comptoir_cancelled",
+            context={"registration": registration, "comptoir": comptoir, "reason": reason},
+        )
+    log_action(
+        actor=by,
+        action="comptoirs.comptoir_cancelled",
+        obj=comptoir,
+        data={"reason": reason, "registrations_ended": len(active)},
+    )
+    return len(active)
+
+
+# --- Registration ----------------------------------------------------------------------------
+
+
+def has_verified_email(person: Any) -> bool:
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(
+        user=person, email__iexact=person.email, verified=True
+    ).exists()
+
+
+def _lock_person(person: Any) -> Any:
+    return get_user_model().objects.select_for_update().get(pk=person.pk)
+
+
+def _idea_values(
+    *,
+    idea_title: str,
+    idea_summary: str,
+    idea_territory: Territory | None,
+    structure_kind: str,
+    accessibility_needs: str,
+) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    idea_title, idea_summary = idea_title.strip(), idea_summary.strip()
+    if not idea_title:
+        errors["idea_title"] = _("Donnez un titre à votre idée, même provisoire.")
+    elif len(idea_title) > 150:
+        errors["idea_title"] = _("Le titre ne doit pas dépasser 150 caractères.")
+    if not idea_summary:
+        errors["idea_summary"] = _("Décrivez votre idée en quelques lignes.")
+    elif len(idea_summary) > 1500:
+        errors["idea_summary"] = _("La description ne doit pas dépasser 1 500 caractères.")
+    if idea_territory is None:
+        errors["idea_territory"] = _("Choisissez le territoire que votre idée concerne.")
+    if structure_kind not in StructureKind.values:
+        errors["structure_kind"] = _("Indiquez si vous avez déjà une structure.")
+    if len(accessibility_needs) > 1000:
+        errors["accessibility_needs"] = _("Ce champ ne doit pas dépasser 1 000 caractères.")
+    if errors:
+        raise InvalidInput(errors=errors)
+    return {
+        "idea_title": idea_title,
+        "idea_summary": idea_summary,
+        "idea_territory": idea_territory,
+        "structure_kind": structure_kind,
+        "accessibility_needs": accessibility_needs.strip(),
+    }
+
+
+def _check_open_for_registration(comptoir: Comptoir) -> None:
+    now = clock.now()
+    if comptoir.is_cancelled:
+        raise PhaseClosed(_("Ce comptoir a été annulé : les inscriptions sont fermées."))
+    if not is_phase_open(comptoir.edition, Phase.COMPTOIRS, now):
+        raise PhaseClosed(_("Les inscriptions aux comptoirs ne sont pas ouvertes à cette date."))
+    if now >= comptoir.registration_closes_at:
+        raise PhaseClosed(
+            _("Les inscriptions à ce comptoir sont closes depuis %(hours)d h avant son début.")
+            % {"hours": comptoir.registration_cutoff_hours}
+        )
+
+
+def _confirmed_elsewhere(person: Any, comptoir: Comptoir) -> Registration | None:
+    return (
+        Registration.objects.select_related("comptoir__commune")
+        .filter(edition_id=comptoir.edition_id, person=person, status=Status.CONFIRMED)
+        .exclude(comptoir=comptoir)
+        .first()
+    )
+
+
+def _take_ticket(comptoir: Comptoir) -> int:
+    ticket = comptoir.next_ticket
+    comptoir.next_ticket = ticket + 1
+    comptoir.save(update_fields=["next_ticket"])
+    return ticket
+
+
+def _withdraw_other_waitlists(person: Any, registration: Registration) -> list[Registration]:
+    """A person with a confirmed place leaves the waiting lists of the edition's other comptoirs."""
+    others = list(
+        Registration.objects.select_related("comptoir__commune")
+        .filter(edition_id=registration.edition_id, person=person, status=Status.WAITLISTED)
+        .exclude(pk=registration.pk)
+    )
+    now = clock.now()
+    for other in others:
+        other.status = Status.WITHDRAWN
+        other.ended_at = now
+        other.save(update_fields=["status", "ended_at", "updated_at"])
+        log_action(
+            actor=None,
+            action="comptoirs.waitlist_withdrawn_on_confirmation",
+            obj=other,
+            data={"confirmed_at_comptoir": registration.comptoir_id},
+        )
+    return others
+
+
+@transaction.atomic
+def registration_create(
+    *,
+    comptoir: Comptoir,
+    person: Any,
+    idea_title: str,
+    idea_summary: str,
+    idea_territory: Territory | None,
+    structure_kind: str,
+    accessibility_needs: str = "",
+) -> Registration:
+    """Register ``person``: a confirmed place while places remain, else the waiting list."""
+    idea = _idea_values(
+        idea_title=idea_title,
+        idea_summary=idea_summary,
+        idea_territory=idea_territory,
+        structure_kind=structure_kind,
+        accessibility_needs=accessibility_needs,
+    )
+    if not has_verified_email(person):
+        raise NotEligible(
+            _("Confirmez d'abord votre adresse électronique : nous vous avons envoyé un lien.")
+        )
+    # Lock order: comptoir, then person (see module docstring).
+    comptoir = (
+        Comptoir.objects.select_for_update()
+        .select_related("edition", "commune")
+        .get(pk=comptoir.pk)
+    )
+    person = _lock_person(person)
+    _check_open_for_registration(comptoir)
+    if comptoir.registrations.filter(person=person, status__in=Registration.ACTIVE).exists():
+        raise AlreadyDone(_("Vous êtes déjà inscrit à ce comptoir."))
+    elsewhere = _confirmed_elsewhere(person, comptoir)
+    if elsewhere is not None:
+        raise Conflict(
+            _(
+                "Vous avez déjà une place confirmée au comptoir « %(other)s ». "
+                "Annulez-la d'abord si vous préférez celui-ci."
+            )
+            % {"other": elsewhere.comptoir}
+        )
+    confirmed = comptoir.registrations.filter(status=Status.CONFIRMED).count()
+    status = Status.CONFIRMED if confirmed < comptoir.capacity else Status.WAITLISTED
+    registration = Registration(
+        edition_id=comptoir.edition_id,
+        comptoir=comptoir,
+        person=person,
+        status=status,
+        ticket=_take_ticket(comptoir),
+        **idea,
+    )
+    try:
+        with transaction.atomic():
+            registration.save()
+    except IntegrityError as exc:  # a constraint caught what the checks above could not see
+        raise Conflict(_("Votre inscription n'a pas pu être enregistrée, réessayez.")) from exc
+    withdrawn = (
+        _withdraw_other_waitlists(person, registration) if status == Status.CONFIRMED else []
+    )
+    log_action(
+        actor=person,
+        action="comptoirs.registration_created",
+        obj=registration,
+        data={"comptoir": comptoir.pk, "status": status, "ticket": registration.ticket},
+    )
+    context = {"registration": registration, "comptoir": comptoir, "withdrawn": withdrawn}
+    if status == Status.CONFIRMED:
+        send_after_commit(to=[person.email], template="registration_confirmed", context=context)
+    else:
+        context["position"] = waitlist_position(registration)
+        send_after_commit(to=[person.email], template="registration_waitlisted", context=context)
+    return registration
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1 for the first in line; None when not on the waiting list. No gaps, by construction."""
+    if registration.status != Status.WAITLISTED:
+        return None
+    ahead = Registration.objects.filter(
+        comptoir_id=registration.comptoir_id,
+        status=Status.WAITLISTED,
+        ticket__lt=registration.ticket,
+    ).count()
+    return ahead + 1
+
+
+def _promote_waitlisted(comptoir: Comptoir, *, by: Any | None) -> list[Registration]:
+    """Fill free places from the waiting list, in arrival order. Caller holds the comptoir lock."""
+    promoted: list[Registration] = []
+    free = comptoir.capacity - comptoir.registrations.filter(status=Status.CONFIRMED).count()
+    while free > 0:
+        candidate = (
+            comptoir.registrations.select_for_update()
+            .filter(status=Status.WAITLISTED)
+            .order_by("ticket")
+            .first()
+        )
+        if candidate is None:
+            break
+        person = _lock_person(candidate.person)
+        if _confirmed_elsewhere(person, comptoir) is not None:
+            # Cannot happen while confirming withdraws other waitlists; kept as a guard.
+            candidate.status = Status.WITHDRAWN
+            candidate.ended_at = clock.now()
+            candidate.save(update_fields=["status", "ended_at", "updated_at"])
+            continue
+        candidate.status = Status.CONFIRMED
+        candidate.save(update_fields=["status", "updated_at"])
+        withdrawn = _withdraw_other_waitlists(person, candidate)
+        log_action(
+            actor=by,
+            action="comptoirs.registration_promoted",
+            obj=candidate,
+            data={"comptoir": comptoir.pk},
+        )
+        send_after_commit(
+            to=[person.email],
+            template="registration_promoted",
+            context={"registration": candidate, "comptoir": comptoir, "withdrawn": withdrawn},
+        )
+        promoted.append(candidate)
+        free -= 1
+    return promoted
+
+
+@transaction.atomic
+def registration_cancel(*, registration: Registration, by: Any) -> list[Registration]:
+    """The holder (or staff) gives up a confirmed place, or leaves the waiting list.
+
+    A freed place goes at once to the first person on the waiting list. Returns those promoted.
+    """
+    comptoir = (
+        Comptoir.objects.select_for_update()
+        .select_related("commune")
+        .get(pk=registration.comptoir_id)
+    )
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if by.pk != registration.person_id and not by.has_perm("editions.manage_edition"):
+        raise PermissionRefused(_("Seule la personne inscrite peut annuler son inscription."))
+    if registration.status not in Registration.ACTIVE:
+        raise AlreadyDone(_("Cette inscription n'est plus active."))
+    if clock.now() >= comptoir.starts_at:
+        raise PhaseClosed(_("Le comptoir a commencé : l'inscription ne peut plus être annulée."))
+    was_confirmed = registration.status == Status.CONFIRMED
+    registration.status = Status.CANCELLED if was_confirmed else Status.WITHDRAWN
+    registration.ended_at = clock.now()
+    registration.save(update_fields=["status", "ended_at", "updated_at"])
+    log_action(
+        actor=by,
+        action="comptoirs.registration_cancelled" if was_confirmed else "comptoirs.waitlist_left",
+        obj=registration,
+        data={"comptoir": comptoir.pk},
+    )
+    send_after_commit(
+        to=[registration.person.email],
+        template="registration_cancelled",
+        context={
+            "registration": registration,
+            "comptoir": comptoir,
+            "was_confirmed": was_confirmed,
+        },
+    )
+    return _promote_waitlisted(comptoir, by=by) if was_confirmed else []
+
+
+# --- On the day: walk-ins and attendance -------------------------------------------------------
+
+
+def can_manage_comptoir(user: Any, comptoir: Comptoir) -> bool:
+    """Staff manage every comptoir; an organiser only the comptoirs they host."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser or user.has_perm("editions.manage_edition"):
+        return True
+    return (
+        user.has_perm("comptoirs.take_attendance")
+        and comptoir.organisers.filter(pk=user.pk).exists()
+    )
+
+
+def _check_attendance_window(comptoir: Comptoir) -> None:
+    now = clock.now()
+    if now < comptoir.starts_at:
+        raise PhaseClosed(_("Les présences se notent à partir du début du comptoir."))
+    if now >= comptoir.edition.deposit_end:
+        raise PhaseClosed(
+            _("Le dépôt des dossiers est clos : les présences ne peuvent plus être modifiées.")
+        )
+
+
+@transaction.atomic
+def attendance_mark(*, registration: Registration, present: bool, by: Any) -> Registration:
+    """Note a person present or absent, from the comptoir's start to the end of the deposit window."""
+    registration = (
+        Registration.objects.select_for_update()
+        .select_related("comptoir__edition")
+        .get(pk=registration.pk)
+    )
+    comptoir = registration.comptoir
+    if not can_manage_comptoir(by, comptoir):
+        raise PermissionRefused(
+            _("Seuls les organisateurs de ce comptoir et l'équipe notent les présences.")
+        )
+    if comptoir.is_cancelled:
+        raise PhaseClosed(_("Ce comptoir a été annulé."))
+    _check_attendance_window(comptoir)
+    if registration.status != Status.CONFIRMED:
+        raise Conflict(
+            _("Seules les personnes ayant une place confirmée peuvent être notées présentes.")
+        )
+    value = Registration.Attendance.PRESENT if present else Registration.Attendance.ABSENT
+    before = registration.attendance
+    registration.attendance = value
+    registration.attendance_marked_at = clock.now()
+    registration.attendance_marked_by = by
+    registration.save(
+        update_fields=["attendance", "attendance_marked_at", "attendance_marked_by", "updated_at"]
+    )
+    log_action(
+        actor=by,
+        action="comptoirs.attendance_marked",
+        obj=registration,
+        data={"from": before, "to": value},
+    )
+    return registration
+
+
+@transaction.atomic
+def walk_in_register(
+    *,
+    comptoir: Comptoir,
+    email: str,
+    first_name: str,
+    last_name: str,
+    idea_title: str,
+    idea_summary: str,
+    idea_territory: Territory | None,
+    structure_kind: str,
+    by: Any,
+) -> Registration:
+    """Register a person who came without registering, on the spot, if a place is free.
+
+    Creates their account when the email is new (they set a password through the reset
+    link they receive); the registration is confirmed and marked present.
+    """
+    from allauth.account.models import EmailAddress
+
+    idea = _idea_values(
+        idea_title=idea_title,
+        idea_summary=idea_summary,
+        idea_territory=idea_territory,
+        structure_kind=structure_kind,
+        accessibility_needs="",
+    )
+    comptoir = (
+        Comptoir.objects.select_for_update()
+        .select_related("edition", "commune")
+        .get(pk=comptoir.pk)
+    )
+    if not can_manage_comptoir(by, comptoir):
+        raise PermissionRefused(
+            _("Seuls les organisateurs de ce comptoir et l'équipe inscrivent sur place.")
+        )
+    if comptoir.is_cancelled:
+        raise PhaseClosed(_("Ce comptoir a été annulé."))
+    now = clock.now()
+    if not (comptoir.starts_at <= now < comptoir.ends_at):
+        raise PhaseClosed(_("L'inscription sur place n'est possible que pendant le comptoir."))
+    email = get_user_model().objects.normalize_email(email.strip()).lower()
+    errors = {}
+    try:
+        from django.core.validators import validate_email
+
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = _("Saisissez une adresse électronique valide.")
+    if not first_name.strip():
+        errors["first_name"] = _("Le prénom est obligatoire.")
+    if not last_name.strip():
+        errors["last_name"] = _("Le nom est obligatoire.")
+    if errors:
+        raise InvalidInput(errors=errors)
+    if comptoir.registrations.filter(status=Status.CONFIRMED).count() >= comptoir.capacity:
+        raise Full(
+            _("Le comptoir est complet : aucune place n'est libre pour une inscription sur place.")
+        )
+    User = get_user_model()
+    person = User.objects.filter(email__iexact=email).first()
+    created = person is None
+    if created:
+        person = User.objects.create_user(
+            email, None, first_name=first_name.strip(), last_name=last_name.strip()
+        )
+        EmailAddress.objects.create(user=person, email=email, primary=True, verified=False)
+        log_action(
+            actor=by,
+            action="accounts.user_created_on_the_spot",
+            obj=person,
+            data={"comptoir": comptoir.pk},
+        )
+    person = _lock_person(person)
+    existing = comptoir.registrations.filter(person=person, status__in=Registration.ACTIVE).first()
+    if existing is not None and existing.status == Status.CONFIRMED:
+        raise AlreadyDone(_("Cette personne a déjà une place confirmée à ce comptoir."))
+    if existing is not None:  # on the waiting list: the free place is theirs now
+        existing.status = Status.WITHDRAWN
+        existing.ended_at = now
+        existing.save(update_fields=["status", "ended_at", "updated_at"])
+    elsewhere = _confirmed_elsewhere(person, comptoir)
+    if elsewhere is not None:
+        raise Conflict(
+            _("Cette personne a déjà une place confirmée au comptoir « %(other)s ».")
+            % {"other": elsewhere.comptoir}
+        )
+    registration = Registration.objects.create(
+        edition_id=comptoir.edition_id,
+        comptoir=comptoir,
+        person=person,
+        status=Status.CONFIRMED,
+        ticket=_take_ticket(comptoir),
+        is_walk_in=True,
+        attendance=Registration.Attendance.PRESENT,
+        attendance_marked_at=now,
+        attendance_marked_by=by,
+        **idea,
+    )
+    _withdraw_other_waitlists(person, registration)
+    log_action(
+        actor=by,
+        action="comptoirs.walk_in_registered",
+        obj=registration,
+        data={"comptoir": comptoir.pk, "account_created": created},
+    )
+    send_after_commit(
+        to=[person.email],
+        template="walk_in_registered",
+        context={"registration": registration, "comptoir": comptoir, "account_created": created},
+    )
+    return registration
+
+
+# --- Reminders -----------------------------------------------------------------------------------
+
+REMINDER_HOURS_BEFORE = 48
+
+
+def send_due_reminders() -> int:
+    """Email every confirmed person whose comptoir starts within two days. Idempotent.
+
+    Each reminder is claimed by a conditional UPDATE (``reminder_sent_at`` still empty)
+    before it is sent, so two workers, or the same job run twice, never send it twice.
+    """
+    from datetime import timedelta
+
+    now = clock.now()
+    due = Registration.objects.filter(
+        status=Status.CONFIRMED,
+        reminder_sent_at__isnull=True,
+        comptoir__is_cancelled=False,
+        comptoir__starts_at__gt=now,
+        comptoir__starts_at__lte=now + timedelta(hours=REMINDER_HOURS_BEFORE),
+    ).values_list("pk", flat=True)
+    sent = 0
+    for pk in list(due):
+        with transaction.atomic():
+            claimed = Registration.objects.filter(
+                pk=pk, reminder_sent_at__isnull=True, status=Status.CONFIRMED
+            ).update(reminder_sent_at=now)
+            if claimed != 1:
+                continue
+            registration = Registration.objects.select_related("comptoir__commune", "person").get(
+                pk=pk
+            )
+            log_action(actor=None, action="comptoirs.reminder_sent", obj=registration)
+            send_after_commit(
+                to=[registration.person.email],
+                template="registration_reminder",
+                context={"registration": registration, "comptoir": registration.comptoir},
+            )
+            sent += 1
+    return sent

@@ -80,3 +80,27 @@ class ComptoirFactory(factory.django.DjangoModelFactory):
     starts_at = factory.LazyAttribute(lambda o: paris(o.edition.year, 2, 5, 9, 30))
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=3))
     capacity = 20
+
+
+def verified_person(**kwargs):  # type: ignore[no-untyped-def]
+    """A user whose email address is verified (allauth), as registration requires."""
+    from allauth.account.models import EmailAddress
+
+    user = UserFactory(**kwargs)
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    return user
+
+
+def idea(**overrides):  # type: ignore[no-untyped-def]
+    """The idea a person describes when registering to a comptoir."""
+    from budgetcitoyen.territories.models import Territory
+
+    values = {
+        "idea_title": "Une recyclerie solidaire",
+        "idea_summary": "Réparer et revendre à petit prix des objets du quotidien, avec des bénévoles.",
+        "idea_territory": Territory.objects.get(name="Arrageois"),
+        "structure_kind": "none",
+        "accessibility_needs": "",
+    }
+    values.update(overrides)
+    return values

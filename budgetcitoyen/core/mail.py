@@ -1,0 +1,37 @@
+"""Emails in French, plain text and HTML, sent only once the transaction commits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+
+
+def send_templated(*, to: list[str], template: str, context: dict[str, Any]) -> None:
+    """Render ``emails/<template>_subject.txt``, ``.txt`` and ``.html`` and send them."""
+    with translation.override("fr"):
+        full = {
+            "site_url": settings.SITE_URL,
+            "organisation": settings.BUDGETCITOYEN_ORGANISATION,
+            **context,
+        }
+        subject = " ".join(render_to_string(f"emails/{template}_subject.txt", full).split())
+        text = render_to_string(f"emails/{template}.txt", full)
+        html = render_to_string(f"emails/{template}.html", full)
+    message = EmailMultiAlternatives(
+        subject=f"[Budget citoyen] {subject}",
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=to,
+    )
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def send_after_commit(*, to: list[str], template: str, context: dict[str, Any]) -> None:
+    """Send once the surrounding transaction commits: never for a change that rolled back."""
+    transaction.on_commit(lambda: send_templated(to=to, template=template, context=context))
