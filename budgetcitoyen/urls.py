@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from budgetcitoyen.accounts import views as account_views
 from budgetcitoyen.core import views as core_views
 from budgetcitoyen.editions import views as edition_views
 
@@ -12,6 +13,9 @@ urlpatterns = [
     path("accessibilite/", core_views.accessibility, name="accessibility"),
     path("mentions-legales/", core_views.legal_notice, name="legal_notice"),
     path("donnees-personnelles/", core_views.privacy, name="privacy"),
+    path("", include("budgetcitoyen.comptoirs.urls")),
+    path("compte/profil/", account_views.profile, name="profile"),
+    path("compte/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -40,6 +40,15 @@ class User(AbstractUser):
 
     username = None  # type: ignore[assignment]
     email = models.EmailField(_("adresse électronique"), unique=True)
+    phone = models.CharField(_("téléphone"), max_length=20, blank=True)
+    commune = models.ForeignKey(
+        "territories.Commune",
+        verbose_name=_("commune de résidence"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []  # type: ignore[misc]

@@ -88,6 +88,7 @@ ROLES: dict[str, RoleSpec] = {
             "comptoirs.change_comptoir",
             "comptoirs.view_comptoir",
             "comptoirs.take_attendance",
+            "comptoirs.view_registration",
             "core.view_auditentry",
             "accounts.view_user",
         ),

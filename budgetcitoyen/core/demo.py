@@ -224,8 +224,112 @@ def ensure_demo_accounts() -> list[DemoAccount]:
     return DEMO_ACCOUNTS
 
 
+# The comptoir that the demo fills up, to show a waiting list.
+FULL_COMPTOIR_HOST = "Le Passage à Niveaux"
+DEMO_IDEAS = [
+    (
+        "Une recyclerie de quartier",
+        "Réparer et revendre à petit prix des objets du quotidien, avec des bénévoles.",
+    ),
+    (
+        "Un jardin partagé nourricier",
+        "Cultiver ensemble une friche et partager les récoltes avec l'épicerie solidaire.",
+    ),
+    (
+        "Un café des aidants",
+        "Un lieu d'écoute mensuel pour les proches aidants, animé avec une association.",
+    ),
+    (
+        "Une conciergerie rurale",
+        "Rendre des services de proximité aux habitants d'un village sans commerce.",
+    ),
+    (
+        "Un atelier vélo solidaire",
+        "Apprendre à réparer son vélo et remettre en circulation des vélos abandonnés.",
+    ),
+]
+
+
+def _demo_resident(number: int) -> User:
+    from allauth.account.models import EmailAddress
+
+    email = f"habitant{number:02d}@demo.budgetcitoyen.fr"
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(
+            email, DEMO_PASSWORD, first_name=f"Habitant {number:02d}", last_name="(démo)"
+        )
+        EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
+    return user
+
+
+def ensure_demo_registrations(edition: Edition) -> None:
+    """Registrations made through the services as on 20 January 2025; attendance as on each comptoir's day.
+
+    One comptoir is filled up with a waiting list. Attendance is taken where the rules allow
+    it: on comptoirs that started before the deposit closed (4 March 2025).
+    """
+    from datetime import timedelta
+
+    from allauth.account.models import EmailAddress
+    from django.test.utils import override_settings
+
+    from budgetcitoyen.comptoirs.models import Registration
+    from budgetcitoyen.comptoirs.services import attendance_mark, registration_create
+
+    if Registration.objects.filter(edition=edition).exists():
+        return
+    comptoirs = list(edition.comptoirs.select_related("territory").order_by("starts_at"))
+    porteur = User.objects.get(email="porteur@demo.budgetcitoyen.fr")
+    EmailAddress.objects.get_or_create(
+        user=porteur, email=porteur.email, defaults={"primary": True, "verified": True}
+    )
+    organiser = User.objects.get(email="organisatrice@demo.budgetcitoyen.fr")
+    for comptoir in comptoirs:
+        comptoir.organisers.add(organiser)
+
+    plan: list[tuple[User, Comptoir]] = [(porteur, comptoirs[0])]
+    full = next(c for c in comptoirs if c.host_name == FULL_COMPTOIR_HOST)
+    number = 1
+    for _seat in range(full.capacity + 3):
+        plan.append((_demo_resident(number), full))
+        number += 1
+    for comptoir in comptoirs:
+        if comptoir is full:
+            continue
+        for _seat in range(2):
+            plan.append((_demo_resident(number), comptoir))
+            number += 1
+
+    # The demo replays 2025 through the real services on a simulated clock (the demo
+    # command only runs with DEBUG on; tests call this directly).
+    with override_settings(DEBUG=True, BUDGETCITOYEN_NOW=paris(2025, 1, 20, 10)):
+        for index, (person, comptoir) in enumerate(plan):
+            title, summary = DEMO_IDEAS[index % len(DEMO_IDEAS)]
+            registration_create(
+                comptoir=comptoir,
+                person=person,
+                idea_title=title,
+                idea_summary=summary,
+                idea_territory=comptoir.territory,
+                structure_kind="none" if index % 2 else "association",
+            )
+    for comptoir in comptoirs:
+        if comptoir.starts_at >= edition.deposit_end:
+            continue
+        with override_settings(
+            DEBUG=True, BUDGETCITOYEN_NOW=comptoir.starts_at + timedelta(hours=1)
+        ):
+            confirmed = comptoir.registrations.filter(
+                status=Registration.Status.CONFIRMED
+            ).order_by("ticket")
+            for position, registration in enumerate(confirmed):
+                attendance_mark(registration=registration, present=position % 5 != 4, by=organiser)
+
+
 def load_demo() -> Edition:
     edition = ensure_demo_edition()
     ensure_demo_comptoirs(edition)
     ensure_demo_accounts()
+    ensure_demo_registrations(edition)
     return edition

@@ -111,3 +111,21 @@ def test_a_bad_date_is_refused_in_french(settings):
     settings.DEBUG = True
     with pytest.raises(CommandError, match="AAAA-MM-JJ"):
         call_command("demo", "--no-serve", "--date", "1er septembre")
+
+
+def test_it_fills_one_comptoir_with_a_waiting_list_and_takes_attendance(settings):
+    from budgetcitoyen.comptoirs.models import Registration
+    from budgetcitoyen.comptoirs.selectors import has_attended
+
+    run_demo(settings)
+    full = Comptoir.objects.get(host_name="Le Passage à Niveaux")
+    assert (
+        full.registrations.filter(status=Registration.Status.CONFIRMED).count()
+        == full.capacity
+        == 20
+    )
+    assert full.registrations.filter(status=Registration.Status.WAITLISTED).count() == 3
+    assert Registration.objects.filter(attendance="present").exists()
+    assert Registration.objects.filter(attendance="absent").exists()
+    porteur = User.objects.get(email="porteur@demo.budgetcitoyen.fr")
+    assert has_attended(porteur, Edition.objects.get(year=2025))

@@ -1,0 +1,33 @@
+"""The person's own profile page (accounts themselves are django-allauth's pages under /compte/)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from budgetcitoyen.accounts.forms import ProfileForm
+from budgetcitoyen.accounts.models import User
+from budgetcitoyen.accounts.services import profile_update
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)  # login_required
+    initial = {
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "phone": user.phone,
+        "commune": user.commune_id,
+    }
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if form.is_valid():
+            profile_update(user=user, **form.cleaned_data)
+            messages.success(request, _("Votre profil est enregistré."))
+            return redirect("profile")
+        return render(request, "accounts/profile.html", {"form": form}, status=400)
+    return render(request, "accounts/profile.html", {"form": form})

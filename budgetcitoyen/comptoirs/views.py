@@ -1,0 +1,369 @@
+"""Pages of the comptoirs: public agenda, registration, my registrations, organiser space."""
+
+from __future__ import annotations
+
+import csv
+from itertools import groupby
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from budgetcitoyen.comptoirs import selectors, services
+from budgetcitoyen.comptoirs.calendar import comptoirs_ics
+from budgetcitoyen.comptoirs.forms import CancelComptoirForm, RegistrationForm, WalkInForm
+from budgetcitoyen.comptoirs.models import Comptoir, Registration
+from budgetcitoyen.core import clock
+from budgetcitoyen.core.errors import DomainError
+from budgetcitoyen.core.forms import add_domain_error
+from budgetcitoyen.editions.selectors import current_edition_for
+from budgetcitoyen.territories.selectors import territory_list
+
+
+def _public_comptoir(pk: int) -> Comptoir:
+    comptoir = get_object_or_404(
+        Comptoir.objects.select_related("edition", "commune", "territory"), pk=pk
+    )
+    if not comptoir.edition.is_published:
+        raise Http404
+    return comptoir
+
+
+def agenda(request: HttpRequest) -> HttpResponse:
+    edition = current_edition_for(request)
+    territory_slug = request.GET.get("territoire") or None
+    by_date = request.GET.get("tri") == "date"
+    comptoirs = list(selectors.agenda(edition, territory_slug=territory_slug)) if edition else []
+    now = clock.now()
+    for comptoir in comptoirs:
+        comptoir.places_left = selectors.places_left(comptoir)  # type: ignore[attr-defined]
+        comptoir.is_past = comptoir.ends_at <= now  # type: ignore[attr-defined]
+    if by_date:
+        groups = [(None, comptoirs)]
+    else:
+        ordered = sorted(comptoirs, key=lambda c: (c.territory.name, c.starts_at))
+        groups = [
+            (name, list(items)) for name, items in groupby(ordered, key=lambda c: c.territory.name)
+        ]
+    return render(
+        request,
+        "comptoirs/agenda.html",
+        {
+            "edition": edition,
+            "groups": groups,
+            "count": len(comptoirs),
+            "territories": territory_list(),
+            "territory_slug": territory_slug,
+            "by_date": by_date,
+        },
+    )
+
+
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    comptoir = _public_comptoir(pk)
+    return render(
+        request,
+        "comptoirs/detail.html",
+        {
+            "comptoir": comptoir,
+            "places_left": selectors.places_left(comptoir),
+            "waitlisted": comptoir.registrations.filter(
+                status=Registration.Status.WAITLISTED
+            ).count(),
+            "is_past": comptoir.ends_at <= clock.now(),
+            "registration_open": _registration_open(comptoir),
+            "my_registration": selectors.active_registration(request.user, comptoir),
+            "can_manage": services.can_manage_comptoir(request.user, comptoir),
+        },
+    )
+
+
+def _registration_open(comptoir: Comptoir) -> bool:
+    try:
+        services._check_open_for_registration(comptoir)
+    except DomainError:
+        return False
+    return True
+
+
+def comptoir_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    comptoir = _public_comptoir(pk)
+    response = HttpResponse(
+        comptoirs_ics([comptoir], name=str(comptoir)), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="comptoir-{comptoir.pk}.ics"'
+    return response
+
+
+def agenda_ics(request: HttpRequest) -> HttpResponse:
+    edition = current_edition_for(request)
+    comptoirs = selectors.agenda(edition) if edition else []
+    name = _("Comptoirs à initiatives citoyennes")
+    response = HttpResponse(
+        comptoirs_ics(comptoirs, name=name), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'inline; filename="comptoirs.ics"'
+    return response
+
+
+@login_required
+def register(request: HttpRequest, pk: int) -> HttpResponse:
+    comptoir = _public_comptoir(pk)
+    existing = selectors.active_registration(request.user, comptoir)
+    if existing is not None:
+        messages.info(request, _("Vous êtes déjà inscrit à ce comptoir."))
+        return redirect("comptoirs:my_registrations")
+    form = RegistrationForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            registration = services.registration_create(
+                comptoir=comptoir, person=request.user, **form.cleaned_data
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+            status = error.status_code
+        else:
+            if registration.status == Registration.Status.CONFIRMED:
+                messages.success(
+                    request,
+                    _("Votre place est confirmée. Un courriel récapitulatif vous a été envoyé."),
+                )
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Le comptoir est complet : vous êtes en liste d'attente, en position %(position)d."
+                    )
+                    % {"position": services.waitlist_position(registration)},
+                )
+            return redirect("comptoirs:my_registrations")
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "comptoirs/register.html",
+        {
+            "comptoir": comptoir,
+            "form": form,
+            "registration_open": _registration_open(comptoir),
+            "email_verified": services.has_verified_email(request.user),
+        },
+        status=status,
+    )
+
+
+@login_required
+def my_registrations(request: HttpRequest) -> HttpResponse:
+    registrations = list(selectors.person_registrations(request.user))
+    for registration in registrations:
+        registration.position = services.waitlist_position(registration)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "comptoirs/my_registrations.html",
+        {"registrations": registrations, "now": clock.now()},
+    )
+
+
+@login_required
+def cancel_registration(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = get_object_or_404(
+        Registration.objects.select_related("comptoir__commune"), pk=pk, person=request.user
+    )
+    if request.method == "POST":
+        try:
+            services.registration_cancel(registration=registration, by=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return render(
+                request,
+                "comptoirs/cancel.html",
+                {"registration": registration},
+                status=error.status_code,
+            )
+        messages.success(request, _("Votre inscription est annulée."))
+        return redirect("comptoirs:my_registrations")
+    return render(request, "comptoirs/cancel.html", {"registration": registration})
+
+
+# --- Organiser space ----------------------------------------------------------------------------
+
+
+def _managed_comptoir(request: HttpRequest, pk: int) -> Comptoir:
+    comptoir = get_object_or_404(
+        Comptoir.objects.select_related("edition", "commune", "territory"), pk=pk
+    )
+    if not services.can_manage_comptoir(request.user, comptoir):
+        raise PermissionDenied
+    return comptoir
+
+
+def _require_organiser(request: HttpRequest) -> None:
+    user = request.user
+    if not (user.is_superuser or user.has_perm("comptoirs.take_attendance")):
+        raise PermissionDenied
+
+
+@login_required
+def organiser_home(request: HttpRequest) -> HttpResponse:
+    _require_organiser(request)
+    comptoirs = selectors.managed_comptoirs(request.user)
+    edition = current_edition_for(request)
+    figures = (
+        selectors.edition_figures(edition)
+        if edition and request.user.has_perm("editions.manage_edition")
+        else None
+    )
+    return render(
+        request, "comptoirs/organiser_home.html", {"comptoirs": comptoirs, "figures": figures}
+    )
+
+
+@login_required
+def sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    comptoir = _managed_comptoir(request, pk)
+    registrants = list(selectors.comptoir_registrants(comptoir))
+    confirmed = [r for r in registrants if r.status == Registration.Status.CONFIRMED]
+    waiting = [r for r in registrants if r.status == Registration.Status.WAITLISTED]
+    now = clock.now()
+    return render(
+        request,
+        "comptoirs/sheet.html",
+        {
+            "comptoir": comptoir,
+            "confirmed": confirmed,
+            "waiting": waiting,
+            "places_left": max(comptoir.capacity - len(confirmed), 0),
+            "attendance_open": comptoir.starts_at <= now < comptoir.edition.deposit_end
+            and not comptoir.is_cancelled,
+            "walk_in_open": comptoir.starts_at <= now < comptoir.ends_at
+            and not comptoir.is_cancelled,
+            "is_staff_user": request.user.has_perm("editions.manage_edition"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def mark_attendance(request: HttpRequest, pk: int, registration_pk: int) -> HttpResponse:
+    comptoir = _managed_comptoir(request, pk)
+    registration = get_object_or_404(Registration, pk=registration_pk, comptoir=comptoir)
+    present = request.POST.get("attendance") == "present"
+    try:
+        services.attendance_mark(registration=registration, present=present, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("comptoirs:sheet", pk=comptoir.pk)
+    name = registration.person.get_full_name() or registration.person.email
+    messages.success(
+        request,
+        (_("%(name)s : présent.") if present else _("%(name)s : absent.")) % {"name": name},
+    )
+    return redirect(reverse("comptoirs:sheet", args=[comptoir.pk]) + f"#inscrit-{registration.pk}")
+
+
+@login_required
+def walk_in(request: HttpRequest, pk: int) -> HttpResponse:
+    comptoir = _managed_comptoir(request, pk)
+    form = WalkInForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.walk_in_register(comptoir=comptoir, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            add_domain_error(form, error)
+            status = error.status_code
+        else:
+            messages.success(
+                request, _("Inscription sur place enregistrée, personne notée présente.")
+            )
+            return redirect("comptoirs:sheet", pk=comptoir.pk)
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request, "comptoirs/walk_in.html", {"comptoir": comptoir, "form": form}, status=status
+    )
+
+
+@login_required
+def registrants_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    comptoir = _managed_comptoir(request, pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="comptoir-{comptoir.pk}-inscrits.csv"'
+    response.write("\ufeff")  # so that spreadsheet software reads UTF-8
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [
+            "Ordre d'arrivée",
+            "Statut",
+            "Position en attente",
+            "Prénom",
+            "Nom",
+            "Courriel",
+            "Téléphone",
+            "Titre de l'idée",
+            "Idée",
+            "Territoire",
+            "Structure",
+            "Accessibilité",
+            "Sur place",
+            "Présence",
+        ]
+    )
+    for registration in selectors.comptoir_registrants(comptoir):
+        person = registration.person
+        writer.writerow(
+            [
+                registration.ticket,
+                registration.get_status_display(),
+                services.waitlist_position(registration) or "",
+                person.first_name,
+                person.last_name,
+                person.email,
+                person.phone,
+                registration.idea_title,
+                registration.idea_summary,
+                registration.idea_territory.name,
+                registration.get_structure_kind_display(),
+                registration.accessibility_needs,
+                "oui" if registration.is_walk_in else "non",
+                registration.get_attendance_display(),
+            ]
+        )
+    return response
+
+
+@login_required
+def cancel_comptoir(request: HttpRequest, pk: int) -> HttpResponse:
+    comptoir = _managed_comptoir(request, pk)
+    if not request.user.has_perm("editions.manage_edition"):
+        raise PermissionDenied
+    form = CancelComptoirForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = services.comptoir_cancel(
+                comptoir=comptoir, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+            status = error.status_code
+        else:
+            messages.success(
+                request,
+                _("Comptoir annulé ; %(count)d personne(s) prévenue(s).") % {"count": count},
+            )
+            return redirect("comptoirs:sheet", pk=comptoir.pk)
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "comptoirs/cancel_comptoir.html",
+        {"comptoir": comptoir, "form": form},
+        status=status,
+    )
