@@ -207,6 +207,8 @@ def ensure_demo_comptoirs(edition: Edition) -> list[Comptoir]:
 
 @transaction.atomic
 def ensure_demo_accounts() -> list[DemoAccount]:
+    from allauth.account.models import EmailAddress
+
     for account in DEMO_ACCOUNTS:
         user = User.objects.filter(email=account.email).first()
         if user is None:
@@ -219,6 +221,10 @@ def ensure_demo_accounts() -> list[DemoAccount]:
                 first_name=account.first_name,
                 last_name=account.last_name,
             )
+        # Demo accounts sign in at once: their addresses count as verified.
+        EmailAddress.objects.get_or_create(
+            user=user, email=user.email, defaults={"primary": True, "verified": True}
+        )
         if account.role:
             role_grant(user=user, role=account.role, by=None)
     return DEMO_ACCOUNTS
@@ -271,7 +277,6 @@ def ensure_demo_registrations(edition: Edition) -> None:
     """
     from datetime import timedelta
 
-    from allauth.account.models import EmailAddress
     from django.test.utils import override_settings
 
     from budgetcitoyen.comptoirs.models import Registration
@@ -281,9 +286,6 @@ def ensure_demo_registrations(edition: Edition) -> None:
         return
     comptoirs = list(edition.comptoirs.select_related("territory").order_by("starts_at"))
     porteur = User.objects.get(email="porteur@demo.budgetcitoyen.fr")
-    EmailAddress.objects.get_or_create(
-        user=porteur, email=porteur.email, defaults={"primary": True, "verified": True}
-    )
     organiser = User.objects.get(email="organisatrice@demo.budgetcitoyen.fr")
     for comptoir in comptoirs:
         comptoir.organisers.add(organiser)

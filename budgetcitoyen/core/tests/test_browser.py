@@ -16,6 +16,12 @@ PAGES = [
     "/mentions-legales/",
     "/donnees-personnelles/",
     "/page-inexistante/",
+    "/comptoirs/",
+    "/comptoirs/?tri=date",
+    "/comptoirs/1/",
+    "/compte/login/",
+    "/compte/signup/",
+    "/compte/password/reset/",
 ]
 
 
@@ -27,6 +33,28 @@ def demo_site(live_server, settings):  # type: ignore[no-untyped-def]
     load_reference()
     load_demo()
     return live_server.url
+
+
+SIGNED_IN_PAGES = [
+    "/mes-inscriptions/",
+    "/compte/profil/",
+    "/organisation/comptoirs/",
+    "/organisation/comptoirs/1/",
+]
+
+
+@pytest.mark.parametrize("path", SIGNED_IN_PAGES)
+def test_axe_finds_no_violation_on_signed_in_pages(demo_site, page, path):  # noqa: F811
+    page.goto(demo_site + "/compte/login/")
+    page.fill("#id_login", "mission-ess@demo.budgetcitoyen.fr")
+    page.fill("#id_password", "demo-budget-citoyen")
+    page.click("main button[type=submit]")
+    page.goto(demo_site + path)
+    assert page.url == demo_site + path  # signed in, not sent back to the login page
+    results = Axe().run(
+        page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}
+    )
+    assert results.violations_count == 0, results.generate_report()
 
 
 @pytest.mark.parametrize("path", PAGES)
