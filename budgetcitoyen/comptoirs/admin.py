@@ -13,24 +13,27 @@ from django.utils.translation import gettext_lazy as _
 
 from budgetcitoyen.comptoirs import services
 from budgetcitoyen.comptoirs.models import Comptoir, Registration
+from budgetcitoyen.core.admin import ReadOnlyAdmin
+
+EDITABLE_FIELDS = [
+    "edition",
+    "host_name",
+    "address",
+    "commune",
+    "territory",
+    "access_information",
+    "starts_at",
+    "ends_at",
+    "capacity",
+    "registration_cutoff_hours",
+    "organisers",
+]
 
 
 class ComptoirAdminForm(forms.ModelForm):
     class Meta:
         model = Comptoir
-        fields = [
-            "edition",
-            "host_name",
-            "address",
-            "commune",
-            "territory",
-            "access_information",
-            "starts_at",
-            "ends_at",
-            "capacity",
-            "registration_cutoff_hours",
-            "organisers",
-        ]
+        fields = EDITABLE_FIELDS
 
     def clean_capacity(self) -> int:
         capacity = self.cleaned_data["capacity"]
@@ -65,21 +68,7 @@ class ComptoirAdmin(admin.ModelAdmin):
     search_fields = ["host_name", "address", "commune__name"]
     autocomplete_fields = ["commune", "organisers"]
     date_hierarchy = "starts_at"
-    fields = [
-        "edition",
-        "host_name",
-        "address",
-        "commune",
-        "territory",
-        "access_information",
-        "starts_at",
-        "ends_at",
-        "capacity",
-        "registration_cutoff_hours",
-        "organisers",
-        "is_cancelled",
-        "cancellation_reason",
-    ]
+    fields = [*EDITABLE_FIELDS, "is_cancelled", "cancellation_reason"]
     readonly_fields = ["is_cancelled", "cancellation_reason"]
 
     @admin.display(description=_("émargement"))
@@ -114,7 +103,7 @@ class ComptoirAdmin(admin.ModelAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(ReadOnlyAdmin):
     list_display = [
         "person",
         "comptoir",
@@ -128,12 +117,3 @@ class RegistrationAdmin(admin.ModelAdmin):
     list_filter = ["edition", "status", "attendance", "comptoir__territory", "is_walk_in"]
     list_select_related = ["person", "comptoir__commune"]
     search_fields = ["person__email", "person__last_name", "idea_title", "comptoir__host_name"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -164,11 +164,8 @@ def comptoir_cancel(*, comptoir: Comptoir, reason: str, by: Any | None) -> int:
     active = list(
         comptoir.registrations.filter(status__in=Registration.ACTIVE).select_related("person")
     )
-    now = clock.now()
     for registration in active:
-        registration.status = Status.COMPTOIR_CANCELLED
-        registration.ended_at = now
-        registration.save(update_fields=["status", "ended_at", "updated_at"])
+        _end(registration, Status.COMPTOIR_CANCELLED)
         send_after_commit(
             to=[registration.person.email],
             template="comptoir_cancelled",
@@ -184,6 +181,13 @@ def comptoir_cancel(*, comptoir: Comptoir, reason: str, by: Any | None) -> int:
 
 
 # --- Registration ----------------------------------------------------------------------------
+
+
+def _end(registration: Registration, status: str) -> None:
+    """Close a registration (cancelled, withdrawn, comptoir cancelled): a status change, never a delete."""
+    registration.status = status
+    registration.ended_at = clock.now()
+    registration.save(update_fields=["status", "ended_at", "updated_at"])
 
 
 def has_verified_email(person: Any) -> bool:
@@ -269,11 +273,8 @@ def _withdraw_other_waitlists(person: Any, registration: Registration) -> list[R
         .filter(edition_id=registration.edition_id, person=person, status=Status.WAITLISTED)
         .exclude(pk=registration.pk)
     )
-    now = clock.now()
     for other in others:
-        other.status = Status.WITHDRAWN
-        other.ended_at = now
-        other.save(update_fields=["status", "ended_at", "updated_at"])
+        _end(other, Status.WITHDRAWN)
         log_action(
             actor=None,
             action="comptoirs.waitlist_withdrawn_on_confirmation",
@@ -386,9 +387,7 @@ def _promote_waitlisted(comptoir: Comptoir, *, by: Any | None) -> list[Registrat
         person = _lock_person(candidate.person)
         if _confirmed_elsewhere(person, comptoir) is not None:
             # Cannot happen while confirming withdraws other waitlists; kept as a guard.
-            candidate.status = Status.WITHDRAWN
-            candidate.ended_at = clock.now()
-            candidate.save(update_fields=["status", "ended_at", "updated_at"])
+            _end(candidate, Status.WITHDRAWN)
             continue
         candidate.status = Status.CONFIRMED
         candidate.save(update_fields=["status", "updated_at"])
@@ -428,9 +427,7 @@ def registration_cancel(*, registration: Registration, by: Any) -> list[Registra
     if clock.now() >= comptoir.starts_at:
         raise PhaseClosed(_("Le comptoir a commencé : l'inscription ne peut plus être annulée."))
     was_confirmed = registration.status == Status.CONFIRMED
-    registration.status = Status.CANCELLED if was_confirmed else Status.WITHDRAWN
-    registration.ended_at = clock.now()
-    registration.save(update_fields=["status", "ended_at", "updated_at"])
+    _end(registration, Status.CANCELLED if was_confirmed else Status.WITHDRAWN)
     log_action(
         actor=by,
         action="comptoirs.registration_cancelled" if was_confirmed else "comptoirs.waitlist_left",
@@ -589,9 +586,7 @@ def walk_in_register(
     if existing is not None and existing.status == Status.CONFIRMED:
         raise AlreadyDone(_("Cette personne a déjà une place confirmée à ce comptoir."))
     if existing is not None:  # on the waiting list: the free place is theirs now
-        existing.status = Status.WITHDRAWN
-        existing.ended_at = now
-        existing.save(update_fields=["status", "ended_at", "updated_at"])
+        _end(existing, Status.WITHDRAWN)
     elsewhere = _confirmed_elsewhere(person, comptoir)
     if elsewhere is not None:
         raise Conflict(

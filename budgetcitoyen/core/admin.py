@@ -16,13 +16,8 @@ admin.site.site_title = "Budget citoyen"
 admin.site.index_title = "Administration de la plateforme"
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "actor_label", "action", "object_label"]
-    list_filter = ["action", "content_type"]
-    search_fields = ["actor_label", "action", "object_label", "object_id"]
-    date_hierarchy = "created_at"
-    readonly_fields = [f.name for f in AuditEntry._meta.fields]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written only by services (or shipped data): the admin shows them, never edits them."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -32,6 +27,15 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "actor_label", "action", "object_label"]
+    list_filter = ["action", "content_type"]
+    search_fields = ["actor_label", "action", "object_label", "object_id"]
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in AuditEntry._meta.fields]
 
 
 class AuditedModelAdmin(admin.ModelAdmin):
