@@ -9,6 +9,7 @@ On SQLite, IMMEDIATE transactions serialise writers instead of row locks.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -22,6 +23,7 @@ from budgetcitoyen.core.audit import log_action
 from budgetcitoyen.core.errors import (
     AlreadyDone,
     Conflict,
+    DomainError,
     Full,
     InvalidInput,
     NotEligible,
@@ -237,7 +239,7 @@ def _idea_values(
     }
 
 
-def _check_open_for_registration(comptoir: Comptoir) -> None:
+def check_open_for_registration(comptoir: Comptoir) -> None:
     now = clock.now()
     if comptoir.is_cancelled:
         raise PhaseClosed(_("Ce comptoir a été annulé : les inscriptions sont fermées."))
@@ -314,7 +316,7 @@ def registration_create(
         .get(pk=comptoir.pk)
     )
     person = _lock_person(person)
-    _check_open_for_registration(comptoir)
+    check_open_for_registration(comptoir)
     if comptoir.registrations.filter(person=person, status__in=Registration.ACTIVE).exists():
         raise AlreadyDone(_("Vous êtes déjà inscrit à ce comptoir."))
     elsewhere = _confirmed_elsewhere(person, comptoir)
@@ -461,14 +463,32 @@ def can_manage_comptoir(user: Any, comptoir: Comptoir) -> bool:
     )
 
 
-def _check_attendance_window(comptoir: Comptoir) -> None:
+def check_attendance_window(comptoir: Comptoir) -> None:
     now = clock.now()
+    if comptoir.is_cancelled:
+        raise PhaseClosed(_("Ce comptoir a été annulé."))
     if now < comptoir.starts_at:
         raise PhaseClosed(_("Les présences se notent à partir du début du comptoir."))
     if now >= comptoir.edition.deposit_end:
         raise PhaseClosed(
             _("Le dépôt des dossiers est clos : les présences ne peuvent plus être modifiées.")
         )
+
+
+def check_walk_in_window(comptoir: Comptoir) -> None:
+    if comptoir.is_cancelled:
+        raise PhaseClosed(_("Ce comptoir a été annulé."))
+    if not (comptoir.starts_at <= clock.now() < comptoir.ends_at):
+        raise PhaseClosed(_("L'inscription sur place n'est possible que pendant le comptoir."))
+
+
+def passes(check: Callable[[Comptoir], None], comptoir: Comptoir) -> bool:
+    """Whether a ``check_*`` rule lets the operation through now: pages show or hide it accordingly."""
+    try:
+        check(comptoir)
+    except DomainError:
+        return False
+    return True
 
 
 @transaction.atomic
@@ -484,9 +504,7 @@ def attendance_mark(*, registration: Registration, present: bool, by: Any) -> Re
         raise PermissionRefused(
             _("Seuls les organisateurs de ce comptoir et l'équipe notent les présences.")
         )
-    if comptoir.is_cancelled:
-        raise PhaseClosed(_("Ce comptoir a été annulé."))
-    _check_attendance_window(comptoir)
+    check_attendance_window(comptoir)
     if registration.status != Status.CONFIRMED:
         raise Conflict(
             _("Seules les personnes ayant une place confirmée peuvent être notées présentes.")
@@ -544,11 +562,8 @@ def walk_in_register(
         raise PermissionRefused(
             _("Seuls les organisateurs de ce comptoir et l'équipe inscrivent sur place.")
         )
-    if comptoir.is_cancelled:
-        raise PhaseClosed(_("Ce comptoir a été annulé."))
+    check_walk_in_window(comptoir)
     now = clock.now()
-    if not (comptoir.starts_at <= now < comptoir.ends_at):
-        raise PhaseClosed(_("L'inscription sur place n'est possible que pendant le comptoir."))
     email = get_user_model().objects.normalize_email(email.strip()).lower()
     errors = {}
     try:

@@ -76,19 +76,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 status=Registration.Status.WAITLISTED
             ).count(),
             "is_past": comptoir.ends_at <= clock.now(),
-            "registration_open": _registration_open(comptoir),
+            "registration_open": services.passes(services.check_open_for_registration, comptoir),
             "my_registration": selectors.active_registration(request.user, comptoir),
             "can_manage": services.can_manage_comptoir(request.user, comptoir),
         },
     )
-
-
-def _registration_open(comptoir: Comptoir) -> bool:
-    try:
-        services._check_open_for_registration(comptoir)
-    except DomainError:
-        return False
-    return True
 
 
 def comptoir_ics(request: HttpRequest, pk: int) -> HttpResponse:
@@ -151,7 +143,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "comptoir": comptoir,
             "form": form,
-            "registration_open": _registration_open(comptoir),
+            "registration_open": services.passes(services.check_open_for_registration, comptoir),
             "email_verified": services.has_verified_email(request.user),
         },
         status=status,
@@ -230,7 +222,6 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
     registrants = list(selectors.comptoir_registrants(comptoir))
     confirmed = [r for r in registrants if r.status == Registration.Status.CONFIRMED]
     waiting = [r for r in registrants if r.status == Registration.Status.WAITLISTED]
-    now = clock.now()
     return render(
         request,
         "comptoirs/sheet.html",
@@ -239,10 +230,8 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
             "confirmed": confirmed,
             "waiting": waiting,
             "places_left": max(comptoir.capacity - len(confirmed), 0),
-            "attendance_open": comptoir.starts_at <= now < comptoir.edition.deposit_end
-            and not comptoir.is_cancelled,
-            "walk_in_open": comptoir.starts_at <= now < comptoir.ends_at
-            and not comptoir.is_cancelled,
+            "attendance_open": services.passes(services.check_attendance_window, comptoir),
+            "walk_in_open": services.passes(services.check_walk_in_window, comptoir),
             "is_staff_user": request.user.has_perm("editions.manage_edition"),
         },
     )
