@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "budgetcitoyen.territories",
     "budgetcitoyen.editions",
     "budgetcitoyen.comptoirs",
+    "budgetcitoyen.dossiers",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -174,6 +175,12 @@ MEDIA_ROOT = VAR_DIR / "media"
 PRIVATE_MEDIA_ROOT = VAR_DIR / "private"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Dossier photos and attachments: outside MEDIA_ROOT, never served by URL, only
+    # streamed by views that check who is asking (budgetcitoyen.dossiers.views.files).
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": "/non-public/"},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -183,6 +190,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Uploads above 2.5 MB go to a temporary file rather than memory; dossier files are
+# limited to 10 MB each by the dossiers services. A request carries at most 10 files.
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 # --- Email -------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Budget citoyen <budgetcitoyen@localhost>")

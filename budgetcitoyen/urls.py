@@ -14,6 +14,7 @@ urlpatterns = [
     path("mentions-legales/", core_views.legal_notice, name="legal_notice"),
     path("donnees-personnelles/", core_views.privacy, name="privacy"),
     path("", include("budgetcitoyen.comptoirs.urls")),
+    path("", include("budgetcitoyen.dossiers.urls")),
     path("compte/profil/", account_views.profile, name="profile"),
     path("compte/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

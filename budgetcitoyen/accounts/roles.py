@@ -50,7 +50,12 @@ ROLES: dict[str, RoleSpec] = {
         group_name="Comité de labellisation",
         label=_("Membre du comité"),
         description=_("Examine les dossiers qui lui sont confiés et donne son avis."),
-        permissions=("editions.view_edition", "editions.view_category", "editions.review_dossiers"),
+        permissions=(
+            "editions.view_edition",
+            "editions.view_category",
+            "editions.review_dossiers",
+            "dossiers.view_dossier",
+        ),
     ),
     Role.AGENT: RoleSpec(
         code=Role.AGENT,
@@ -89,6 +94,9 @@ ROLES: dict[str, RoleSpec] = {
             "comptoirs.view_comptoir",
             "comptoirs.take_attendance",
             "comptoirs.view_registration",
+            "dossiers.view_dossier",
+            "dossiers.view_financingline",
+            "dossiers.view_attachment",
             "core.view_auditentry",
             "accounts.view_user",
         ),

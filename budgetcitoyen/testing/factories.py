@@ -104,3 +104,84 @@ def idea(**overrides):  # type: ignore[no-untyped-def]
     }
     values.update(overrides)
     return values
+
+
+def attendee(edition=None, person=None, **kwargs):  # type: ignore[no-untyped-def]
+    """A registration marked present at a comptoir of ``edition``: its person may file dossiers."""
+    from budgetcitoyen.comptoirs.models import Registration
+
+    edition = edition or EditionFactory(year=2025)
+    comptoir = kwargs.pop("comptoir", None) or ComptoirFactory(edition=edition)
+    person = person or verified_person()
+    return Registration.objects.create(
+        edition=edition,
+        comptoir=comptoir,
+        person=person,
+        status=Registration.Status.CONFIRMED,
+        ticket=comptoir.registrations.count() + 1,
+        attendance=Registration.Attendance.PRESENT,
+        **{**idea(), **kwargs},
+    )
+
+
+PNG_IMAGE = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000002000000020802000000fdd49a73"
+    "0000001649444154789c633c2127c7c0c0c0c4c0c0c0c0c000000d0401087d71ca66"
+    "0000000049454e44ae426082"
+)
+PDF_MINIMAL = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def upload(name: str = "statuts.pdf", content: bytes = PDF_MINIMAL):  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content)
+
+
+def complete_dossier(registration=None, **overrides):  # type: ignore[no-untyped-def]
+    """A draft with every item a submission needs (category, communes, balanced plan)."""
+    from budgetcitoyen.dossiers.models import Dossier, FinancingLine
+    from budgetcitoyen.territories.models import Commune
+
+    registration = registration or attendee()
+    edition = registration.edition
+    category = edition.categories.order_by("priority").first() or CategoryFactory(
+        edition=edition, priority=1
+    )
+    values = {
+        "title": "La recyclerie du Ternois",
+        "summary": "Réparer et revendre à petit prix, avec des bénévoles.",
+        "description": "Un atelier ouvert trois jours par semaine.",
+        "objectives": "Réduire les déchets, créer du lien.",
+        "social_utility": "Emplois d'insertion, gouvernance associative.",
+        "beneficiaries": "Habitants du Ternois, 300 personnes par an.",
+        "territory": registration.idea_territory,
+        "start_date": datetime(edition.year, 10, 1).date(),
+        "duration_months": 12,
+        "partners": "",
+        "structure_kind": "association",
+        "structure_name": "Les Ateliers du Ternois",
+        "rna": "W623001234",
+        "structure_address": "2 rue des Écoles, 62130 Saint-Pol-sur-Ternoise",
+        "contact_name": "Camille Martin",
+        "contact_email": registration.person.email,
+        "total_cost": Decimal("20000.00"),
+        "amount_requested": Decimal("12000.00"),
+        "wished_category": category,
+    }
+    values.update(overrides)
+    dossier = Dossier.objects.create(
+        edition=edition, holder=registration.person, registration=registration, **values
+    )
+    dossier.communes.set([Commune.objects.get(insee_code="62767")])
+    FinancingLine.objects.create(
+        dossier=dossier,
+        position=1,
+        source="Fonds propres",
+        amount=Decimal("8000.00"),
+        is_secured=True,
+    )
+    return dossier
