@@ -19,3 +19,14 @@ fi
 target="."
 [ -n "${1:-}" ] && target=".[$1]"
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e "$target"
+# The dossier PDF is drawn by WeasyPrint, which needs Pango (a system library).
+if ! ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0"; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installation de Pango (dossiers en PDF)…"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q libpango-1.0-0 libpangoft2-1.0-0 >/dev/null 2>&1 \
+      || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; } \
+      || echo "Pango n'a pas pu être installé : le téléchargement des dossiers en PDF sera indisponible." >&2
+  else
+    echo "Pango est absent : installez libpango-1.0-0 et libpangoft2-1.0-0 pour les dossiers en PDF." >&2
+  fi
+fi

@@ -334,4 +334,7 @@ def load_demo() -> Edition:
     ensure_demo_comptoirs(edition)
     ensure_demo_accounts()
     ensure_demo_registrations(edition)
+    from budgetcitoyen.dossiers.demo import ensure_demo_dossiers
+
+    ensure_demo_dossiers(edition)
     return edition

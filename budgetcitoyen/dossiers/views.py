@@ -15,16 +15,23 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseNotAllowed,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from budgetcitoyen.comptoirs.selectors import attended_registrations
+from budgetcitoyen.core import clock
 from budgetcitoyen.core.errors import DomainError, InvalidInput
 from budgetcitoyen.core.forms import add_domain_error
 from budgetcitoyen.dossiers import rules, selectors, services
@@ -52,6 +59,7 @@ def _visible_dossier(request: HttpRequest, pk: int) -> Dossier:
 
 
 def _own_dossier(request: HttpRequest, pk: int) -> Dossier:
+    """The signed-in holder's dossier; 404 for anybody else, anonymous visitors included."""
     if not request.user.is_authenticated:
         raise Http404
     return get_object_or_404(
@@ -113,7 +121,9 @@ def start(request: HttpRequest) -> HttpResponse:
         services.check_can_start(request.user, edition)
     except DomainError as error:
         refusal = error
-    form = StartForm(request.POST or None, registrations=registrations)
+    form = StartForm(
+        request.POST if request.method == "POST" else None, registrations=registrations
+    )
     status = 200 if refusal is None else refusal.status_code
     if request.method == "POST" and refusal is None:
         if form.is_valid():
@@ -154,7 +164,6 @@ def _progress(dossier: Dossier) -> tuple[list[dict[str, Any]], list[rules.Missin
     return steps, problems
 
 
-@login_required
 def overview(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _own_dossier(request, pk)
     context = _dossier_context(dossier)
@@ -181,13 +190,20 @@ def _raw_input(request: HttpRequest) -> dict[str, list[str]]:
     }
 
 
-@login_required
 def step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if step not in STEP_FORMS:
         raise Http404
     dossier = _own_dossier(request, pk)
     if not dossier.is_draft:
         messages.error(request, _("Ce dossier est déposé : il ne peut plus être modifié."))
+        if request.method == "POST":
+            return render(request, "dossiers/frozen.html", {"dossier": dossier}, status=409)
+        return redirect("dossiers:overview", pk=dossier.pk)
+    if clock.now() >= dossier.edition.deposit_end:
+        messages.error(
+            request,
+            _("Le dépôt des dossiers est clos : ce brouillon ne peut plus être modifié ni déposé."),
+        )
         if request.method == "POST":
             return render(request, "dossiers/frozen.html", {"dossier": dossier}, status=409)
         return redirect("dossiers:overview", pk=dossier.pk)
@@ -293,10 +309,10 @@ def _save_files(request: HttpRequest, dossier: Dossier, step: str, form: Any) ->
     return errors
 
 
-@login_required
-@require_POST
 def photo_remove(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _own_dossier(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         services.photo_remove(dossier=dossier, by=request.user)
     except DomainError as error:
@@ -306,11 +322,11 @@ def photo_remove(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("dossiers:step", pk=dossier.pk, step="presentation")
 
 
-@login_required
-@require_POST
 def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     dossier = _own_dossier(request, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, dossier=dossier)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         services.attachment_remove(attachment=attachment, by=request.user)
     except DomainError as error:
@@ -322,12 +338,11 @@ def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> Http
     return redirect("dossiers:step", pk=dossier.pk, step="pieces")
 
 
-@login_required
 def summary(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _own_dossier(request, pk)
     if not dossier.is_draft:
         return redirect("dossiers:overview", pk=dossier.pk)
-    form = SubmitForm(request.POST or None)
+    form = SubmitForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -367,7 +382,6 @@ def _refusal(check: Any, *args: Any) -> str | None:
     return None
 
 
-@login_required
 def receipt(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _own_dossier(request, pk)
     if dossier.is_draft:
@@ -379,10 +393,9 @@ def receipt(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _own_dossier(request, pk)
-    form = WithdrawForm(request.POST or None)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -402,7 +415,6 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 def delete_draft(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _own_dossier(request, pk)
     status = 200
@@ -487,8 +499,10 @@ def printable(request: HttpRequest, pk: int) -> HttpResponse:
 
 def pdf(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _visible_dossier(request, pk)
-    from weasyprint import HTML
-
+    try:
+        from weasyprint import HTML
+    except OSError:  # Pango, a system library WeasyPrint needs, is missing
+        return render(request, "dossiers/pdf_unavailable.html", {"dossier": dossier}, status=503)
     context = _dossier_context(dossier)
     context["photo_src"] = _photo_data_uri(dossier)
     context["for_pdf"] = True

@@ -40,7 +40,45 @@ SIGNED_IN_PAGES = [
     "/compte/profil/",
     "/organisation/comptoirs/",
     "/organisation/comptoirs/1/",
+    "/gestion/dossiers/",
+    "/gestion/dossiers/1/",
+    "/dossiers/1/imprimer/",
 ]
+
+# The demo porteur's pages, as during the 2025 deposit: dossier 1 is submitted, 6 a draft.
+PORTEUR_PAGES = [
+    "/mes-dossiers/",
+    "/mes-dossiers/nouveau/",
+    "/mes-dossiers/1/",
+    "/mes-dossiers/1/recepisse/",
+    "/mes-dossiers/1/retirer/",
+    "/mes-dossiers/6/",
+    "/mes-dossiers/6/presentation/",
+    "/mes-dossiers/6/projet/",
+    "/mes-dossiers/6/porteur/",
+    "/mes-dossiers/6/budget/",
+    "/mes-dossiers/6/categorie/",
+    "/mes-dossiers/6/pieces/",
+    "/mes-dossiers/6/recapitulatif/",
+]
+
+
+@pytest.mark.parametrize("path", PORTEUR_PAGES)
+def test_axe_finds_no_violation_on_the_porteur_s_dossier_pages(demo_site, page, path, settings):  # noqa: F811
+    from budgetcitoyen.core.demo import paris
+
+    settings.DEBUG = True
+    settings.BUDGETCITOYEN_NOW = paris(2025, 3, 3, 12)
+    page.goto(demo_site + "/compte/login/")
+    page.fill("#id_login", "porteur@demo.budgetcitoyen.fr")
+    page.fill("#id_password", "demo-budget-citoyen")
+    page.click("main button[type=submit]")
+    page.goto(demo_site + path)
+    assert page.url == demo_site + path
+    results = Axe().run(
+        page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}
+    )
+    assert results.violations_count == 0, results.generate_report()
 
 
 @pytest.mark.parametrize("path", SIGNED_IN_PAGES)

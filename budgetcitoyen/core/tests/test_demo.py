@@ -129,3 +129,26 @@ def test_it_fills_one_comptoir_with_a_waiting_list_and_takes_attendance(settings
     assert Registration.objects.filter(attendance="absent").exists()
     porteur = User.objects.get(email="porteur@demo.budgetcitoyen.fr")
     assert has_attended(porteur, Edition.objects.get(year=2025))
+
+
+def test_it_files_drafts_submitted_and_withdrawn_dossiers_for_several_holders(settings):
+    import hashlib
+
+    from budgetcitoyen.dossiers.models import Dossier
+    from budgetcitoyen.dossiers.snapshot import sha256_hex
+
+    run_demo(settings)
+    dossiers = Dossier.objects.filter(edition__year=2025)
+    by_status = {s: dossiers.filter(status=s).count() for s in ("draft", "submitted", "withdrawn")}
+    assert by_status == {"draft": 2, "submitted": 4, "withdrawn": 1}
+    assert dossiers.values("holder").distinct().count() >= 5
+    porteur = User.objects.get(email="porteur@demo.budgetcitoyen.fr")
+    assert set(porteur.dossiers.values_list("status", flat=True)) == {"draft", "submitted"}
+    for dossier in dossiers.exclude(status="draft"):
+        assert sha256_hex(dossier.snapshot) == dossier.snapshot_sha256
+        attachment = dossier.attachments.get()
+        with attachment.file.open("rb") as handle:
+            assert hashlib.sha256(handle.read()).hexdigest() == attachment.sha256
+    assert sorted(dossiers.exclude(status="draft").values_list("reference", flat=True)) == [
+        f"BC-2025-{n:04d}" for n in range(1, 6)
+    ]

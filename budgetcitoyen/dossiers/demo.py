@@ -1,0 +1,252 @@
+"""Demo dossiers: drafts, submitted and withdrawn dossiers of several holders, made through the
+services on the 2025 calendar (idempotent: a second run changes nothing)."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test.utils import override_settings
+
+from budgetcitoyen.comptoirs.models import Registration
+from budgetcitoyen.dossiers import services
+from budgetcitoyen.dossiers.models import Dossier
+from budgetcitoyen.dossiers.rules import Line
+from budgetcitoyen.editions.models import Edition
+
+PROJECTS: list[dict[str, Any]] = [
+    {
+        "title": "La recyclerie des champs",
+        "summary": "Réparer, revaloriser et revendre à petit prix les objets du quotidien, dans une ancienne grange, avec des bénévoles et deux salariés en insertion.",
+        "description": "Une recyclerie ouverte trois jours par semaine : collecte des objets dont les habitants n'ont plus l'usage, ateliers de réparation ouverts à tous, boutique solidaire. Le projet s'appuie sur une association déjà active dans le village.",
+        "objectives": "Réduire les déchets du territoire, créer deux emplois en insertion, offrir un lieu de rencontre.",
+        "social_utility": "Accès à des biens à petit prix pour les ménages modestes ; gouvernance associative ouverte aux bénévoles ; excédents réinvestis dans le projet.",
+        "beneficiaries": "Environ 400 habitants par an, dont les usagers de l'épicerie solidaire voisine.",
+        "partners": "Communauté de communes (prêt du local), épicerie solidaire, ressourcerie départementale.",
+        "structure_kind": "association",
+        "structure_name": "Les Ateliers des champs",
+        "rna": "W623001234",
+        "structure_address": "Hameau de Saint-Jean, 62129 Saint-Augustin",
+        "total_cost": Decimal("24000.00"),
+        "amount_requested": Decimal("12000.00"),
+        "lines": [
+            Line("Fonds propres de l'association", Decimal("4000.00"), True),
+            Line("Communauté de communes", Decimal("6000.00"), True),
+            Line("Mécénat d'une entreprise locale", Decimal("2000.00"), False),
+        ],
+        "category": 1,
+        "duration_months": 18,
+    },
+    {
+        "title": "Un café des aidants itinérant",
+        "summary": "Un temps d'écoute et d'échange chaque mois, dans un village différent, pour les proches qui accompagnent une personne âgée ou handicapée.",
+        "description": "Une camionnette aménagée s'installe une demi-journée par mois dans chaque commune partenaire. Une psychologue et des bénévoles formés accueillent les aidants ; des professionnels du répit sont invités.",
+        "objectives": "Rompre l'isolement des aidants, les informer de leurs droits, prévenir l'épuisement.",
+        "social_utility": "Réponse à un besoin peu couvert en zone rurale ; projet co-construit avec des aidants.",
+        "beneficiaries": "Une centaine d'aidants familiaux, sur douze communes.",
+        "partners": "Centre intercommunal d'action sociale, plateforme de répit, mutuelle partenaire.",
+        "structure_kind": "association",
+        "structure_name": "Aidants en chemin",
+        "rna": "W623004567",
+        "structure_address": "2 place de la Mairie, 62470 Héricourt",
+        "total_cost": Decimal("15500.00"),
+        "amount_requested": Decimal("9500.00"),
+        "lines": [Line("Centre intercommunal d'action sociale", Decimal("6000.00"), True)],
+        "category": 1,
+        "duration_months": 12,
+    },
+    {
+        "title": "Le jardin nourricier de la Bulle",
+        "summary": "Transformer une friche communale en jardin partagé dont une partie des récoltes approvisionne l'épicerie solidaire.",
+        "description": "Aménagement de parcelles collectives et de bacs accessibles aux personnes à mobilité réduite, récupération d'eau de pluie, ateliers de jardinage avec l'école.",
+        "objectives": "Produire des légumes pour l'aide alimentaire, transmettre des savoir-faire, créer du lien entre générations.",
+        "social_utility": "Accès à une alimentation de qualité ; gestion collective du jardin par ses membres.",
+        "beneficiaries": "Quarante familles jardinières, les bénéficiaires de l'épicerie solidaire, deux classes.",
+        "partners": "Commune de Vélu (mise à disposition du terrain), école primaire, épicerie solidaire.",
+        "structure_kind": "collective",
+        "structure_name": "Collectif du jardin de la Bulle",
+        "structure_address": "Rue de Beaumetz, 62124 Vélu",
+        "total_cost": Decimal("8600.00"),
+        "amount_requested": Decimal("7100.00"),
+        "lines": [Line("Apport des habitants (matériaux)", Decimal("1500.00"), True)],
+        "category": 2,
+        "duration_months": 24,
+    },
+    {
+        "title": "Vélos solidaires du bassin minier",
+        "summary": "Un atelier coopératif où l'on apprend à réparer son vélo, et où les vélos abandonnés reprennent la route pour les personnes sans moyen de transport.",
+        "description": "Atelier ouvert deux soirs par semaine et le samedi, collecte de vélos auprès des bailleurs sociaux, prêt de vélos remis en état aux demandeurs d'emploi.",
+        "objectives": "Faciliter la mobilité vers l'emploi, réduire les déchets, former des bénévoles mécaniciens.",
+        "social_utility": "Mobilité des personnes sans véhicule ; coopérative d'intérêt collectif associant usagers, salariés et collectivités.",
+        "beneficiaries": "150 personnes accompagnées vers l'emploi par an, 300 adhérents à l'atelier.",
+        "partners": "Bailleur social, mission locale, agglomération.",
+        "structure_kind": "cooperative",
+        "structure_name": "SCIC Roue libre",
+        "siret": "73282932000074",
+        "structure_address": "Salle communale, 62950 Noyelles-Godault",
+        "total_cost": Decimal("31000.00"),
+        "amount_requested": Decimal("15000.00"),
+        "lines": [
+            Line("Agglomération", Decimal("10000.00"), True),
+            Line("Recettes de l'atelier", Decimal("6000.00"), False),
+        ],
+        "category": 2,
+        "duration_months": 12,
+    },
+    {
+        "title": "Une conciergerie rurale",
+        "summary": "Des services de proximité (dépôt de pain, colis, petites réparations, aide aux démarches en ligne) dans un village sans commerce.",
+        "description": "Un local ouvert cinq demi-journées par semaine, tenu par une salariée et des bénévoles, avec une permanence numérique.",
+        "objectives": "Maintenir des services dans le village, lutter contre l'isolement des personnes âgées.",
+        "social_utility": "Service de proximité à prix coûtant ; gouvernance ouverte aux habitants.",
+        "beneficiaries": "Les 600 habitants du village et des hameaux voisins.",
+        "partners": "Commune, boulangerie du bourg voisin, France services.",
+        "structure_kind": "association",
+        "structure_name": "Village à votre service",
+        "rna": "W623007890",
+        "structure_address": "44 rue Principale, 62470 Héricourt",
+        "total_cost": Decimal("12000.00"),
+        "amount_requested": Decimal("9000.00"),
+        "lines": [Line("Commune", Decimal("3000.00"), True)],
+        "category": 3,
+        "duration_months": 12,
+    },
+]
+
+
+def _photo() -> SimpleUploadedFile:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (640, 400), (224, 236, 230))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((40, 220, 600, 360), fill=(11, 85, 99))
+    draw.ellipse((420, 40, 560, 180), fill=(240, 190, 60))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return SimpleUploadedFile("photo-projet.png", buffer.getvalue())
+
+
+def demo_pdf(text: str) -> bytes:
+    """A small, valid one-page PDF (what a scanned statute would be in real life)."""
+    content = f"BT /F1 14 Tf 72 760 Td ({text}) Tj ET".encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def _fill(dossier: Dossier, project: dict[str, Any], edition: Edition, index: int) -> None:
+    person = dossier.holder
+    registration = dossier.registration
+    category = edition.categories.order_by("priority")[project["category"] - 1]
+    steps: dict[str, dict[str, Any]] = {
+        "presentation": {
+            "title": project["title"],
+            "summary": project["summary"],
+            "description": project["description"],
+        },
+        "projet": {
+            "objectives": project["objectives"],
+            "social_utility": project["social_utility"],
+            "beneficiaries": project["beneficiaries"],
+            "territory": registration.comptoir.territory,
+            "communes": [registration.comptoir.commune],
+            "start_date": (edition.vote_end + timedelta(days=30 * (index + 1))).date(),
+            "duration_months": project["duration_months"],
+            "partners": project["partners"],
+        },
+        "porteur": {
+            "structure_kind": project["structure_kind"],
+            "structure_name": project["structure_name"],
+            "siret": project.get("siret", ""),
+            "rna": project.get("rna", ""),
+            "structure_address": project["structure_address"],
+            "contact_name": person.get_full_name(),
+            "contact_role": "Bénévole référent",
+            "contact_email": person.email,
+        },
+        "budget": {
+            "total_cost": project["total_cost"],
+            "amount_requested": project["amount_requested"],
+            "financing_lines": project["lines"],
+        },
+        "categorie": {"wished_category": category},
+    }
+    for step, values in steps.items():
+        services.dossier_save_step(dossier=dossier, by=person, step=step, values=values)
+    services.photo_set(dossier=dossier, by=person, upload=_photo())
+    services.attachment_add(
+        dossier=dossier,
+        by=person,
+        upload=SimpleUploadedFile(
+            "statuts.pdf",
+            demo_pdf(f"Statuts - {project['structure_name']}".encode("ascii", "replace").decode()),
+        ),
+    )
+
+
+def ensure_demo_dossiers(edition: Edition) -> None:
+    """Five complete projects (four submitted, one withdrawn) and two drafts, one of them the
+    demo porteur's, who also holds a submitted dossier."""
+    if Dossier.objects.filter(edition=edition).exists():
+        return
+    present = list(
+        Registration.objects.filter(edition=edition, attendance=Registration.Attendance.PRESENT)
+        .select_related("person", "comptoir__commune", "comptoir__territory")
+        .order_by("comptoir__starts_at", "ticket")
+    )
+    porteur = next(r for r in present if r.person.email == "porteur@demo.budgetcitoyen.fr")
+    by_comptoir: dict[int, Registration] = {}
+    for registration in present:
+        if registration is not porteur:
+            by_comptoir.setdefault(registration.comptoir_id, registration)
+    holders = [porteur, *by_comptoir.values()][: len(PROJECTS)]
+    start = edition.deposit_end - timedelta(days=4)
+    for index, (registration, project) in enumerate(zip(holders, PROJECTS, strict=False)):
+        moment = start + timedelta(hours=5 * index, minutes=17 * index)
+        with override_settings(DEBUG=True, BUDGETCITOYEN_NOW=moment):
+            dossier = services.dossier_start(registration=registration, by=registration.person)
+            _fill(dossier, project, edition, index)
+            dossier = services.dossier_submit(dossier=dossier, by=registration.person, sworn=True)
+        if index == len(PROJECTS) - 1:
+            with override_settings(DEBUG=True, BUDGETCITOYEN_NOW=moment + timedelta(hours=20)):
+                services.dossier_withdraw(
+                    dossier=dossier,
+                    by=registration.person,
+                    reason="Le local prévu n'est finalement plus disponible cette année.",
+                )
+    # Two drafts: one the porteur is still preparing, one left unsubmitted by another holder.
+    with override_settings(DEBUG=True, BUDGETCITOYEN_NOW=start + timedelta(days=1)):
+        draft = services.dossier_start(registration=porteur, by=porteur.person)
+        services.dossier_save_step(
+            dossier=draft,
+            by=porteur.person,
+            step="presentation",
+            values={
+                "title": "Une épicerie ambulante",
+                "summary": "Un camion-épicerie pour les hameaux.",
+            },
+        )
+        other = holders[1]
+        services.dossier_start(registration=other, by=other.person)
