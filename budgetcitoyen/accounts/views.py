@@ -23,7 +23,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         "phone": user.phone,
         "commune": user.commune_id,
     }
-    form = ProfileForm(request.POST or None, initial=initial)
+    form = ProfileForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST":
         if form.is_valid():
             profile_update(user=user, **form.cleaned_data)

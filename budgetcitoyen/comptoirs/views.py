@@ -110,7 +110,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
     if existing is not None:
         messages.info(request, _("Vous êtes déjà inscrit à ce comptoir."))
         return redirect("comptoirs:my_registrations")
-    form = RegistrationForm(request.POST or None)
+    form = RegistrationForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -259,7 +259,7 @@ def mark_attendance(request: HttpRequest, pk: int, registration_pk: int) -> Http
 @login_required
 def walk_in(request: HttpRequest, pk: int) -> HttpResponse:
     comptoir = _managed_comptoir(request, pk)
-    form = WalkInForm(request.POST or None)
+    form = WalkInForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -332,7 +332,7 @@ def cancel_comptoir(request: HttpRequest, pk: int) -> HttpResponse:
     comptoir = _managed_comptoir(request, pk)
     if not request.user.has_perm("editions.manage_edition"):
         raise PermissionDenied
-    form = CancelComptoirForm(request.POST or None)
+    form = CancelComptoirForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:

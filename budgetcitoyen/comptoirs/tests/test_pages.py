@@ -395,3 +395,15 @@ class TestAccounts:
         person = world["people"]["resident"]
         person.refresh_from_db()
         assert (person.phone, person.commune) == ("03 21 21 62 62", arras)
+
+
+@pytest.mark.django_db
+def test_an_empty_registration_form_is_refused_with_its_errors(client):
+    from budgetcitoyen.testing.factories import ComptoirFactory, EditionFactory, verified_person
+
+    with time_machine.travel(paris(2025, 1, 20, 10), tick=False):
+        comptoir = ComptoirFactory(edition=EditionFactory(year=2025))
+        client.force_login(verified_person())
+        response = client.post(f"/comptoirs/{comptoir.pk}/inscription/", {})
+        assert response.status_code == 400
+        assert "Ce champ est obligatoire" in response.content.decode()
