@@ -9,7 +9,8 @@ serialise writers instead of row locks.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
@@ -313,9 +314,16 @@ def dossier_save_step(
     return dossier
 
 
-def _store(field_file: Any, upload: Any, checked: files.CheckedFile) -> None:
+@contextmanager
+def _stored(field_file: Any, upload: Any, checked: files.CheckedFile) -> Iterator[None]:
+    """Write the file to private storage, and remove it again if what follows fails."""
     upload.seek(0)
     field_file.save(checked.name + files.EXTENSIONS[checked.content_type], File(upload), save=False)
+    try:
+        yield
+    except BaseException:
+        field_file.storage.delete(field_file.name or "")
+        raise
 
 
 def _delete_after_commit(storage: Any, name: str | None) -> None:
@@ -329,8 +337,7 @@ def photo_set(*, dossier: Dossier, by: Any, upload: Any) -> Dossier:
     dossier = _locked_draft(dossier, by)
     checked = files.check_upload(upload, allowed=(files.JPEG, files.PNG), field="photo")
     old_name = dossier.photo.name
-    _store(dossier.photo, upload, checked)
-    try:
+    with _stored(dossier.photo, upload, checked):
         dossier.photo_name = checked.name
         dossier.photo_content_type = checked.content_type
         dossier.photo_size = checked.size
@@ -342,9 +349,6 @@ def photo_set(*, dossier: Dossier, by: Any, upload: Any) -> Dossier:
             obj=dossier,
             data={"name": checked.name, "size": checked.size, "sha256": checked.sha256},
         )
-    except BaseException:
-        dossier.photo.storage.delete(dossier.photo.name or "")
-        raise
     _delete_after_commit(dossier.photo.storage, old_name)
     return dossier
 
@@ -388,8 +392,7 @@ def attachment_add(*, dossier: Dossier, by: Any, upload: Any) -> Attachment:
         sha256=checked.sha256,
         uploaded_at=clock.now(),
     )
-    _store(attachment.file, upload, checked)
-    try:
+    with _stored(attachment.file, upload, checked):
         attachment.save()
         log_action(
             actor=by,
@@ -397,9 +400,6 @@ def attachment_add(*, dossier: Dossier, by: Any, upload: Any) -> Attachment:
             obj=dossier,
             data={"name": checked.name, "size": checked.size, "sha256": checked.sha256},
         )
-    except BaseException:
-        attachment.file.storage.delete(attachment.file.name or "")
-        raise
     return attachment
 
 

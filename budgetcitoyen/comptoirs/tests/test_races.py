@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 import time_machine
-from django.db import connection, connections
+from django.db import connection
 
 from budgetcitoyen.comptoirs.models import Registration
 from budgetcitoyen.comptoirs.services import registration_cancel, registration_create
-from budgetcitoyen.core.errors import DomainError
 from budgetcitoyen.territories.services import load_reference
+from budgetcitoyen.testing.concurrency import run_together
 from budgetcitoyen.testing.factories import (
     ComptoirFactory,
     EditionFactory,
@@ -25,30 +23,6 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
 ]
 Status = Registration.Status
-
-
-def run_together(jobs):
-    """Start every job at the same instant on its own thread and connection; return errors."""
-    barrier = threading.Barrier(len(jobs))
-    errors: list[BaseException] = []
-
-    def runner(job):
-        try:
-            barrier.wait()
-            job()
-        except DomainError:
-            pass
-        except BaseException as exc:  # pragma: no cover - reported by the assertion below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=runner, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return errors
 
 
 @pytest.fixture

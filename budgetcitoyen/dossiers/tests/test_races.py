@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 import time_machine
-from django.db import connection, connections
+from django.db import connection
 
-from budgetcitoyen.core.errors import DomainError
 from budgetcitoyen.dossiers import services
 from budgetcitoyen.dossiers.models import Dossier
 from budgetcitoyen.territories.services import load_reference
+from budgetcitoyen.testing.concurrency import run_together
 from budgetcitoyen.testing.factories import (
     CategoryFactory,
     EditionFactory,
@@ -24,29 +22,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
 ]
-
-
-def run_together(jobs):
-    barrier = threading.Barrier(len(jobs))
-    errors: list[BaseException] = []
-
-    def runner(job):
-        try:
-            barrier.wait()
-            job()
-        except DomainError as exc:
-            errors.append(exc)
-        except BaseException as exc:  # pragma: no cover - reported by the assertion
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=runner, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return errors
 
 
 @pytest.fixture(autouse=True)
@@ -74,7 +49,7 @@ def test_twenty_simultaneous_submissions_take_twenty_consecutive_references():
             (lambda d=d: services.dossier_submit(dossier=d, by=d.holder, sworn=True))
             for d in dossiers
         ]
-        errors = run_together(jobs)
+        errors = run_together(jobs, keep_refusals=True)
     assert errors == []
     refs = sorted(Dossier.objects.filter(edition=edition).values_list("reference", flat=True))
     assert refs == [f"BC-2025-{n:04d}" for n in range(1, 21)]
@@ -87,7 +62,8 @@ def test_the_same_dossier_submitted_twice_at_once_is_submitted_once():
         CategoryFactory(edition=edition, priority=1)
         dossier = complete_dossier(attendee(edition))
         errors = run_together(
-            [lambda: services.dossier_submit(dossier=dossier, by=dossier.holder, sworn=True)] * 5
+            [lambda: services.dossier_submit(dossier=dossier, by=dossier.holder, sworn=True)] * 5,
+            keep_refusals=True,
         )
     assert len(errors) == 4 and all(type(e).__name__ == "AlreadyDone" for e in errors)
     assert Dossier.objects.get(pk=dossier.pk).reference == "BC-2025-0001"
