@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import unescape
 from typing import Any
 
 from django.conf import settings
@@ -19,8 +20,12 @@ def send_templated(*, to: list[str], template: str, context: dict[str, Any]) -> 
             "organisation": settings.BUDGETCITOYEN_ORGANISATION,
             **context,
         }
-        subject = " ".join(render_to_string(f"emails/{template}_subject.txt", full).split())
-        text = render_to_string(f"emails/{template}.txt", full)
+        # Templates autoescape for HTML; the subject and the plain-text part are not HTML,
+        # so what was escaped ("l&#x27;idée") is turned back into what the person typed.
+        subject = " ".join(
+            unescape(render_to_string(f"emails/{template}_subject.txt", full)).split()
+        )
+        text = unescape(render_to_string(f"emails/{template}.txt", full))
         html = render_to_string(f"emails/{template}.html", full)
     message = EmailMultiAlternatives(
         subject=f"[Budget citoyen] {subject}",
