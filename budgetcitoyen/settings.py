@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "budgetcitoyen.editions",
     "budgetcitoyen.comptoirs",
     "budgetcitoyen.dossiers",
+    "budgetcitoyen.labelling",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

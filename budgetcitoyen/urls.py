@@ -15,6 +15,7 @@ urlpatterns = [
     path("donnees-personnelles/", core_views.privacy, name="privacy"),
     path("", include("budgetcitoyen.comptoirs.urls")),
     path("", include("budgetcitoyen.dossiers.urls")),
+    path("", include("budgetcitoyen.labelling.urls")),
     path("compte/profil/", account_views.profile, name="profile"),
     path("compte/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

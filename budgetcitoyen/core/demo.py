@@ -337,4 +337,7 @@ def load_demo() -> Edition:
     from budgetcitoyen.dossiers.demo import ensure_demo_dossiers
 
     ensure_demo_dossiers(edition)
+    from budgetcitoyen.labelling.demo import ensure_demo_labelling
+
+    ensure_demo_labelling(edition)
     return edition

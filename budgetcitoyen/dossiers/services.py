@@ -82,12 +82,18 @@ def is_staff(user: Any) -> bool:
 
 
 def can_view_dossier(user: Any, dossier: Dossier) -> bool:
-    """The holder, staff, and (once submitted) the committee. Nobody else, not even to know it exists."""
+    """The holder, staff, and the committee members a submitted dossier is assigned to (unless
+    they declared a conflict of interest). Nobody else, not even to know it exists."""
     if not getattr(user, "is_authenticated", False):
         return False
     if dossier.holder_id == user.pk or is_staff(user):
         return True
-    return not dossier.is_draft and user.has_perm("editions.review_dossiers")
+    return (
+        not dossier.is_draft
+        and user.has_perm("editions.review_dossiers")
+        and dossier.assignments.filter(member=user).exists()  # type: ignore[attr-defined]
+        and not dossier.conflicts.filter(member=user).exists()  # type: ignore[attr-defined]
+    )
 
 
 def largest_maximum(edition: Edition) -> Decimal | None:

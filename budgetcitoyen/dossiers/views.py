@@ -7,9 +7,6 @@ Confidentiality: every URL naming a dossier answers 404 to whoever may not see i
 from __future__ import annotations
 
 import base64
-import csv
-from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -26,13 +23,13 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
 from budgetcitoyen.comptoirs.selectors import attended_registrations
 from budgetcitoyen.core import clock
 from budgetcitoyen.core.errors import DomainError, InvalidInput
+from budgetcitoyen.core.exports import csv_response, xlsx_response
 from budgetcitoyen.core.forms import add_domain_error
 from budgetcitoyen.dossiers import rules, selectors, services
 from budgetcitoyen.dossiers.forms import (
@@ -67,7 +64,7 @@ def _own_dossier(request: HttpRequest, pk: int) -> Dossier:
     )
 
 
-def _dossier_context(dossier: Dossier) -> dict[str, Any]:
+def dossier_context(dossier: Dossier) -> dict[str, Any]:
     """Everything a full view of the dossier shows."""
     return {
         "dossier": dossier,
@@ -166,12 +163,15 @@ def _progress(dossier: Dossier) -> tuple[list[dict[str, Any]], list[rules.Missin
 
 def overview(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _own_dossier(request, pk)
-    context = _dossier_context(dossier)
+    context = dossier_context(dossier)
     if dossier.is_draft:
         context["progress"], context["problems"] = _progress(dossier)
         context["deposit_open"] = services.passes(services.check_deposit_open, dossier.edition)
     else:
         context["can_withdraw"] = dossier.status == Dossier.Status.SUBMITTED
+        # The committee's decision, once the holder has been told (never reviews or scores).
+        decision = getattr(dossier, "decision", None)
+        context["decision"] = decision if decision and decision.notified_at else None
     return render(request, "dossiers/overview.html", context)
 
 
@@ -366,7 +366,7 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"ref": dossier.reference},
             )
             return redirect("dossiers:receipt", pk=dossier.pk)
-    context = _dossier_context(dossier)
+    context = dossier_context(dossier)
     context["progress"], context["problems"] = _progress(dossier)
     context["form"] = form
     context["deposit_open"] = services.passes(services.check_deposit_open, dossier.edition)
@@ -448,7 +448,7 @@ def by_reference(request: HttpRequest, reference: str) -> HttpResponse:
     return redirect("dossiers:staff_detail", pk=dossier.pk)
 
 
-def _file_response(
+def file_response(
     field_file: Any, content_type: str, filename: str, *, inline: bool
 ) -> FileResponse:
     try:
@@ -468,15 +468,13 @@ def photo(request: HttpRequest, pk: int) -> HttpResponseBase:
     dossier = _visible_dossier(request, pk)
     if not dossier.photo:
         raise Http404
-    return _file_response(
-        dossier.photo, dossier.photo_content_type, dossier.photo_name, inline=True
-    )
+    return file_response(dossier.photo, dossier.photo_content_type, dossier.photo_name, inline=True)
 
 
 def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
     dossier = _visible_dossier(request, pk)
     item = get_object_or_404(Attachment, pk=attachment_pk, dossier=dossier)
-    return _file_response(item.file, item.content_type, item.original_name, inline=False)
+    return file_response(item.file, item.content_type, item.original_name, inline=False)
 
 
 def _photo_data_uri(dossier: Dossier) -> str | None:
@@ -492,7 +490,7 @@ def _photo_data_uri(dossier: Dossier) -> str | None:
 
 def printable(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _visible_dossier(request, pk)
-    context = _dossier_context(dossier)
+    context = dossier_context(dossier)
     context["photo_src"] = reverse("dossiers:photo", args=[dossier.pk]) if dossier.photo else None
     return render(request, "dossiers/printable.html", context)
 
@@ -503,7 +501,7 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
         from weasyprint import HTML
     except OSError:  # Pango, a system library WeasyPrint needs, is missing
         return render(request, "dossiers/pdf_unavailable.html", {"dossier": dossier}, status=503)
-    context = _dossier_context(dossier)
+    context = dossier_context(dossier)
     context["photo_src"] = _photo_data_uri(dossier)
     context["for_pdf"] = True
     html = render_to_string("dossiers/printable.html", context, request=request)
@@ -574,7 +572,7 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _visible_dossier(request, pk)
     if dossier.holder_id == request.user.pk and not services.is_staff(request.user):
         return redirect("dossiers:overview", pk=dossier.pk)
-    context = _dossier_context(dossier)
+    context = dossier_context(dossier)
     context["history"] = (
         list(selectors.history(dossier)) if services.is_staff(request.user) else None
     )
@@ -622,55 +620,11 @@ def _export_name(request: HttpRequest, ext: str) -> str:
     return f"dossiers-{year}.{ext}"
 
 
-def _csv_value(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return str(value).replace(".", ",")
-    if isinstance(value, datetime):
-        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
-    return value
-
-
-def _xlsx_value(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return timezone.localtime(value).replace(tzinfo=None)
-    return value
-
-
 def export_csv(request: HttpRequest) -> HttpResponse:
     header, rows = _export_rows(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_export_name(request, "csv")}"'
-    response.write("\ufeff")  # so that spreadsheet software reads UTF-8
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_csv_value(v) for v in row])
-    return response
+    return csv_response(_export_name(request, "csv"), header, rows)
 
 
 def export_xlsx(request: HttpRequest) -> HttpResponse:
-    from io import BytesIO
-
-    from openpyxl import Workbook
-
     header, rows = _export_rows(request)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Dossiers"
-    sheet.append(header)
-    for row in rows:
-        sheet.append([_xlsx_value(v) for v in row])
-    for column in ("M", "N"):
-        for cell in sheet[column][1:]:
-            cell.number_format = "#,##0.00"
-    sheet.freeze_panes = "A2"
-    buffer = BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_export_name(request, "xlsx")}"'
-    return response
+    return xlsx_response(_export_name(request, "xlsx"), header, rows, title="Dossiers")

@@ -22,6 +22,7 @@ PAGES = [
     "/compte/login/",
     "/compte/signup/",
     "/compte/password/reset/",
+    "/projets/1/",
 ]
 
 
@@ -43,6 +44,11 @@ SIGNED_IN_PAGES = [
     "/gestion/dossiers/",
     "/gestion/dossiers/1/",
     "/dossiers/1/imprimer/",
+    "/comite/",
+    "/comite/dossiers/1/",
+    "/comite/dossiers/1/decision/",
+    "/comite/affectations/",
+    "/comite/chiffres/",
 ]
 
 # The demo porteur's pages, as during the 2025 deposit: dossier 1 is submitted, 6 a draft.

@@ -140,10 +140,10 @@ def test_it_files_drafts_submitted_and_withdrawn_dossiers_for_several_holders(se
     run_demo(settings)
     dossiers = Dossier.objects.filter(edition__year=2025)
     by_status = {s: dossiers.filter(status=s).count() for s in ("draft", "submitted", "withdrawn")}
-    assert by_status == {"draft": 2, "submitted": 4, "withdrawn": 1}
+    assert by_status == {"draft": 2, "submitted": 0, "withdrawn": 1}  # the four others are decided
     assert dossiers.values("holder").distinct().count() >= 5
     porteur = User.objects.get(email="porteur@demo.budgetcitoyen.fr")
-    assert set(porteur.dossiers.values_list("status", flat=True)) == {"draft", "submitted"}
+    assert set(porteur.dossiers.values_list("status", flat=True)) == {"draft", "labelled"}
     for dossier in dossiers.exclude(status="draft"):
         assert sha256_hex(dossier.snapshot) == dossier.snapshot_sha256
         attachment = dossier.attachments.get()
@@ -152,3 +152,14 @@ def test_it_files_drafts_submitted_and_withdrawn_dossiers_for_several_holders(se
     assert sorted(dossiers.exclude(status="draft").values_list("reference", flat=True)) == [
         f"BC-2025-{n:04d}" for n in range(1, 6)
     ]
+
+
+def test_its_labelling_is_done_with_labelled_and_refused_projects(settings):
+    from budgetcitoyen.labelling.models import Decision, Review
+
+    run_demo(settings)
+    decisions = Decision.objects.filter(edition__year=2025)
+    assert decisions.filter(outcome="labelled").count() == 3
+    assert decisions.filter(outcome="not_labelled").count() == 1
+    assert not decisions.filter(notified_at__isnull=True).exists()
+    assert Review.objects.filter(dossier__edition__year=2025).count() == 4

@@ -387,10 +387,15 @@ class TestConfidentiality:
         assert holder.get(f"/dossiers/{draft.pk}/pieces/{attachment.pk}/").status_code == 404
         assert holder.get(f"/mes-dossiers/{draft.pk}/").status_code == 404
 
-    def test_committee_sees_submitted_dossiers_but_no_draft(self, dossiers):
+    def test_committee_sees_the_submitted_dossiers_assigned_to_them_never_a_draft(self, dossiers):
+        from budgetcitoyen.labelling.models import Assignment
+
         draft, submitted = dossiers
+        member = make_persona("committee")
         client = Client()
-        client.force_login(make_persona("committee"))
+        client.force_login(member)
+        assert client.get(f"/gestion/dossiers/{submitted.pk}/").status_code == 404  # not assigned
+        Assignment.objects.create(dossier=submitted, member=member)
         for url in (
             f"/gestion/dossiers/{submitted.pk}/",
             f"/dossiers/{submitted.pk}/imprimer/",

@@ -475,7 +475,13 @@ class TestVisibility:
         assert not services.can_view_dossier(committee, draft)
         assert not services.can_view_dossier(organiser, draft)
         draft = services.dossier_submit(dossier=draft, by=registration.person, sworn=True)
+        assert not services.can_view_dossier(committee, draft)  # not assigned to them
+        from budgetcitoyen.labelling.models import Assignment, ConflictOfInterest
+
+        Assignment.objects.create(dossier=draft, member=committee)
         assert services.can_view_dossier(committee, draft)
+        ConflictOfInterest.objects.create(dossier=draft, member=committee)
+        assert not services.can_view_dossier(committee, draft)
         assert not services.can_view_dossier(organiser, draft)
         assert not services.can_view_dossier(verified_person(), draft)
 

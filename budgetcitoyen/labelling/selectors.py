@@ -1,0 +1,241 @@
+"""Reads of the labelling: the queue, progress, visible opinions, figures and export rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import ngettext
+
+from budgetcitoyen.dossiers.models import Dossier
+from budgetcitoyen.dossiers.services import is_staff
+from budgetcitoyen.editions.models import Edition
+from budgetcitoyen.labelling.models import (
+    Assignment,
+    ConflictOfInterest,
+    Criterion,
+    Decision,
+    Outcome,
+    Review,
+)
+
+Status = Dossier.Status
+IN_WORKSPACE = (Status.SUBMITTED, Status.WITHDRAWN, Status.LABELLED, Status.NOT_LABELLED)
+
+
+@dataclass
+class QueueFilters:
+    territory: str = ""
+    category: str = ""
+    status: str = ""
+    mine: bool = False
+
+
+def queue(edition: Edition, user: Any, filters: QueueFilters) -> QuerySet[Dossier]:
+    """The dossiers a user may examine: all of the edition for staff, their own for a member."""
+    mine = Assignment.objects.filter(dossier=OuterRef("pk"), member=user)
+    my_review = Review.objects.filter(
+        dossier=OuterRef("pk"), member=user, hidden_for_conflict=False
+    )
+    conflict = ConflictOfInterest.objects.filter(dossier=OuterRef("pk"), member=user)
+    qs = (
+        Dossier.objects.filter(edition=edition, status__in=IN_WORKSPACE)
+        .select_related("territory", "wished_category", "decision__category")
+        .annotate(
+            is_mine=Exists(mine),
+            reviewed_by_me=Exists(my_review),
+            has_conflict=Exists(conflict),
+            reviewer_count=Count("assignments", distinct=True),
+            review_count=Count(
+                "reviews", filter=Q(reviews__hidden_for_conflict=False), distinct=True
+            ),
+        )
+    )
+    if not is_staff(user) or filters.mine:
+        qs = qs.filter(is_mine=True, has_conflict=False)
+    if filters.territory:
+        qs = qs.filter(territory__slug=filters.territory)
+    if filters.category.isdigit():
+        qs = qs.filter(wished_category_id=int(filters.category))
+    if filters.status in Status.values:
+        qs = qs.filter(status=filters.status)
+    return qs.order_by("number")
+
+
+def progress(edition: Edition, user: Any) -> dict[str, int]:
+    """Reviewed / to review, for the person looking (their own work for a member)."""
+    assignments = Assignment.objects.filter(
+        dossier__edition=edition, dossier__status=Status.SUBMITTED
+    )
+    reviews = Review.objects.filter(
+        dossier__edition=edition, dossier__status=Status.SUBMITTED, hidden_for_conflict=False
+    )
+    if not is_staff(user):
+        assignments = assignments.filter(member=user)
+        reviews = reviews.filter(member=user)
+    reviewed = reviews.filter(
+        Exists(Assignment.objects.filter(dossier=OuterRef("dossier"), member=OuterRef("member")))
+    ).count()
+    total = assignments.count()
+    dossiers = Dossier.objects.filter(edition=edition, status__in=IN_WORKSPACE)
+    return {
+        "assigned": total,
+        "reviewed": reviewed,
+        "to_review": max(total - reviewed, 0),
+        "dossiers": dossiers.exclude(status=Status.WITHDRAWN).count(),
+        "decided": dossiers.filter(status__in=[Status.LABELLED, Status.NOT_LABELLED]).count(),
+        "unassigned": dossiers.filter(status=Status.SUBMITTED)
+        .annotate(n=Count("assignments"))
+        .filter(n=0)
+        .count(),
+    }
+
+
+def visible_reviews(dossier: Dossier, user: Any) -> list[Review]:
+    """Staff read every opinion; an assigned member reads the others' once they gave theirs;
+    a member with a conflict reads none. Hidden (conflict) opinions are never shown."""
+    reviews = Review.objects.filter(dossier=dossier, hidden_for_conflict=False).select_related(
+        "member", "proposed_category"
+    )
+    if is_staff(user):
+        return list(reviews.order_by("created_at"))
+    if ConflictOfInterest.objects.filter(dossier=dossier, member=user).exists():
+        return []
+    own = reviews.filter(member=user)
+    if not own.exists():
+        return []
+    return list(reviews.order_by("created_at"))
+
+
+def criteria(edition: Edition) -> list[Criterion]:
+    return list(Criterion.objects.filter(edition=edition).order_by("position", "pk"))
+
+
+def averages(dossier: Dossier, grid: list[Criterion]) -> dict[int, Decimal | None]:
+    reviews = list(Review.objects.filter(dossier=dossier, hidden_for_conflict=False))
+    result: dict[int, Decimal | None] = {}
+    for criterion in grid:
+        values = [r.scores[str(criterion.pk)] for r in reviews if str(criterion.pk) in r.scores]
+        result[criterion.pk] = (
+            (Decimal(sum(values)) / len(values)).quantize(Decimal("0.01")) if values else None
+        )
+    return result
+
+
+def figures(edition: Edition) -> dict[str, Any]:
+    """Received / labelled / not labelled, in total, by territory and by category."""
+    received = Dossier.objects.filter(edition=edition).exclude(status=Status.DRAFT)
+    labelled = Q(status=Status.LABELLED)
+    not_labelled = Q(status=Status.NOT_LABELLED)
+
+    def counts(qs: QuerySet[Dossier], *group: str) -> Any:
+        return (
+            qs.values(*group)
+            .annotate(
+                received=Count("pk"),
+                withdrawn=Count("pk", filter=Q(status=Status.WITHDRAWN)),
+                labelled=Count("pk", filter=labelled),
+                not_labelled=Count("pk", filter=not_labelled),
+                pending=Count("pk", filter=Q(status=Status.SUBMITTED)),
+            )
+            .order_by(*group)
+        )
+
+    total = received.aggregate(
+        received=Count("pk"),
+        withdrawn=Count("pk", filter=Q(status=Status.WITHDRAWN)),
+        labelled=Count("pk", filter=labelled),
+        not_labelled=Count("pk", filter=not_labelled),
+        pending=Count("pk", filter=Q(status=Status.SUBMITTED)),
+    )
+    by_final_category = list(
+        Decision.objects.filter(edition=edition, outcome=Outcome.LABELLED)
+        .values("category__name", "category__priority")
+        .annotate(n=Count("pk"))
+        .order_by("category__priority")
+    )
+    return {
+        "total": total,
+        "by_territory": list(counts(received, "territory__name")),
+        "by_wished_category": list(counts(received, "wished_category__name")),
+        "by_final_category": by_final_category,
+    }
+
+
+def figures_sentence(total: dict[str, int]) -> str:
+    """ "Sur 70 dossiers reçus, 54 ont obtenu le label." (seed 001), each number agreeing."""
+    received = ngettext(
+        "Sur %(n)d dossier reçu,", "Sur %(n)d dossiers reçus,", total["received"]
+    ) % {"n": total["received"]}
+    labelled = ngettext(
+        "%(n)d a obtenu le label.", "%(n)d ont obtenu le label.", total["labelled"]
+    ) % {"n": total["labelled"]}
+    return f"{received} {labelled}"
+
+
+def decision_rows(edition: Edition) -> tuple[list[str], list[list[Any]]]:
+    """One row per dossier examined: decision, amounts, average score per criterion, opinions."""
+    grid = criteria(edition)
+    header = [
+        "Référence",
+        "Titre",
+        "Porteur",
+        "Structure",
+        "Territoire",
+        "Catégorie souhaitée",
+        "Statut",
+        "Catégorie retenue",
+        "Montant demandé (€)",
+        "Montant labellisé (€)",
+        *[f"{c.name} (moyenne /{c.max_score})" for c in grid],
+        "Avis favorables",
+        "Avis réservés",
+        "Avis défavorables",
+        "Décidé le",
+        "Porteur informé le",
+        "Motif (non labellisé)",
+    ]
+    rows = []
+    dossiers = (
+        Dossier.objects.filter(edition=edition)
+        .exclude(status=Status.DRAFT)
+        .select_related("holder", "territory", "wished_category", "decision__category")
+        .order_by("number")
+    )
+    for dossier in dossiers:
+        decision = Decision.objects.filter(dossier=dossier).select_related("category").first()
+        reviews = list(Review.objects.filter(dossier=dossier, hidden_for_conflict=False))
+        avg = averages(dossier, grid)
+        rows.append(
+            [
+                dossier.reference,
+                dossier.title,
+                dossier.holder.get_full_name(),
+                dossier.structure_name,
+                dossier.territory.name if dossier.territory else "",
+                dossier.wished_category.name if dossier.wished_category else "",
+                dossier.get_status_display(),
+                decision.category.name if decision and decision.category else "",
+                dossier.amount_requested,
+                decision.labelled_amount if decision else None,
+                *[avg[c.pk] for c in grid],
+                sum(1 for r in reviews if r.opinion == "favourable"),
+                sum(1 for r in reviews if r.opinion == "reserved"),
+                sum(1 for r in reviews if r.opinion == "unfavourable"),
+                decision.decided_at if decision else None,
+                decision.notified_at if decision else None,
+                decision.reason if decision and not decision.is_labelled else "",
+            ]
+        )
+    return header, rows
+
+
+def edition_members_load(edition: Edition, members: list[Any]) -> dict[int, int]:
+    return dict(
+        Assignment.objects.filter(dossier__edition=edition, member__in=members)
+        .values("member")
+        .annotate(n=Count("pk"))
+        .values_list("member", "n")
+    )

@@ -1,0 +1,431 @@
+"""The committee workspace (/comite/) and the public project page (/projets/<id>/).
+
+Like every dossier URL, the workspace answers 404 to whoever may not see a dossier: a member
+sees only the dossiers assigned to them, staff see all.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from budgetcitoyen.core.errors import DomainError
+from budgetcitoyen.core.exports import csv_response, xlsx_response
+from budgetcitoyen.core.forms import add_domain_error
+from budgetcitoyen.dossiers import rules
+from budgetcitoyen.dossiers.models import Dossier
+from budgetcitoyen.dossiers.selectors import stage_of
+from budgetcitoyen.dossiers.services import is_staff
+from budgetcitoyen.dossiers.views import dossier_context, file_response
+from budgetcitoyen.editions.models import Edition
+from budgetcitoyen.editions.selectors import current_edition_for
+from budgetcitoyen.labelling import selectors, services
+from budgetcitoyen.labelling.forms import (
+    BalancedAssignForm,
+    BulkAssignForm,
+    ConflictForm,
+    DecisionForm,
+    ReviewForm,
+)
+from budgetcitoyen.labelling.models import Decision, Outcome, Review
+from budgetcitoyen.territories.selectors import territory_list
+
+
+def _edition(request: HttpRequest) -> Edition:
+    year = request.GET.get("edition", "")
+    edition = Edition.objects.filter(year=int(year)).first() if year.isdigit() else None
+    edition = edition or current_edition_for(request)
+    if edition is None:
+        raise Http404
+    return edition
+
+
+def _require_member_or_staff(request: HttpRequest) -> None:
+    if not (services.is_member(request.user) or is_staff(request.user)):
+        raise Http404
+
+
+def _require_staff(request: HttpRequest) -> None:
+    if not is_staff(request.user):
+        raise Http404
+
+
+def _workspace_dossier(request: HttpRequest, pk: int) -> Dossier:
+    dossier = (
+        Dossier.objects.select_related(
+            "edition", "holder", "registration__comptoir", "territory", "wished_category"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if dossier is None or not services.can_see_in_workspace(request.user, dossier):
+        raise Http404
+    return dossier
+
+
+def workspace(request: HttpRequest) -> HttpResponse:
+    _require_member_or_staff(request)
+    edition = _edition(request)
+    services.criteria_for(edition)
+    filters = selectors.QueueFilters(
+        territory=request.GET.get("territoire", ""),
+        category=request.GET.get("categorie", ""),
+        status=request.GET.get("statut", ""),
+        mine=request.GET.get("moi") == "1",
+    )
+    dossiers = list(selectors.queue(edition, request.user, filters))
+    for dossier in dossiers:
+        dossier.stage = stage_of(dossier)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "labelling/workspace.html",
+        {
+            "edition": edition,
+            "dossiers": dossiers,
+            "filters": filters,
+            "territories": territory_list(),
+            "categories": edition.categories.order_by("priority"),
+            "statuses": [(s, lbl) for s, lbl in Dossier.Status.choices if s != "draft"],
+            "progress": selectors.progress(edition, request.user),
+            "staff": is_staff(request.user),
+        },
+    )
+
+
+def dossier_view(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = _workspace_dossier(request, pk)
+    grid = services.criteria_for(dossier.edition)
+    user: Any = request.user
+    can_review = (
+        services.is_member(user)
+        and services.is_assigned(user, dossier)
+        and not services.has_conflict(user, dossier)
+    )
+    review = Review.objects.filter(dossier=dossier, member=user).first() if can_review else None
+    initial: dict[str, Any] = {}
+    if review is not None:
+        initial = {
+            "opinion": review.opinion,
+            "proposed_category": review.proposed_category_id,
+            "comment": review.comment,
+            **{f"score_{key}": value for key, value in review.scores.items()},
+        }
+    form = ReviewForm(
+        request.POST if request.method == "POST" else None,
+        dossier=dossier,
+        grid=grid,
+        initial=initial,
+    )
+    status = 200
+    if request.method == "POST":
+        if not can_review:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.review_save(
+                    dossier=dossier,
+                    member=user,
+                    opinion=form.cleaned_data["opinion"],
+                    proposed_category=form.cleaned_data["proposed_category"],
+                    scores=form.scores(),
+                    comment=form.cleaned_data["comment"],
+                )
+            except DomainError as error:
+                add_domain_error(form, error)
+                status = error.status_code
+            else:
+                messages.success(request, _("Votre avis est enregistré."))
+                return redirect("labelling:dossier", pk=dossier.pk)
+        else:
+            status = 400
+    decision = Decision.objects.filter(dossier=dossier).select_related("category").first()
+    reviews = selectors.visible_reviews(dossier, user)
+    context = dossier_context(dossier)
+    context.update(
+        {
+            "grid": grid,
+            "form": form,
+            "can_review": can_review and decision is None and dossier.status == "submitted",
+            "review": review,
+            "reviews": reviews,
+            "averages": selectors.averages(dossier, grid) if is_staff(user) else None,
+            "decision": decision,
+            "staff": is_staff(user),
+            "conflict_form": ConflictForm(),
+            "assigned_members": [a.member for a in dossier.assignments.select_related("member")]
+            if is_staff(user)
+            else [],
+            "corrections": services.public_text_corrections(decision) if decision else {},
+        }
+    )
+    return render(request, "labelling/dossier.html", context, status=status)
+
+
+def declare_conflict(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = _workspace_dossier(request, pk)
+    if request.method != "POST":
+        return redirect("labelling:dossier", pk=dossier.pk)
+    form = ConflictForm(request.POST)
+    form.is_valid()
+    try:
+        services.conflict_declare(
+            dossier=dossier,
+            member=request.user,
+            reason=form.cleaned_data.get("reason", ""),
+            by=request.user,
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("labelling:dossier", pk=dossier.pk)
+    messages.success(
+        request,
+        _(
+            "Votre conflit d'intérêts est enregistré : ce dossier vous est retiré et votre avis éventuel est masqué."
+        ),
+    )
+    return redirect("labelling:workspace")
+
+
+def decision_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_staff(request)
+    dossier = _workspace_dossier(request, pk)
+    decision = Decision.objects.filter(dossier=dossier).first()
+    if decision is not None:
+        initial = {
+            "outcome": decision.outcome,
+            "category": decision.category_id,
+            "labelled_amount": decision.labelled_amount,
+            "public_title": decision.public_title,
+            "public_summary": decision.public_summary,
+            "public_description": decision.public_description,
+            "reason": decision.reason,
+        }
+    else:
+        initial = {
+            "category": dossier.wished_category_id,
+            "labelled_amount": dossier.amount_requested,
+            "public_title": dossier.title,
+            "public_summary": dossier.summary,
+            "public_description": dossier.description,
+        }
+    form = DecisionForm(
+        request.POST if request.method == "POST" else None, dossier=dossier, initial=initial
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.decide(
+                    dossier=dossier,
+                    by=request.user,
+                    outcome=data["outcome"],
+                    category=data["category"],
+                    labelled_amount=data["labelled_amount"],
+                    public_title=data["public_title"],
+                    public_summary=data["public_summary"],
+                    public_description=data["public_description"],
+                    reason=data["reason"],
+                    override_reason=data["override_reason"],
+                )
+            except DomainError as error:
+                add_domain_error(form, error)
+                status = error.status_code
+            else:
+                messages.success(request, _("La décision est enregistrée."))
+                return redirect("labelling:dossier", pk=dossier.pk)
+        else:
+            status = 400
+    in_period = services.in_labelling_period(dossier.edition)
+    return render(
+        request,
+        "labelling/decision.html",
+        {
+            "dossier": dossier,
+            "decision": decision,
+            "form": form,
+            "in_period": in_period,
+            "vote_open": services.vote_has_opened(dossier.edition),
+        },
+        status=status,
+    )
+
+
+def assignments(request: HttpRequest) -> HttpResponse:
+    _require_staff(request)
+    edition = _edition(request)
+    User = get_user_model()
+    members_list = services.committee_members()
+    members = User.objects.filter(pk__in=[m.pk for m in members_list]).order_by("last_name", "pk")
+    reviewable = Dossier.objects.filter(edition=edition, status=Dossier.Status.SUBMITTED).order_by(
+        "number"
+    )
+    bulk = BulkAssignForm(prefix="lot", dossiers=reviewable, members=members)
+    balanced = BalancedAssignForm(prefix="auto", members=members, initial={"per_dossier": 2})
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "bulk":
+                bulk = BulkAssignForm(
+                    request.POST, prefix="lot", dossiers=reviewable, members=members
+                )
+                if not bulk.is_valid():
+                    raise _FormInvalid
+                made, skipped = services.assign_bulk(
+                    dossiers=bulk.cleaned_data["dossiers"],
+                    members=list(bulk.cleaned_data["members"]),
+                    by=request.user,
+                )
+            elif action == "balanced":
+                balanced = BalancedAssignForm(request.POST, prefix="auto", members=members)
+                if not balanced.is_valid():
+                    raise _FormInvalid
+                made, skipped = services.assign_balanced(
+                    edition=edition,
+                    members=list(balanced.cleaned_data["members"]),
+                    per_dossier=balanced.cleaned_data["per_dossier"],
+                    by=request.user,
+                )
+            elif action == "remove":
+                dossier = get_object_or_404(reviewable, pk=request.POST.get("dossier"))
+                member = get_object_or_404(members, pk=request.POST.get("member"))
+                services.assignment_remove(dossier=dossier, member=member, by=request.user)
+                made, skipped = 0, []
+                messages.success(request, _("Affectation retirée."))
+            else:
+                raise Http404
+        except _FormInvalid:
+            status = 400
+        except DomainError as error:
+            messages.error(request, error.message)
+            status = error.status_code
+        else:
+            if action != "remove":
+                messages.success(
+                    request,
+                    _("%(made)d affectation(s) faite(s).") % {"made": made},
+                )
+            for reason in skipped:
+                messages.warning(request, reason)
+            if status == 200:
+                return redirect(f"{request.path}?edition={edition.year}")
+    rows = []
+    for dossier in reviewable.prefetch_related("assignments__member"):
+        rows.append((dossier, [a.member for a in dossier.assignments.all()]))
+    return render(
+        request,
+        "labelling/assignments.html",
+        {
+            "edition": edition,
+            "rows": rows,
+            "bulk": bulk,
+            "balanced": balanced,
+            "members": members_list,
+            "load": selectors.edition_members_load(edition, members_list),
+        },
+        status=status,
+    )
+
+
+class _FormInvalid(Exception):
+    pass
+
+
+def notify(request: HttpRequest) -> HttpResponse:
+    _require_staff(request)
+    edition = _edition(request)
+    if request.method == "POST":
+        try:
+            sent = services.notify_holders(edition=edition, by=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("%(sent)d porteur(s) informé(s) de la décision du comité.") % {"sent": sent},
+            )
+    return redirect(f"{reverse('labelling:figures')}?edition={edition.year}")
+
+
+def figures(request: HttpRequest) -> HttpResponse:
+    _require_staff(request)
+    edition = _edition(request)
+    numbers = selectors.figures(edition)
+    return render(
+        request,
+        "labelling/figures.html",
+        {
+            "edition": edition,
+            "figures": numbers,
+            "sentence": selectors.figures_sentence(numbers["total"]),
+            "to_notify": Decision.objects.filter(edition=edition, notified_at__isnull=True).count(),
+            "notified": Decision.objects.filter(edition=edition, notified_at__isnull=False).count(),
+        },
+    )
+
+
+def export_csv(request: HttpRequest) -> HttpResponse:
+    _require_staff(request)
+    edition = _edition(request)
+    header, rows = selectors.decision_rows(edition)
+    return csv_response(f"labellisation-{edition.year}.csv", header, rows)
+
+
+def export_xlsx(request: HttpRequest) -> HttpResponse:
+    _require_staff(request)
+    edition = _edition(request)
+    header, rows = selectors.decision_rows(edition)
+    return xlsx_response(f"labellisation-{edition.year}.xlsx", header, rows, title="Labellisation")
+
+
+def project(request: HttpRequest, pk: int) -> HttpResponse:
+    """A labelled project's public page: from the opening of the vote; before, a preview for
+    staff and the holder only. It shows the public fields and nothing else of the dossier."""
+    decision = (
+        Decision.objects.select_related("edition", "category", "dossier__territory")
+        .filter(pk=pk, outcome=Outcome.LABELLED)
+        .first()
+    )
+    if decision is None:
+        raise Http404
+    public = services.is_public(decision)
+    if not public and not services.can_preview(request.user, decision):
+        raise Http404
+    dossier = decision.dossier
+    return render(
+        request,
+        "labelling/project.html",
+        {
+            "project": decision,
+            "preview": not public,
+            "territory": dossier.territory,
+            "communes": list(dossier.communes.order_by("name")),
+            "carrier": dossier.structure_name,
+            "has_photo": bool(dossier.photo),
+            "summary_max": rules.SUMMARY_MAX_LENGTH,
+        },
+    )
+
+
+def project_photo(request: HttpRequest, pk: int) -> Any:
+    decision = (
+        Decision.objects.select_related("edition", "dossier")
+        .filter(pk=pk, outcome=Outcome.LABELLED)
+        .first()
+    )
+    if decision is None or not decision.dossier.photo:
+        raise Http404
+    if not services.is_public(decision) and not services.can_preview(request.user, decision):
+        raise Http404
+    dossier = decision.dossier
+    response = file_response(dossier.photo, dossier.photo_content_type, "photo", inline=True)
+    if services.is_public(decision):
+        response["Cache-Control"] = "public, max-age=3600"
+    return response
