@@ -56,7 +56,9 @@ def ensure_demo_labelling(edition: Edition) -> None:
                 services.decide(dossier=dossier, by=staff, outcome="not_labelled", reason=REFUSAL)
             else:
                 category = dossier.wished_category or edition.categories.order_by("priority")[0]
-                amount = min(dossier.amount_requested or Decimal(0), category.max_amount_per_project)
+                amount = min(
+                    dossier.amount_requested or Decimal(0), category.max_amount_per_project
+                )
                 services.decide(
                     dossier=dossier,
                     by=staff,
