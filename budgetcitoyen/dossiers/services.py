@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import File
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
@@ -42,32 +42,16 @@ from budgetcitoyen.territories.models import Commune, Territory
 
 Status = Dossier.Status
 
-# Fields a step may set, by kind of value.
+# What the steps set: fields stored on the dossier row (``communes`` and ``financing_lines``
+# are stored beside it; the photo and attachments have services of their own).
+STEP_FIELDS = {field for step in rules.STEPS for field in step.fields}
+VALUE_FIELDS = {
+    f.name for f in Dossier._meta.get_fields() if f.name in STEP_FIELDS and f.concrete
+} - {"photo", "communes"}
 TEXT_FIELDS = {
-    "title",
-    "summary",
-    "description",
-    "objectives",
-    "social_utility",
-    "beneficiaries",
-    "partners",
-    "structure_kind",
-    "structure_name",
-    "siret",
-    "rna",
-    "structure_address",
-    "contact_name",
-    "contact_role",
-    "contact_email",
-    "contact_phone",
-}
-VALUE_FIELDS = TEXT_FIELDS | {
-    "territory",
-    "start_date",
-    "duration_months",
-    "total_cost",
-    "amount_requested",
-    "wished_category",
+    name
+    for name in VALUE_FIELDS
+    if isinstance(Dossier._meta.get_field(name), models.CharField | models.TextField)
 }
 
 
