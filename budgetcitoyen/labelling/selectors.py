@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import ngettext
 
 from budgetcitoyen.dossiers.models import Dossier
@@ -42,7 +42,7 @@ def queue(edition: Edition, user: Any, filters: QueueFilters) -> QuerySet[Dossie
     conflict = ConflictOfInterest.objects.filter(dossier=OuterRef("pk"), member=user)
     qs = (
         Dossier.objects.filter(edition=edition, status__in=IN_WORKSPACE)
-        .select_related("territory", "wished_category", "decision__category")
+        .select_related("edition", "territory", "wished_category", "decision__category")
         .annotate(
             is_mine=Exists(mine),
             reviewed_by_me=Exists(my_review),
@@ -113,8 +113,12 @@ def criteria(edition: Edition) -> list[Criterion]:
     return list(Criterion.objects.filter(edition=edition).order_by("position", "pk"))
 
 
-def averages(dossier: Dossier, grid: list[Criterion]) -> dict[int, Decimal | None]:
-    reviews = list(Review.objects.filter(dossier=dossier, hidden_for_conflict=False))
+def averages(
+    dossier: Dossier, grid: list[Criterion], reviews: list[Review] | None = None
+) -> dict[int, Decimal | None]:
+    """Average score per criterion over the visible opinions (None where nobody scored)."""
+    if reviews is None:
+        reviews = list(Review.objects.filter(dossier=dossier, hidden_for_conflict=False))
     result: dict[int, Decimal | None] = {}
     for criterion in grid:
         values = [r.scores[str(criterion.pk)] for r in reviews if str(criterion.pk) in r.scores]
@@ -198,16 +202,18 @@ def decision_rows(edition: Edition) -> tuple[list[str], list[list[Any]]]:
         "Motif (non labellisé)",
     ]
     rows = []
+    visible = Review.objects.filter(hidden_for_conflict=False)
     dossiers = (
         Dossier.objects.filter(edition=edition)
         .exclude(status=Status.DRAFT)
         .select_related("holder", "territory", "wished_category", "decision__category")
+        .prefetch_related(Prefetch("reviews", queryset=visible, to_attr="visible_reviews"))
         .order_by("number")
     )
     for dossier in dossiers:
-        decision = Decision.objects.filter(dossier=dossier).select_related("category").first()
-        reviews = list(Review.objects.filter(dossier=dossier, hidden_for_conflict=False))
-        avg = averages(dossier, grid)
+        decision = getattr(dossier, "decision", None)
+        reviews = dossier.visible_reviews  # type: ignore[attr-defined]
+        avg = averages(dossier, grid, reviews)
         rows.append(
             [
                 dossier.reference,

@@ -343,3 +343,23 @@ class TestHolderSide:
         assert_accessible(page.content)
         for url in (f"/comite/dossiers/{reviewed.pk}/", "/comite/"):
             assert holder.get(url).status_code == 404
+
+
+def count_queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+def test_list_pages_make_as_many_queries_for_ten_dossiers_as_for_one(edition, staff):
+    client = signed_in(staff)
+    submit(edition)
+    services.criteria_for(edition)
+    urls = ["/comite/", "/gestion/dossiers/", "/comite/decisions.csv", "/comite/chiffres/"]
+    one = {url: count_queries(client, url) for url in urls}
+    for _ in range(9):
+        submit(edition)
+    assert {url: count_queries(client, url) for url in urls} == one
