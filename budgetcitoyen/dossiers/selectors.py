@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -129,11 +129,8 @@ class StaffFilters:
     query: str = ""
 
 
-def staff_dossiers(filters: StaffFilters) -> QuerySet[Dossier]:
-    """Dossiers for the Mission ESS: every status, drafts included (to help their holders)."""
-    qs = Dossier.objects.select_related(
-        "edition", "holder", "territory", "wished_category", "registration__comptoir"
-    )
+def _filtered(filters: StaffFilters) -> QuerySet[Dossier]:
+    qs = Dossier.objects.all()
     if filters.edition is not None:
         qs = qs.filter(edition=filters.edition)
     if filters.territory:
@@ -152,11 +149,26 @@ def staff_dossiers(filters: StaffFilters) -> QuerySet[Dossier]:
             | Q(structure_name__icontains=q)
             | Q(holder__email__icontains=q)
         )
-    return qs.annotate(attachment_count=Count("attachments")).order_by("number", "-created_at")
+    return qs
 
 
-def status_counts(qs: QuerySet[Dossier]) -> dict[str, int]:
-    rows = qs.order_by().values("status").annotate(n=Count("pk"))
+def staff_dossiers(filters: StaffFilters) -> QuerySet[Dossier]:
+    """Dossiers for the Mission ESS: every status, drafts included (to help their holders)."""
+    return (
+        _filtered(filters)
+        .select_related(
+            "edition", "holder", "territory", "wished_category", "registration__comptoir"
+        )
+        .annotate(attachment_count=Count("attachments"))
+        .order_by("number", "-created_at")
+    )
+
+
+def status_counts(filters: StaffFilters) -> dict[str, int]:
+    """How many dossiers of each status match ``filters`` (its own status filter ignored)."""
+    rows = (
+        _filtered(replace(filters, status="")).order_by().values("status").annotate(n=Count("pk"))
+    )
     counts = {status: 0 for status in Status.values}
     counts.update({row["status"]: row["n"] for row in rows})
     return counts

@@ -550,7 +550,6 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     _require_staff(request)
     filters, editions = _staff_filters(request)
     dossiers = selectors.staff_dossiers(filters)
-    unfiltered_status = selectors.StaffFilters(**{**filters.__dict__, "status": ""})
     return render(
         request,
         "dossiers/staff_list.html",
@@ -562,7 +561,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
             "statuses": Dossier.Status.choices,
             "kinds": StructureKind.choices,
             "dossiers": list(dossiers),
-            "counts": selectors.status_counts(selectors.staff_dossiers(unfiltered_status)),
+            "counts": selectors.status_counts(filters),
             "query_string": request.GET.urlencode(),
         },
     )

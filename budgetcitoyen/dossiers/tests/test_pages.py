@@ -444,6 +444,13 @@ class TestStaffList:
         by_kind = staff.get("/gestion/dossiers/?edition=2025&structure=collective").content.decode()
         assert "Jardin partagé" in by_kind and one.reference not in by_kind
 
+    def test_counts_are_of_dossiers_not_of_their_attachments(self, staff, edition):
+        draft = complete_dossier(attendee(edition))
+        for n in range(3):
+            services.attachment_add(dossier=draft, by=draft.holder, upload=upload(f"p{n}.pdf"))
+        body = staff.get("/gestion/dossiers/?edition=2025").content.decode()
+        assert "Brouillon : <strong>1</strong>" in body
+
     def test_csv_and_xlsx_exports(self, staff, edition):
         first = attendee(edition)
         one = services.dossier_submit(dossier=complete_dossier(first), by=first.person, sworn=True)
