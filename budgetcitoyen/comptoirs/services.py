@@ -9,7 +9,6 @@ On SQLite, IMMEDIATE transactions serialise writers instead of row locks.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -23,7 +22,6 @@ from budgetcitoyen.core.audit import log_action
 from budgetcitoyen.core.errors import (
     AlreadyDone,
     Conflict,
-    DomainError,
     Full,
     InvalidInput,
     NotEligible,
@@ -480,15 +478,6 @@ def check_walk_in_window(comptoir: Comptoir) -> None:
         raise PhaseClosed(_("Ce comptoir a été annulé."))
     if not (comptoir.starts_at <= clock.now() < comptoir.ends_at):
         raise PhaseClosed(_("L'inscription sur place n'est possible que pendant le comptoir."))
-
-
-def passes(check: Callable[[Comptoir], None], comptoir: Comptoir) -> bool:
-    """Whether a ``check_*`` rule lets the operation through now: pages show or hide it accordingly."""
-    try:
-        check(comptoir)
-    except DomainError:
-        return False
-    return True
 
 
 @transaction.atomic

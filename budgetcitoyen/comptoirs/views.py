@@ -19,7 +19,7 @@ from budgetcitoyen.comptoirs.calendar import comptoirs_ics
 from budgetcitoyen.comptoirs.forms import CancelComptoirForm, RegistrationForm, WalkInForm
 from budgetcitoyen.comptoirs.models import Comptoir, Registration
 from budgetcitoyen.core import clock
-from budgetcitoyen.core.errors import DomainError
+from budgetcitoyen.core.errors import DomainError, passes
 from budgetcitoyen.core.forms import add_domain_error
 from budgetcitoyen.editions.selectors import current_edition_for
 from budgetcitoyen.territories.selectors import territory_list
@@ -76,7 +76,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 status=Registration.Status.WAITLISTED
             ).count(),
             "is_past": comptoir.ends_at <= clock.now(),
-            "registration_open": services.passes(services.check_open_for_registration, comptoir),
+            "registration_open": passes(services.check_open_for_registration, comptoir),
             "my_registration": selectors.active_registration(request.user, comptoir),
             "can_manage": services.can_manage_comptoir(request.user, comptoir),
         },
@@ -143,7 +143,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "comptoir": comptoir,
             "form": form,
-            "registration_open": services.passes(services.check_open_for_registration, comptoir),
+            "registration_open": passes(services.check_open_for_registration, comptoir),
             "email_verified": services.has_verified_email(request.user),
         },
         status=status,
@@ -230,8 +230,8 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
             "confirmed": confirmed,
             "waiting": waiting,
             "places_left": max(comptoir.capacity - len(confirmed), 0),
-            "attendance_open": services.passes(services.check_attendance_window, comptoir),
-            "walk_in_open": services.passes(services.check_walk_in_window, comptoir),
+            "attendance_open": passes(services.check_attendance_window, comptoir),
+            "walk_in_open": passes(services.check_walk_in_window, comptoir),
             "is_staff_user": request.user.has_perm("editions.manage_edition"),
         },
     )

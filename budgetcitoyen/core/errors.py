@@ -6,6 +6,9 @@ message and a 4xx response (``status_code``), never a 500.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 
@@ -22,6 +25,22 @@ class DomainError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+def refusal(check: Callable[..., object], *args: Any) -> str | None:
+    """What a ``check_*`` rule would say to refuse the operation now, or None if it lets it through.
+
+    Pages use it to show or hide an action, and to explain why it is closed.
+    """
+    try:
+        check(*args)
+    except DomainError as error:
+        return error.message
+    return None
+
+
+def passes(check: Callable[..., object], *args: Any) -> bool:
+    return refusal(check, *args) is None
 
 
 class InvalidInput(DomainError):

@@ -26,7 +26,6 @@ from budgetcitoyen.core.audit import log_action
 from budgetcitoyen.core.errors import (
     AlreadyDone,
     Conflict,
-    DomainError,
     Frozen,
     InvalidInput,
     NotEligible,
@@ -34,8 +33,9 @@ from budgetcitoyen.core.errors import (
     PhaseClosed,
 )
 from budgetcitoyen.core.mail import send_after_commit
+from budgetcitoyen.core.templatetags.bc import fr_datetime
 from budgetcitoyen.dossiers import files, rules
-from budgetcitoyen.dossiers.models import Attachment, Dossier, FinancingLine
+from budgetcitoyen.dossiers.models import Attachment, Dossier, FinancingLine, private_storage
 from budgetcitoyen.dossiers.snapshot import build_snapshot, canonical_json, sha256_hex
 from budgetcitoyen.editions.models import Category, Edition
 from budgetcitoyen.territories.models import Commune, Territory
@@ -113,14 +113,6 @@ def check_deposit_open(edition: Edition) -> None:
         )
 
 
-def passes(check: Any, *args: Any) -> bool:
-    try:
-        check(*args)
-    except DomainError:
-        return False
-    return True
-
-
 @transaction.atomic
 def dossier_start(*, registration: Registration, by: Any) -> Dossier:
     """Open a draft from an idea brought to a comptoir the person attended."""
@@ -155,38 +147,44 @@ def dossier_start(*, registration: Registration, by: Any) -> Dossier:
 # --- Drafts --------------------------------------------------------------------------------
 
 
-def _lock(dossier: Dossier, by: Any) -> Dossier:
-    """Lock the dossier's row; 404 for anyone but its holder (no existence leak)."""
+def lock_dossier(dossier: Dossier) -> Dossier:
+    """Take the dossier's row lock (with its edition); every change to a dossier starts here."""
     locked = (
         Dossier.objects.select_for_update().select_related("edition").filter(pk=dossier.pk).first()
     )
-    if locked is None or locked.holder_id != getattr(by, "pk", None):
+    if locked is None:
         raise NotFound()
     return locked
+
+
+def _lock(dossier: Dossier, by: Any) -> Dossier:
+    """Lock the dossier's row; 404 for anyone but its holder (no existence leak)."""
+    locked = lock_dossier(dossier)
+    if locked.holder_id != getattr(by, "pk", None):
+        raise NotFound()
+    return locked
+
+
+def check_draft_editable(dossier: Dossier) -> None:
+    """A draft may change until the deposit closes; a submitted dossier never."""
+    if not dossier.is_draft:
+        raise Frozen(
+            _("Ce dossier a été déposé le %(date)s : il ne peut plus être modifié.")
+            % {"date": fr_datetime(dossier.submitted_at)}
+            if dossier.submitted_at
+            else _("Ce dossier ne peut plus être modifié.")
+        )
+    if clock.now() >= dossier.edition.deposit_end:
+        raise PhaseClosed(
+            _("Le dépôt des dossiers est clos : ce brouillon ne peut plus être modifié ni déposé.")
+        )
 
 
 def _locked_draft(dossier: Dossier, by: Any) -> Dossier:
     """Lock the dossier and check its holder may still change it."""
     locked = _lock(dossier, by)
-    if not locked.is_draft:
-        raise Frozen(
-            _("Ce dossier a été déposé le %(date)s : il ne peut plus être modifié.")
-            % {"date": clock_format(locked.submitted_at)}
-            if locked.submitted_at
-            else _("Ce dossier ne peut plus être modifié.")
-        )
-    if clock.now() >= locked.edition.deposit_end:
-        raise PhaseClosed(
-            _("Le dépôt des dossiers est clos : ce brouillon ne peut plus être modifié ni déposé.")
-        )
+    check_draft_editable(locked)
     return locked
-
-
-def clock_format(moment: Any) -> str:
-    from django.utils import timezone
-    from django.utils.formats import date_format
-
-    return date_format(timezone.localtime(moment), "j F Y à H:i")
 
 
 def _validate_values(dossier: Dossier, values: dict[str, Any]) -> dict[str, str]:
@@ -424,16 +422,10 @@ def dossier_delete_draft(*, dossier: Dossier, by: Any) -> None:
         obj=locked,
         data={"title": locked.title, "edition": locked.edition.year},
     )
-    storage = files_storage()
+    storage = private_storage()
     locked.delete()
     for name in names:
         _delete_after_commit(storage, name)
-
-
-def files_storage() -> Any:
-    from budgetcitoyen.dossiers.models import private_storage
-
-    return private_storage()
 
 
 # --- Submission ----------------------------------------------------------------------------

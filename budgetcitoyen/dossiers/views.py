@@ -27,8 +27,7 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
 from budgetcitoyen.comptoirs.selectors import attended_registrations
-from budgetcitoyen.core import clock
-from budgetcitoyen.core.errors import DomainError, InvalidInput
+from budgetcitoyen.core.errors import DomainError, InvalidInput, passes, refusal
 from budgetcitoyen.core.exports import csv_response, xlsx_response
 from budgetcitoyen.core.forms import add_domain_error
 from budgetcitoyen.dossiers import rules, selectors, services
@@ -166,7 +165,6 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
     context = dossier_context(dossier)
     if dossier.is_draft:
         context["progress"], context["problems"] = _progress(dossier)
-        context["deposit_open"] = services.passes(services.check_deposit_open, dossier.edition)
     else:
         context["can_withdraw"] = dossier.status == Dossier.Status.SUBMITTED
         # The committee's decision, once the holder has been told (never reviews or scores).
@@ -194,16 +192,9 @@ def step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if step not in STEP_FORMS:
         raise Http404
     dossier = _own_dossier(request, pk)
-    if not dossier.is_draft:
-        messages.error(request, _("Ce dossier est déposé : il ne peut plus être modifié."))
-        if request.method == "POST":
-            return render(request, "dossiers/frozen.html", {"dossier": dossier}, status=409)
-        return redirect("dossiers:overview", pk=dossier.pk)
-    if clock.now() >= dossier.edition.deposit_end:
-        messages.error(
-            request,
-            _("Le dépôt des dossiers est clos : ce brouillon ne peut plus être modifié ni déposé."),
-        )
+    closed = refusal(services.check_draft_editable, dossier)
+    if closed is not None:
+        messages.error(request, closed)
         if request.method == "POST":
             return render(request, "dossiers/frozen.html", {"dossier": dossier}, status=409)
         return redirect("dossiers:overview", pk=dossier.pk)
@@ -247,7 +238,7 @@ def step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             "attachments": list(dossier.attachments.all()) if step == "pieces" else [],
             "max_attachments": rules.MAX_ATTACHMENTS,
             "plan": form.plan() if isinstance(form, BudgetForm) else None,
-            "deposit_open": services.passes(services.check_deposit_open, dossier.edition),
+            "deposit_open": passes(services.check_deposit_open, dossier.edition),
         },
         status=status,
     )
@@ -369,17 +360,8 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
     context = dossier_context(dossier)
     context["progress"], context["problems"] = _progress(dossier)
     context["form"] = form
-    context["deposit_open"] = services.passes(services.check_deposit_open, dossier.edition)
-    context["deposit_refusal"] = _refusal(services.check_deposit_open, dossier.edition)
+    context["deposit_refusal"] = refusal(services.check_deposit_open, dossier.edition)
     return render(request, "dossiers/summary.html", context, status=status)
-
-
-def _refusal(check: Any, *args: Any) -> str | None:
-    try:
-        check(*args)
-    except DomainError as error:
-        return error.message
-    return None
 
 
 def receipt(request: HttpRequest, pk: int) -> HttpResponse:

@@ -168,7 +168,6 @@ class Decision(TimeStampedModel):
     revision = models.PositiveSmallIntegerField(_("révision"), default=0)
     override_reason = models.TextField(_("motif de la décision hors période"), blank=True)
     notified_at = models.DateTimeField(_("porteur informé le"), null=True, blank=True)
-    notified_revision = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("décision")

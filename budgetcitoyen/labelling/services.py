@@ -31,7 +31,7 @@ from budgetcitoyen.core.errors import (
 from budgetcitoyen.core.mail import send_after_commit
 from budgetcitoyen.dossiers.models import Dossier
 from budgetcitoyen.dossiers.rules import SUMMARY_MAX_LENGTH, format_euros
-from budgetcitoyen.dossiers.services import is_staff
+from budgetcitoyen.dossiers.services import can_view_dossier, is_staff, lock_dossier
 from budgetcitoyen.editions.models import Category, Edition
 from budgetcitoyen.labelling.models import (
     DEFAULT_CRITERIA,
@@ -68,12 +68,13 @@ def has_conflict(user: Any, dossier: Dossier) -> bool:
 
 
 def can_see_in_workspace(user: Any, dossier: Dossier) -> bool:
-    """Staff see every submitted dossier; a member only those assigned to them (no conflict)."""
+    """Staff see every submitted dossier; a member only those assigned to them (no conflict),
+    as ``can_view_dossier`` says; a holder reads their own dossier elsewhere, not here."""
     if dossier.is_draft:
         return False
-    if is_staff(user):
-        return True
-    return is_member(user) and is_assigned(user, dossier) and not has_conflict(user, dossier)
+    return is_staff(user) or (
+        dossier.holder_id != getattr(user, "pk", None) and can_view_dossier(user, dossier)
+    )
 
 
 def _require_staff(by: Any) -> None:
@@ -90,15 +91,6 @@ def _own_stake(member: Any, dossier: Dossier) -> str | None:
             "who": member.get_full_name() or member.email
         }
     return None
-
-
-def _lock(dossier: Dossier) -> Dossier:
-    locked = (
-        Dossier.objects.select_for_update().select_related("edition").filter(pk=dossier.pk).first()
-    )
-    if locked is None:
-        raise NotFound()
-    return locked
 
 
 # --- The review grid -----------------------------------------------------------------------
@@ -151,7 +143,7 @@ def assignment_problem(dossier: Dossier, member: Any) -> str | None:
 @transaction.atomic
 def assignment_add(*, dossier: Dossier, member: Any, by: Any) -> Assignment:
     _require_staff(by)
-    dossier = _lock(dossier)
+    dossier = lock_dossier(dossier)
     if problem := assignment_problem(dossier, member):
         raise Conflict(problem)
     existing = Assignment.objects.filter(dossier=dossier, member=member).first()
@@ -170,7 +162,7 @@ def assignment_add(*, dossier: Dossier, member: Any, by: Any) -> Assignment:
 @transaction.atomic
 def assignment_remove(*, dossier: Dossier, member: Any, by: Any) -> None:
     _require_staff(by)
-    dossier = _lock(dossier)
+    dossier = lock_dossier(dossier)
     deleted, _detail = Assignment.objects.filter(dossier=dossier, member=member).delete()
     if not deleted:
         raise NotFound(_("Ce dossier n'est pas confié à ce membre."))
@@ -185,7 +177,7 @@ def assign_bulk(
     _require_staff(by)
     made, skipped = 0, []
     for dossier in dossiers:
-        locked = _lock(dossier)
+        locked = lock_dossier(dossier)
         for member in members:
             if Assignment.objects.filter(dossier=locked, member=member).exists():
                 continue
@@ -263,7 +255,7 @@ def conflict_declare(*, dossier: Dossier, member: Any, reason: str, by: Any) -> 
         _require_staff(by)
     elif not is_member(member):
         raise PermissionRefused()
-    dossier = _lock(dossier)
+    dossier = lock_dossier(dossier)
     if has_conflict(member, dossier):
         raise AlreadyDone(_("Ce conflit d'intérêts est déjà déclaré."))
     conflict = ConflictOfInterest.objects.create(
@@ -329,7 +321,7 @@ def review_save(
     comment: str = "",
 ) -> Review:
     """Record or change a member's opinion, until the decision is taken."""
-    dossier = _lock(dossier)
+    dossier = lock_dossier(dossier)
     if not is_member(member) or not is_assigned(member, dossier) or has_conflict(member, dossier):
         raise NotFound()
     if Decision.objects.filter(dossier=dossier).exists():
@@ -422,7 +414,7 @@ def decide(
     """Label a dossier (final category, amount, public texts) or refuse the label (with a
     reason for its holder). A second call revises the decision, until the vote opens."""
     _require_staff(by)
-    dossier = _lock(dossier)
+    dossier = lock_dossier(dossier)
     if dossier.status not in DECIDABLE:
         raise Conflict(
             _("Ce dossier ne peut pas recevoir de décision (%(status)s).")
@@ -504,8 +496,6 @@ def decide(
         data=data,
     )
     if before and decision.notified_at is not None:
-        decision.notified_revision = decision.revision
-        decision.save(update_fields=["notified_revision", "updated_at"])
         _send_notice(decision, revised=True)
     return decision
 
@@ -575,8 +565,6 @@ def notify_holders(*, edition: Edition, by: Any | None) -> int:
             decision = Decision.objects.select_related(
                 "dossier__holder", "category", "edition"
             ).get(pk=pk)
-            decision.notified_revision = decision.revision
-            decision.save(update_fields=["notified_revision"])
             log_action(
                 actor=by,
                 action="labelling.holder_notified",
