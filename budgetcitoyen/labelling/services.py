@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from budgetcitoyen.core import clock
@@ -603,12 +603,13 @@ def can_preview(user: Any, decision: Decision) -> bool:
     return is_staff(user) or decision.dossier.holder_id == user.pk
 
 
-def committee_members() -> list[Any]:
+def committee_members() -> QuerySet[Any]:
+    """Active accounts holding the committee role, by name."""
     from budgetcitoyen.accounts.roles import ROLES, Role
 
-    User = get_user_model()
-    return list(
-        User.objects.filter(Q(groups__name=ROLES[Role.COMMITTEE].group_name), is_active=True)
+    return (
+        get_user_model()
+        .objects.filter(groups__name=ROLES[Role.COMMITTEE].group_name, is_active=True)
         .distinct()
         .order_by("last_name", "first_name", "pk")
     )

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -260,65 +259,48 @@ def decision_view(request: HttpRequest, pk: int) -> HttpResponse:
 def assignments(request: HttpRequest) -> HttpResponse:
     _require_staff(request)
     edition = _edition(request)
-    User = get_user_model()
-    members_list = services.committee_members()
-    members = User.objects.filter(pk__in=[m.pk for m in members_list]).order_by("last_name", "pk")
+    members = services.committee_members()
     reviewable = Dossier.objects.filter(edition=edition, status=Dossier.Status.SUBMITTED).order_by(
         "number"
     )
-    bulk = BulkAssignForm(prefix="lot", dossiers=reviewable, members=members)
-    balanced = BalancedAssignForm(prefix="auto", members=members, initial={"per_dossier": 2})
+    data = request.POST if request.method == "POST" else None
+    action = request.POST.get("action") if data else None
+    bulk = BulkAssignForm(
+        data if action == "bulk" else None, prefix="lot", dossiers=reviewable, members=members
+    )
+    balanced = BalancedAssignForm(
+        data if action == "balanced" else None,
+        prefix="auto",
+        members=members,
+        initial={"per_dossier": 2},
+    )
     status = 200
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "bulk":
-                bulk = BulkAssignForm(
-                    request.POST, prefix="lot", dossiers=reviewable, members=members
-                )
-                if not bulk.is_valid():
-                    raise _FormInvalid
-                made, skipped = services.assign_bulk(
-                    dossiers=bulk.cleaned_data["dossiers"],
-                    members=list(bulk.cleaned_data["members"]),
-                    by=request.user,
-                )
-            elif action == "balanced":
-                balanced = BalancedAssignForm(request.POST, prefix="auto", members=members)
-                if not balanced.is_valid():
-                    raise _FormInvalid
-                made, skipped = services.assign_balanced(
-                    edition=edition,
-                    members=list(balanced.cleaned_data["members"]),
-                    per_dossier=balanced.cleaned_data["per_dossier"],
-                    by=request.user,
-                )
-            elif action == "remove":
-                dossier = get_object_or_404(reviewable, pk=request.POST.get("dossier"))
-                member = get_object_or_404(members, pk=request.POST.get("member"))
-                services.assignment_remove(dossier=dossier, member=member, by=request.user)
-                made, skipped = 0, []
-                messages.success(request, _("Affectation retirée."))
-            else:
-                raise Http404
-        except _FormInvalid:
+    if action is not None:
+        form = {"bulk": bulk, "balanced": balanced}.get(action)
+        if action != "remove" and form is None:
+            raise Http404
+        if form is not None and not form.is_valid():
             status = 400
-        except DomainError as error:
-            messages.error(request, error.message)
-            status = error.status_code
         else:
-            if action != "remove":
-                messages.success(
-                    request,
-                    _("%(made)d affectation(s) faite(s).") % {"made": made},
-                )
-            for reason in skipped:
-                messages.warning(request, reason)
-            if status == 200:
+            try:
+                made, skipped = _assign(request, action, form, edition, reviewable, members)
+            except DomainError as error:
+                messages.error(request, error.message)
+                status = error.status_code
+            else:
+                if action == "remove":
+                    messages.success(request, _("Affectation retirée."))
+                else:
+                    messages.success(
+                        request, _("%(made)d affectation(s) faite(s).") % {"made": made}
+                    )
+                for reason in skipped:
+                    messages.warning(request, reason)
                 return redirect(f"{request.path}?edition={edition.year}")
-    rows = []
-    for dossier in reviewable.prefetch_related("assignments__member"):
-        rows.append((dossier, [a.member for a in dossier.assignments.all()]))
+    rows = [
+        (dossier, [a.member for a in dossier.assignments.all()])
+        for dossier in reviewable.prefetch_related("assignments__member")
+    ]
     return render(
         request,
         "labelling/assignments.html",
@@ -327,15 +309,34 @@ def assignments(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "bulk": bulk,
             "balanced": balanced,
-            "members": members_list,
-            "load": selectors.edition_members_load(edition, members_list),
+            "members": members,
+            "load": selectors.edition_members_load(edition, list(members)),
         },
         status=status,
     )
 
 
-class _FormInvalid(Exception):
-    pass
+def _assign(
+    request: HttpRequest, action: str, form: Any, edition: Edition, reviewable: Any, members: Any
+) -> tuple[int, list[str]]:
+    """Run the assignment service an action names; returns (made, reasons skipped)."""
+    if action == "bulk":
+        return services.assign_bulk(
+            dossiers=form.cleaned_data["dossiers"],
+            members=list(form.cleaned_data["members"]),
+            by=request.user,
+        )
+    if action == "balanced":
+        return services.assign_balanced(
+            edition=edition,
+            members=list(form.cleaned_data["members"]),
+            per_dossier=form.cleaned_data["per_dossier"],
+            by=request.user,
+        )
+    dossier = get_object_or_404(reviewable, pk=request.POST.get("dossier"))
+    member = get_object_or_404(members, pk=request.POST.get("member"))
+    services.assignment_remove(dossier=dossier, member=member, by=request.user)
+    return 0, []
 
 
 def notify(request: HttpRequest) -> HttpResponse:
