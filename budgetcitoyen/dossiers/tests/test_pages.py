@@ -18,8 +18,6 @@ from budgetcitoyen.testing.cast import make_persona
 from budgetcitoyen.testing.factories import (
     PDF_MINIMAL,
     PNG_IMAGE,
-    CategoryFactory,
-    EditionFactory,
     attendee,
     complete_dossier,
     paris,
@@ -27,7 +25,7 @@ from budgetcitoyen.testing.factories import (
     verified_person,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("during_deposit")]
 
 
 def weasyprint_available() -> bool:
@@ -36,25 +34,6 @@ def weasyprint_available() -> bool:
     except OSError:
         return False
     return True
-
-
-@pytest.fixture(autouse=True)
-def during_deposit():
-    with time_machine.travel(paris(2025, 2, 10, 14), tick=False):
-        yield
-
-
-@pytest.fixture
-def edition():
-    edition = EditionFactory(year=2025)
-    CategoryFactory(edition=edition, name="Innovation sociale", priority=1)
-    CategoryFactory(edition=edition, name="Coopération", priority=2)
-    return edition
-
-
-@pytest.fixture
-def registration(edition):
-    return attendee(edition)
 
 
 @pytest.fixture

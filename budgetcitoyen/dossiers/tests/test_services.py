@@ -35,29 +35,8 @@ from budgetcitoyen.testing.factories import (
     verified_person,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("during_deposit")]
 Status = Dossier.Status
-
-
-@pytest.fixture(autouse=True)
-def during_deposit():
-    with time_machine.travel(paris(2025, 2, 10, 14), tick=False):
-        yield
-
-
-@pytest.fixture
-def edition():
-    edition = EditionFactory(year=2025)
-    CategoryFactory(edition=edition, name="Innovation sociale", priority=1)
-    CategoryFactory(
-        edition=edition, name="Coopération", priority=2, max_amount_per_project=Decimal("20000")
-    )
-    return edition
-
-
-@pytest.fixture
-def registration(edition):
-    return attendee(edition)
 
 
 class TestStart:
