@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "budgetcitoyen.comptoirs",
     "budgetcitoyen.dossiers",
     "budgetcitoyen.labelling",
+    "budgetcitoyen.voting",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -251,3 +252,16 @@ LOGGING = {
 BUDGETCITOYEN_ORGANISATION = env_str("BUDGETCITOYEN_ORGANISATION", "Département du Pas-de-Calais")
 BUDGETCITOYEN_CONTACT_EMAIL = env_str("BUDGETCITOYEN_CONTACT_EMAIL", "budgetcitoyen@pasdecalais.fr")
 BUDGETCITOYEN_DPO_EMAIL = env_str("BUDGETCITOYEN_DPO_EMAIL", "dpo@pasdecalais.fr")
+BUDGETCITOYEN_TRUST_X_FORWARDED_FOR = env_bool("BEHIND_HTTPS_PROXY", False)
+# "count/seconds" per action and key (see budgetcitoyen.core.ratelimit).
+BUDGETCITOYEN_RATE_LIMITS = {
+    "vote_code:email": "3/900",
+    "vote_code:ip": "30/900",
+    "vote_code_check:email": "10/900",
+    "vote_code_check:ip": "60/900",
+    "vote_cast:user": "10/600",
+    "vote_cast:ip": "120/600",
+    "vote_receipt:ip": "30/600",
+}
+# Review list of ballots cast from one IP address: at least COUNT within SECONDS.
+BUDGETCITOYEN_IP_CLUSTER = (5, 600)

@@ -105,6 +105,8 @@ ROLES: dict[str, RoleSpec] = {
             "labelling.view_conflictofinterest",
             "labelling.view_review",
             "labelling.view_decision",
+            "voting.view_ballot",
+            "voting.view_identityreview",
             "core.view_auditentry",
             "accounts.view_user",
         ),

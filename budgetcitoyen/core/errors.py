@@ -99,3 +99,14 @@ class Conflict(DomainError):
 class Frozen(DomainError):
     status_code = 409
     default_message = _("Cet élément est définitif et ne peut plus être modifié.")
+
+
+class RateLimited(DomainError):
+    """Too many attempts in a short time; ``retry_after`` is in seconds."""
+
+    status_code = 429
+    default_message = _("Trop de tentatives en peu de temps. Merci de patienter un peu.")
+
+    def __init__(self, message: str | None = None, *, retry_after: int = 60) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from budgetcitoyen.dossiers.models import Dossier
 from budgetcitoyen.dossiers.services import is_staff
@@ -245,3 +245,79 @@ def edition_members_load(edition: Edition, members: list[Any]) -> dict[int, int]
         .annotate(n=Count("pk"))
         .values_list("member", "n")
     )
+
+
+# --- The public catalogue of projects ---------------------------------------------------------
+
+CATALOGUE_ORDERS = {
+    "aleatoire": gettext_lazy("Ordre aléatoire"),
+    "titre": gettext_lazy("Titre (de A à Z)"),
+    "montant-croissant": gettext_lazy("Montant croissant"),
+    "montant-decroissant": gettext_lazy("Montant décroissant"),
+    "categorie": gettext_lazy("Catégorie"),
+}
+
+
+@dataclass
+class CatalogueFilters:
+    category: str = ""
+    territory: str = ""
+    text: str = ""
+    order: str = "aleatoire"
+
+
+def _shuffle_key(seed: str, pk: int) -> str:
+    import hashlib
+
+    return hashlib.sha256(f"{seed}:{pk}".encode()).hexdigest()
+
+
+def catalogue(edition: Edition, filters: CatalogueFilters, seed: str) -> list[Decision]:
+    """The edition's labelled projects, filtered and ordered, in a fixed number of queries.
+
+    The default order is random but stable for one visitor (``seed`` is kept in their
+    session), so no project gains from its position on the page.
+    """
+    from budgetcitoyen.territories.normalize import fold_name
+
+    qs = (
+        Decision.objects.filter(edition=edition, outcome=Outcome.LABELLED)
+        .select_related("category", "dossier__territory")
+        .defer("dossier__snapshot", "dossier__pending_input", "dossier__description")
+    )
+    if filters.category.isdigit():
+        qs = qs.filter(category_id=int(filters.category))
+    if filters.territory:
+        qs = qs.filter(dossier__territory__slug=filters.territory)
+    projects = list(qs)
+    words = fold_name(filters.text).split()
+    if words:
+
+        def haystack(d: Decision) -> str:
+            territory = d.dossier.territory.name if d.dossier.territory else ""
+            category = d.category.name if d.category else ""
+            return fold_name(
+                " ".join(
+                    [d.public_title, d.public_summary, d.public_description, territory, category]
+                )
+            )
+
+        projects = [d for d in projects if all(w in haystack(d) for w in words)]
+    order = filters.order if filters.order in CATALOGUE_ORDERS else "aleatoire"
+    if order == "titre":
+        projects.sort(key=lambda d: (fold_name(d.public_title), d.pk))
+    elif order == "montant-croissant":
+        projects.sort(key=lambda d: (d.labelled_amount or 0, d.pk))
+    elif order == "montant-decroissant":
+        projects.sort(key=lambda d: (-(d.labelled_amount or 0), d.pk))
+    elif order == "categorie":
+        projects.sort(
+            key=lambda d: (
+                d.category.priority if d.category else 0,
+                fold_name(d.public_title),
+                d.pk,
+            )
+        )
+    else:
+        projects.sort(key=lambda d: _shuffle_key(seed, d.pk))
+    return projects

@@ -14,6 +14,7 @@ urlpatterns = [
     path("comite/informer-les-porteurs/", views.notify, name="notify"),
     path("comite/decisions.csv", views.export_csv, name="export_csv"),
     path("comite/decisions.xlsx", views.export_xlsx, name="export_xlsx"),
+    path("projets/", views.projects, name="projects"),
     path("projets/<int:pk>/", views.project, name="project"),
     path("projets/<int:pk>/photo/", views.project_photo, name="project_photo"),
 ]

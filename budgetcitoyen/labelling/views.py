@@ -14,7 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from budgetcitoyen.core.errors import DomainError
+from budgetcitoyen.core import clock
+from budgetcitoyen.core.errors import DomainError, passes
 from budgetcitoyen.core.exports import csv_response, xlsx_response
 from budgetcitoyen.core.forms import add_domain_error
 from budgetcitoyen.dossiers import rules
@@ -34,6 +35,7 @@ from budgetcitoyen.labelling.forms import (
 )
 from budgetcitoyen.labelling.models import Decision, Outcome, Review
 from budgetcitoyen.territories.selectors import territory_list
+from budgetcitoyen.voting.services import check_vote_open
 
 
 def _edition(request: HttpRequest) -> Edition:
@@ -386,6 +388,45 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
     return xlsx_response(f"labellisation-{edition.year}.xlsx", header, rows, title="Labellisation")
 
 
+CATALOGUE_SEED = "catalogue_seed"
+
+
+def projects(request: HttpRequest) -> HttpResponse:
+    """The catalogue of an edition's projects, from the opening of the vote (kept after)."""
+    import secrets
+
+    edition = _edition(request)
+    published = edition.is_published and clock.now() >= edition.vote_start
+    filters = selectors.CatalogueFilters(
+        category=request.GET.get("categorie", ""),
+        territory=request.GET.get("territoire", ""),
+        text=request.GET.get("q", "").strip()[:100],
+        order=request.GET.get("ordre", "aleatoire"),
+    )
+    found: list[Decision] = []
+    if published:
+        seed = request.session.get(CATALOGUE_SEED)
+        if not seed:
+            seed = request.session[CATALOGUE_SEED] = secrets.token_hex(8)
+        found = selectors.catalogue(edition, filters, seed)
+    vote_open = passes(check_vote_open, edition)
+    return render(
+        request,
+        "labelling/projects.html",
+        {
+            "edition": edition,
+            "published": published,
+            "projects": found,
+            "filters": filters,
+            "filtered": bool(filters.category or filters.territory or filters.text),
+            "orders": selectors.CATALOGUE_ORDERS,
+            "categories": list(edition.categories.all()),
+            "territories": territory_list(),
+            "vote_open": vote_open,
+        },
+    )
+
+
 def project(request: HttpRequest, pk: int) -> HttpResponse:
     """A labelled project's public page: from the opening of the vote; before, a preview for
     staff and the holder only. It shows the public fields and nothing else of the dossier."""
@@ -411,6 +452,7 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
             "carrier": dossier.structure_name,
             "has_photo": bool(dossier.photo),
             "summary_max": rules.SUMMARY_MAX_LENGTH,
+            "vote_open": public and passes(check_vote_open, decision.edition),
         },
     )
 

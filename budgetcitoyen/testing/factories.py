@@ -185,3 +185,42 @@ def complete_dossier(registration=None, **overrides):  # type: ignore[no-untyped
         is_secured=True,
     )
     return dossier
+
+
+def labelled_project(
+    edition, *, category=None, amount=Decimal("10000.00"), title=None, territory=None, comptoir=None
+):  # type: ignore[no-untyped-def]
+    """A project on the ballot: a sealed dossier and its labelled decision (services skipped;
+    the labelling's own tests cover that path)."""
+    from budgetcitoyen.dossiers.models import Dossier
+    from budgetcitoyen.labelling.models import Decision
+
+    category = category or edition.categories.order_by("priority").first()
+    registration = attendee(edition, comptoir=comptoir) if comptoir else attendee(edition)
+    dossier = complete_dossier(registration, wished_category=category)
+    number = (Dossier.objects.filter(edition=edition).exclude(number=None).count()) + 1
+    title = title or f"Projet {number}"
+    fields = {
+        "status": Dossier.Status.LABELLED,
+        "number": number,
+        "reference": f"BC-{edition.year}-{number:04d}",
+        "submitted_at": edition.deposit_end - timedelta(days=1),
+        "snapshot": "{}",
+        "snapshot_sha256": "0" * 64,
+        "title": title,
+    }
+    if territory is not None:
+        fields["territory"] = territory
+    Dossier.objects.filter(pk=dossier.pk).update(**fields)
+    dossier.refresh_from_db()
+    return Decision.objects.create(
+        dossier=dossier,
+        edition=edition,
+        outcome="labelled",
+        category=category,
+        labelled_amount=amount,
+        public_title=title,
+        public_summary=f"Résumé de {title}.",
+        public_description=f"Description de {title}.",
+        decided_at=edition.labelling_end - timedelta(days=1),
+    )

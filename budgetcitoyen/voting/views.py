@@ -1,0 +1,527 @@
+"""Pages of the vote: signing in, the declaration, the ballot, receipts; staff and agents.
+
+The voter's path: /voter/ → connexion (email, then code) → identité → bulletin → récapitulatif
+→ reçu. Every step works without JavaScript; the script only updates the counter live.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from budgetcitoyen.core.errors import DomainError, InvalidInput, RateLimited, refusal
+from budgetcitoyen.core.forms import add_domain_error
+from budgetcitoyen.core.ratelimit import client_ip
+from budgetcitoyen.dossiers.services import is_staff
+from budgetcitoyen.editions.models import Edition
+from budgetcitoyen.editions.selectors import current_edition_for, vote_rule_text
+from budgetcitoyen.territories.models import Commune, CommuneAlias
+from budgetcitoyen.voting import rules, selectors, services
+from budgetcitoyen.voting.forms import (
+    CodeForm,
+    EmailForm,
+    IdentityForm,
+    PaperBallotForm,
+    ReceiptForm,
+    ReviewDecisionForm,
+)
+from budgetcitoyen.voting.models import Ballot, IdentityReview
+
+SESSION_EMAIL = "vote_email"
+SESSION_RECEIPT = "vote_receipt"
+
+
+# --- Shared helpers ----------------------------------------------------------------------------
+
+
+def _edition(request: HttpRequest) -> Edition:
+    year = request.GET.get("edition", "")
+    edition = Edition.objects.filter(year=int(year)).first() if year.isdigit() else None
+    edition = edition or current_edition_for(request)
+    if edition is None:
+        raise Http404
+    return edition
+
+
+def _status(error: DomainError) -> int:
+    return error.status_code
+
+
+def _rate_limited(request: HttpRequest, error: RateLimited) -> HttpResponse:
+    response = render(request, "errors/429.html", {"message": error.message}, status=429)
+    response["Retry-After"] = str(error.retry_after)
+    return response
+
+
+def _with_form_error(
+    request: HttpRequest, template: str, context: dict[str, Any], form: Any, error: DomainError
+) -> HttpResponse:
+    if isinstance(error, RateLimited):
+        return _rate_limited(request, error)
+    add_domain_error(form, error)
+    return render(request, template, {**context, "form": form}, status=_status(error))
+
+
+def _communes_datalist() -> list[tuple[str, str]]:
+    """(value, label) of every commune and former commune, for the autocomplete list."""
+    names = [(c.name, "") for c in Commune.objects.order_by("search_name").only("name")]
+    aliases = [
+        (a.name, _("ancienne commune, aujourd'hui %(commune)s") % {"commune": a.commune.name})
+        for a in CommuneAlias.objects.select_related("commune").order_by("search_name")
+    ]
+    return names + aliases
+
+
+def _ballot_context(edition: Edition, chosen: list[int]) -> dict[str, Any]:
+    """The ballot's projects grouped by category, with what is currently chosen."""
+    rule = rules.rule_of(edition)
+    projects = list(
+        services.published_projects(edition)
+        .select_related("category", "dossier__territory")
+        .order_by("category__priority", "public_title", "pk")
+    )
+    options = {p.pk: services.option_of(p) for p in projects}
+    rank_of = {pk: position for position, pk in enumerate(chosen, start=1)}
+    groups: list[dict[str, Any]] = []
+    for project in projects:
+        if not groups or groups[-1]["category"] != project.category:
+            groups.append({"category": project.category, "projects": [], "has_choice": False})
+        groups[-1]["projects"].append(
+            {
+                "project": project,
+                "territory": project.dossier.territory,
+                "chosen": project.pk in rank_of,
+                "rank": rank_of.get(project.pk),
+            }
+        )
+        groups[-1]["has_choice"] = groups[-1]["has_choice"] or project.pk in rank_of
+    return {
+        "edition": edition,
+        "rule": rule,
+        "rule_text": vote_rule_text(edition),
+        "groups": groups,
+        "options": options,
+        "ranks": list(range(1, (rule.most or 1) + 1)),
+        "counter": rules.counter_text(rule, options, chosen),
+        "chosen": chosen,
+        "budget": rule.budget,
+    }
+
+
+def parse_choices(edition: Edition, data: Mapping[str, Any]) -> list[int]:
+    """The ordered project ids a ballot form sends, whatever its shape (see rules.validate)."""
+    rule = rules.rule_of(edition)
+    try:
+        if rule.kind == rules.POINTS:
+            ranks = {
+                int(key.removeprefix("rang-")): str(value)
+                for key, value in data.items()
+                if key.startswith("rang-")
+            }
+            return rules.parse_ranking(ranks, rule.most or 1)
+        if rule.kind == rules.ONE_PER_CATEGORY:
+            picked = [
+                str(value)
+                for key, value in data.items()
+                if key.startswith("categorie-") and str(value).strip()
+            ]
+            return [int(value) for value in picked]
+        getlist = getattr(data, "getlist", None)
+        values = getlist("projets") if getlist else data.get("projets", [])
+        return [int(value) for value in values]
+    except ValueError as error:
+        raise InvalidInput(
+            errors={
+                "choices": _(
+                    "Un des projets choisis ne fait pas partie des projets soumis au vote."
+                )
+            }
+        ) from error
+
+
+def _voter(request: HttpRequest) -> Any:
+    """The signed-in person (pages call ``_require_voter`` first)."""
+    return request.user
+
+
+def _require_voter(request: HttpRequest) -> HttpResponse | None:
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('voting:sign_in')}?suivant={request.path}")
+    return None
+
+
+# --- The voter's path -------------------------------------------------------------------------------
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    edition = _edition(request)
+    closed = refusal(services.check_vote_open, edition)
+    ballot = (
+        Ballot.objects.filter(edition=edition, user=_voter(request)).first()
+        if request.user.is_authenticated
+        else None
+    )
+    declaration = services.declaration_of(edition, request.user)
+    return render(
+        request,
+        "voting/home.html",
+        {
+            "edition": edition,
+            "closed": closed,
+            "ballot": ballot,
+            "declaration": declaration,
+            "rule_text": vote_rule_text(edition),
+            "project_count": services.published_projects(edition).count()
+            if not closed or ballot
+            else 0,
+        },
+    )
+
+
+def sign_in(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("voting:identity")
+    form = EmailForm(request.POST if request.method == "POST" else None)
+    context = {"edition": _edition(request)}
+    if form.is_bound and form.is_valid():
+        try:
+            services.code_request(email=form.cleaned_data["email"], ip=client_ip(request))
+        except DomainError as error:
+            return _with_form_error(request, "voting/sign_in.html", context, form, error)
+        request.session[SESSION_EMAIL] = form.cleaned_data["email"].lower()
+        return redirect("voting:sign_in_code")
+    status = 400 if form.is_bound else 200
+    return render(request, "voting/sign_in.html", {**context, "form": form}, status=status)
+
+
+def sign_in_code(request: HttpRequest) -> HttpResponse:
+    email = request.session.get(SESSION_EMAIL)
+    if not email:
+        return redirect("voting:sign_in")
+    form = CodeForm(request.POST if request.method == "POST" else None)
+    context = {"edition": _edition(request), "email": email}
+    if form.is_bound and form.is_valid():
+        try:
+            user = services.code_verify(
+                email=email, code=form.cleaned_data["code"], ip=client_ip(request)
+            )
+        except DomainError as error:
+            return _with_form_error(request, "voting/sign_in_code.html", context, form, error)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        request.session.pop(SESSION_EMAIL, None)
+        messages.success(
+            request, _("Vous êtes connecté avec l'adresse %(email)s.") % {"email": email}
+        )
+        return redirect("voting:identity")
+    status = 400 if form.is_bound else 200
+    return render(request, "voting/sign_in_code.html", {**context, "form": form}, status=status)
+
+
+def identity(request: HttpRequest) -> HttpResponse:
+    if (response := _require_voter(request)) is not None:
+        return response
+    edition = _edition(request)
+    if Ballot.objects.filter(edition=edition, user=_voter(request)).exists():
+        return redirect("voting:home")
+    declaration = services.declaration_of(edition, request.user)
+    initial: dict[str, Any] = {}
+    if declaration is not None:
+        initial = {
+            "last_name": declaration.last_name,
+            "first_name": declaration.first_name,
+            "other_first_names": declaration.other_first_names,
+            "birth_date": declaration.birth_date,
+            "commune": declaration.commune.name,
+            "postal_code": declaration.postal_code,
+        }
+    else:
+        person = _voter(request)
+        initial = {"last_name": person.last_name, "first_name": person.first_name}
+    form = IdentityForm(request.POST if request.method == "POST" else None, initial=initial)
+    context = {
+        "edition": edition,
+        "closed": refusal(services.check_vote_open, edition),
+        "communes": _communes_datalist(),
+        "declaration": declaration,
+    }
+    if form.is_bound:
+        if form.is_valid():
+            try:
+                services.declaration_save(
+                    edition=edition,
+                    user=request.user,
+                    sworn=form.cleaned_data["sworn"],
+                    **form.identity(),
+                )
+            except DomainError as error:
+                return _with_form_error(request, "voting/identity.html", context, form, error)
+            return redirect("voting:ballot")
+        return render(request, "voting/identity.html", {**context, "form": form}, status=400)
+    return render(request, "voting/identity.html", {**context, "form": form})
+
+
+def ballot(request: HttpRequest) -> HttpResponse:
+    """The ballot (GET), then its summary (POST): nothing is recorded before the confirmation."""
+    if (response := _require_voter(request)) is not None:
+        return response
+    edition = _edition(request)
+    if Ballot.objects.filter(edition=edition, user=_voter(request)).exists():
+        messages.info(request, _("Vous avez déjà voté : un bulletin enregistré est définitif."))
+        return redirect("voting:home")
+    closed = refusal(services.check_vote_open, edition)
+    if closed:
+        return render(
+            request, "voting/closed.html", {"edition": edition, "message": closed}, status=409
+        )
+    if services.declaration_of(edition, request.user) is None:
+        return redirect("voting:identity")
+    chosen: list[int] = []
+    error: str | None = None
+    if request.method == "POST":
+        try:
+            chosen = parse_choices(edition, request.POST)
+            points = services.ballot_check(edition, chosen)
+        except DomainError as refused:
+            error = refused.message
+        else:
+            if request.POST.get("action") != "modifier":
+                context = _ballot_context(edition, chosen)
+                by_pk = {
+                    row["project"].pk: row
+                    for group in context["groups"]
+                    for row in group["projects"]
+                }
+                context["summary"] = [(by_pk[pk], p) for pk, p in points]
+                return render(request, "voting/summary.html", context)
+    context = _ballot_context(edition, chosen)
+    context["error"] = error
+    return render(request, "voting/ballot.html", context, status=400 if error else 200)
+
+
+def cast(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return redirect("voting:ballot")
+    if (response := _require_voter(request)) is not None:
+        return response
+    edition = _edition(request)
+    try:
+        chosen = parse_choices(edition, request.POST)
+        _ballot, code = services.ballot_cast(
+            edition=edition, user=request.user, choices=chosen, ip=client_ip(request)
+        )
+    except RateLimited as error:
+        return _rate_limited(request, error)
+    except InvalidInput as error:
+        context = _ballot_context(edition, [])
+        context["error"] = error.message
+        return render(request, "voting/ballot.html", context, status=400)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return render(
+            request,
+            "voting/closed.html",
+            {"edition": edition, "message": error.message},
+            status=error.status_code,
+        )
+    request.session[SESSION_RECEIPT] = services.format_receipt(code)
+    return redirect("voting:receipt")
+
+
+def receipt(request: HttpRequest) -> HttpResponse:
+    if (response := _require_voter(request)) is not None:
+        return response
+    edition = _edition(request)
+    ballot_row = Ballot.objects.filter(edition=edition, user=_voter(request)).first()
+    if ballot_row is None:
+        return redirect("voting:home")
+    code = request.session.pop(SESSION_RECEIPT, None)
+    return render(
+        request, "voting/receipt.html", {"edition": edition, "ballot": ballot_row, "code": code}
+    )
+
+
+def verify(request: HttpRequest) -> HttpResponse:
+    """Vérifier mon vote: the code shows the ballot's status and choices (POST: no code in URLs)."""
+    form = ReceiptForm(request.POST if request.method == "POST" else None)
+    found: Ballot | None = None
+    searched = False
+    if form.is_bound and form.is_valid():
+        try:
+            found = services.receipt_lookup(code=form.cleaned_data["code"], ip=client_ip(request))
+        except RateLimited as error:
+            return _rate_limited(request, error)
+        searched = True
+    status = 200
+    if form.is_bound and not form.is_valid():
+        status = 400
+    elif searched and found is None:
+        status = 404
+    return render(
+        request,
+        "voting/verify.html",
+        {"form": form, "ballot": found, "searched": searched},
+        status=status,
+    )
+
+
+# --- Staff ------------------------------------------------------------------------------------------------
+
+
+def _require_staff(request: HttpRequest) -> None:
+    if not is_staff(request.user):
+        raise Http404
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    _require_staff(request)
+    edition = _edition(request)
+    return render(
+        request,
+        "voting/dashboard.html",
+        {
+            "edition": edition,
+            "numbers": selectors.dashboard(edition),
+            "editions": Edition.objects.all(),
+        },
+    )
+
+
+def reviews(request: HttpRequest) -> HttpResponse:
+    _require_staff(request)
+    edition = _edition(request)
+    queue = list(selectors.reviews(edition))
+    return render(
+        request,
+        "voting/reviews.html",
+        {
+            "edition": edition,
+            "open": [r for r in queue if r.status == IdentityReview.Status.OPEN],
+            "decided": [r for r in queue if r.status != IdentityReview.Status.OPEN],
+        },
+    )
+
+
+def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_staff(request)
+    review = get_object_or_404(
+        IdentityReview.objects.select_related("edition", "decided_by"), pk=pk
+    )
+    form = ReviewDecisionForm(request.POST if request.method == "POST" else None)
+    context = {
+        "edition": review.edition,
+        "review": review,
+        "ballots": list(selectors.review_ballots(review)),
+    }
+    if form.is_bound:
+        if form.is_valid():
+            try:
+                services.review_decide(
+                    review=review,
+                    outcome=form.cleaned_data["outcome"],
+                    reason=form.cleaned_data["reason"],
+                    by=request.user,
+                )
+            except DomainError as error:
+                return _with_form_error(request, "voting/review.html", context, form, error)
+            messages.success(
+                request, _("Décision enregistrée ; les votants concernés sont informés.")
+            )
+            return redirect(f"{reverse('voting:reviews')}?edition={review.edition.year}")
+        return render(request, "voting/review.html", {**context, "form": form}, status=400)
+    return render(request, "voting/review.html", {**context, "form": form})
+
+
+def ip_clusters(request: HttpRequest) -> HttpResponse:
+    _require_staff(request)
+    edition = _edition(request)
+    from django.conf import settings
+
+    count, seconds = settings.BUDGETCITOYEN_IP_CLUSTER
+    return render(
+        request,
+        "voting/ip_clusters.html",
+        {
+            "edition": edition,
+            "clusters": selectors.ip_clusters(edition),
+            "count": count,
+            "minutes": seconds // 60,
+        },
+    )
+
+
+# --- Agents: paper ballots -----------------------------------------------------------------------------------
+
+
+def _require_agent(request: HttpRequest) -> None:
+    if not services.can_enter_paper(request.user):
+        raise Http404
+
+
+def paper_list(request: HttpRequest) -> HttpResponse:
+    _require_agent(request)
+    edition = _edition(request)
+    return render(
+        request,
+        "voting/paper_list.html",
+        {
+            "edition": edition,
+            "entries": list(selectors.paper_entries(edition, request.user)[:200]),
+            "closed": refusal(services.check_paper_window, edition),
+        },
+    )
+
+
+def paper_enter(request: HttpRequest) -> HttpResponse:
+    _require_agent(request)
+    edition = _edition(request)
+    form = PaperBallotForm(request.POST if request.method == "POST" else None)
+    chosen: list[int] = []
+    choice_error: str | None = None
+    if form.is_bound:
+        try:
+            chosen = parse_choices(edition, request.POST)
+        except DomainError as error:
+            choice_error = error.message
+    context = {
+        **_ballot_context(edition, chosen),
+        "communes": _communes_datalist(),
+        "places": selectors.collection_points(edition),
+        "closed": refusal(services.check_paper_window, edition),
+    }
+    if form.is_bound:
+        if form.is_valid() and choice_error is None:
+            try:
+                entered, code = services.paper_ballot_enter(
+                    edition=edition,
+                    by=request.user,
+                    choices=chosen,
+                    collection_point=form.cleaned_data["collection_point"],
+                    collected_on=form.cleaned_data["collected_on"],
+                    sworn=form.cleaned_data["sworn"],
+                    another_sheet=form.cleaned_data["another_sheet"],
+                    **form.identity(),
+                )
+            except DomainError as error:
+                if isinstance(error, InvalidInput) and "choices" in error.errors:
+                    context["error"] = error.errors["choices"]
+                return _with_form_error(request, "voting/paper_enter.html", context, form, error)
+            message = _("Bulletin de %(name)s enregistré (reçu %(code)s).") % {
+                "name": entered.full_name,
+                "code": services.format_receipt(code),
+            }
+            if entered.status == Ballot.Status.UNDER_REVIEW:
+                message += " " + _(
+                    "Cette personne a déjà voté : ses bulletins sont transmis à l'équipe pour vérification."
+                )
+            messages.success(request, message)
+            return redirect(f"{reverse('voting:paper_enter')}?edition={edition.year}")
+        context["error"] = choice_error
+        return render(request, "voting/paper_enter.html", {**context, "form": form}, status=400)
+    return render(request, "voting/paper_enter.html", {**context, "form": form})
