@@ -137,6 +137,36 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
+# FranceConnect (optional): allauth's OpenID Connect provider, switched on when a client id
+# is configured. Voters then sign in with FranceConnect instead of (or besides) an email
+# code; their declared identity is prefilled from it. See docs/ARCHITECTURE.md, "Le vote".
+FRANCECONNECT_CLIENT_ID = env_str("FRANCECONNECT_CLIENT_ID")
+FRANCECONNECT_ENABLED = bool(FRANCECONNECT_CLIENT_ID)
+if FRANCECONNECT_ENABLED:
+    INSTALLED_APPS += ["allauth.socialaccount", "allauth.socialaccount.providers.openid_connect"]
+    SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+    SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+    SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {
+            "APPS": [
+                {
+                    "provider_id": "franceconnect",
+                    "name": "FranceConnect",
+                    "client_id": FRANCECONNECT_CLIENT_ID,
+                    "secret": env_str("FRANCECONNECT_SECRET"),
+                    "settings": {
+                        "server_url": env_str(
+                            "FRANCECONNECT_SERVER_URL", "https://oidc.franceconnect.gouv.fr/api/v2"
+                        ),
+                        "scope": ["openid", "given_name", "family_name", "birthdate", "email"],
+                        "auth_params": {"acr_values": "eidas1"},
+                        "fetch_userinfo": True,
+                    },
+                }
+            ]
+        }
+    }
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

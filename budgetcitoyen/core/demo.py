@@ -340,4 +340,7 @@ def load_demo() -> Edition:
     from budgetcitoyen.labelling.demo import ensure_demo_labelling
 
     ensure_demo_labelling(edition)
+    from budgetcitoyen.voting.demo import ensure_demo_vote
+
+    ensure_demo_vote(edition)
     return edition

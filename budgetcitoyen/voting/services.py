@@ -436,8 +436,10 @@ def ballot_check(edition: Edition, choices: Sequence[int]) -> list[tuple[int, in
 def ballot_cast(
     *, edition: Edition, user: Any, choices: Sequence[int], ip: str | None = None
 ) -> tuple[Ballot, str]:
-    """Record the signed-in voter's ballot; return it with its receipt code (shown once)."""
-    consume("vote_cast", user=str(user.pk), ip=ip)
+    """Record the signed-in voter's ballot; return it with its receipt code (shown once).
+
+    Attempts are rate-limited by the page (``views.cast``), per account and per IP address.
+    """
     try:
         with transaction.atomic():
             get_user_model().objects.select_for_update().get(pk=user.pk)

@@ -7,6 +7,7 @@ The voter's path: /voter/ → connexion (email, then code) → identité → bul
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import suppress
 from typing import Any
 
 from django.contrib import messages
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from budgetcitoyen.core.errors import DomainError, InvalidInput, RateLimited, refusal
 from budgetcitoyen.core.forms import add_domain_error
-from budgetcitoyen.core.ratelimit import client_ip
+from budgetcitoyen.core.ratelimit import client_ip, consume
 from budgetcitoyen.dossiers.services import is_staff
 from budgetcitoyen.editions.models import Edition
 from budgetcitoyen.editions.selectors import current_edition_for, vote_rule_text
@@ -185,11 +186,44 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _franceconnect_url() -> str | None:
+    """The FranceConnect sign-in URL when it is configured (settings.FRANCECONNECT_CLIENT_ID)."""
+    from django.conf import settings
+
+    if not settings.FRANCECONNECT_ENABLED:
+        return None
+    return reverse("openid_connect_login", kwargs={"provider_id": "franceconnect"})
+
+
+def _franceconnect_identity(user: Any) -> dict[str, Any]:
+    """Names and birth date FranceConnect vouched for, to prefill the declaration."""
+    from datetime import date
+
+    from django.conf import settings
+
+    if not settings.FRANCECONNECT_ENABLED:
+        return {}
+    from allauth.socialaccount.models import SocialAccount
+
+    account = SocialAccount.objects.filter(user=user, provider="franceconnect").first()
+    if account is None:
+        return {}
+    data = account.extra_data or {}
+    values: dict[str, Any] = {
+        "last_name": data.get("family_name", ""),
+        "first_name": str(data.get("given_name", "")).split(" ")[0],
+        "other_first_names": " ".join(str(data.get("given_name", "")).split(" ")[1:]),
+    }
+    with suppress(ValueError):
+        values["birth_date"] = date.fromisoformat(str(data.get("birthdate", "")))
+    return values
+
+
 def sign_in(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("voting:identity")
     form = EmailForm(request.POST if request.method == "POST" else None)
-    context = {"edition": _edition(request)}
+    context = {"edition": _edition(request), "franceconnect_url": _franceconnect_url()}
     if form.is_bound and form.is_valid():
         try:
             services.code_request(email=form.cleaned_data["email"], ip=client_ip(request))
@@ -244,6 +278,7 @@ def identity(request: HttpRequest) -> HttpResponse:
     else:
         person = _voter(request)
         initial = {"last_name": person.last_name, "first_name": person.first_name}
+        initial.update(_franceconnect_identity(person))
     form = IdentityForm(request.POST if request.method == "POST" else None, initial=initial)
     context = {
         "edition": edition,
@@ -312,6 +347,7 @@ def cast(request: HttpRequest) -> HttpResponse:
         return response
     edition = _edition(request)
     try:
+        consume("vote_cast", user=str(_voter(request).pk), ip=client_ip(request))
         chosen = parse_choices(edition, request.POST)
         _ballot, code = services.ballot_cast(
             edition=edition, user=request.user, choices=chosen, ip=client_ip(request)

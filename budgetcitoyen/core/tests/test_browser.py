@@ -23,6 +23,11 @@ PAGES = [
     "/compte/signup/",
     "/compte/password/reset/",
     "/projets/1/",
+    "/projets/",
+    "/projets/?ordre=titre&q=solidaire",
+    "/voter/",
+    "/voter/connexion/",
+    "/verifier-mon-vote/",
 ]
 
 
@@ -49,6 +54,12 @@ SIGNED_IN_PAGES = [
     "/comite/dossiers/1/decision/",
     "/comite/affectations/",
     "/comite/chiffres/",
+    "/gestion/vote/",
+    "/gestion/vote/verifications/",
+    "/gestion/vote/verifications/1/",
+    "/gestion/vote/adresses-ip/",
+    "/saisie/bulletins/",
+    "/saisie/bulletins/nouveau/",
 ]
 
 # The demo porteur's pages, as during the 2025 deposit: dossier 1 is submitted, 6 a draft.
@@ -132,3 +143,47 @@ def test_the_home_page_renders_the_calendar(demo_site, page):  # noqa: F811
     assert nav_colour == "rgb(11, 85, 99)"
     assert page.locator("h1").inner_text() == "Budget citoyen 2025"
     assert page.locator(".timeline-step").count() == 5
+
+
+def axe_clean(page) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    results = Axe().run(
+        page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}
+    )
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_voting_with_the_keyboard_and_the_live_counter(demo_site, page, settings):  # noqa: F811
+    """The demo resident votes during the 2025 vote: every step passes axe, the counter follows."""
+    from budgetcitoyen.core.demo import paris
+
+    settings.DEBUG = True
+    settings.BUDGETCITOYEN_NOW = paris(2025, 9, 15, 12)
+    page.goto(demo_site + "/compte/login/")
+    page.fill("#id_login", "habitante@demo.budgetcitoyen.fr")
+    page.fill("#id_password", "demo-budget-citoyen")
+    page.click("main button[type=submit]")
+    page.goto(demo_site + "/voter/identite/")
+    axe_clean(page)
+    page.fill("#id_last_name", "Habitante")
+    page.fill("#id_first_name", "Camille")
+    page.fill("#id_birth_date", "02/03/1985")
+    page.fill("#id_commune", "Arras")
+    page.fill("#id_postal_code", "62000")
+    page.check("#id_sworn")
+    page.click("main button[type=submit]")
+    assert page.url == demo_site + "/voter/bulletin/"
+    axe_clean(page)
+    counter = page.locator("#compteur")
+    assert counter.inner_text() == "0 choix sur 3"
+    boxes = page.locator("input[name=projets]")
+    for index in range(3):
+        boxes.nth(index).focus()
+        page.keyboard.press("Space")
+    assert counter.inner_text() == "3 choix sur 3"
+    page.click("main button[type=submit]")
+    assert "Je confirme mon vote" in page.content()
+    axe_clean(page)
+    page.click("text=Je confirme mon vote")
+    assert page.url == demo_site + "/voter/recu/"
+    axe_clean(page)
+    assert len(page.locator("#code-recu").inner_text()) == 19

@@ -149,8 +149,9 @@ def test_it_files_drafts_submitted_and_withdrawn_dossiers_for_several_holders(se
         attachment = dossier.attachments.get()
         with attachment.file.open("rb") as handle:
             assert hashlib.sha256(handle.read()).hexdigest() == attachment.sha256
+    # Five from the deposit demo, six more labelled for the vote demo.
     assert sorted(dossiers.exclude(status="draft").values_list("reference", flat=True)) == [
-        f"BC-2025-{n:04d}" for n in range(1, 6)
+        f"BC-2025-{n:04d}" for n in range(1, 12)
     ]
 
 
@@ -159,7 +160,26 @@ def test_its_labelling_is_done_with_labelled_and_refused_projects(settings):
 
     run_demo(settings)
     decisions = Decision.objects.filter(edition__year=2025)
-    assert decisions.filter(outcome="labelled").count() == 3
+    assert decisions.filter(outcome="labelled").count() == 9  # 3 + 6 for the vote demo
     assert decisions.filter(outcome="not_labelled").count() == 1
     assert not decisions.filter(notified_at__isnull=True).exists()
     assert Review.objects.filter(dossier__edition__year=2025).count() == 4
+
+
+def test_its_vote_is_under_way_with_online_and_paper_ballots_and_one_review(settings):
+    from budgetcitoyen.editions.models import Edition
+    from budgetcitoyen.voting.models import Ballot, IdentityReview
+    from budgetcitoyen.voting.selectors import ip_clusters
+
+    run_demo(settings)
+    edition = Edition.objects.get(year=2025)
+    ballots = Ballot.objects.filter(edition=edition)
+    assert ballots.filter(channel="online").count() == 49
+    assert ballots.filter(channel="paper").count() == 12
+    review = IdentityReview.objects.get(edition=edition)
+    assert review.status == "open" and review.ballots.count() == 2
+    assert ballots.filter(status="valid").count() == 59
+    assert [len(cluster.ballots) for cluster in ip_clusters(edition)] == [5]
+    # The demo resident is left to vote.
+    assert not ballots.filter(user__email="habitante@demo.budgetcitoyen.fr").exists()
+    assert all(b.choices.count() == 3 for b in ballots)

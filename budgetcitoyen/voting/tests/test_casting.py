@@ -12,7 +12,6 @@ from budgetcitoyen.core.errors import (
     InvalidInput,
     NotEligible,
     PhaseClosed,
-    RateLimited,
 )
 from budgetcitoyen.core.models import AuditEntry
 from budgetcitoyen.editions.models import VoteRule
@@ -250,18 +249,6 @@ def test_points_ballots_store_their_points(edition, projects, declared, during_v
         (projects[4].pk, 3, 1),
         (projects[0].pk, 2, 2),
     ]
-
-
-def test_cast_attempts_are_rate_limited(edition, projects, declared, during_vote, settings):
-    settings.BUDGETCITOYEN_RATE_LIMITS = {
-        **settings.BUDGETCITOYEN_RATE_LIMITS,
-        "vote_cast:user": "2/600",
-    }
-    for _ in range(2):
-        with pytest.raises(InvalidInput):
-            services.ballot_cast(edition=edition, user=declared, choices=[])
-    with pytest.raises(RateLimited):
-        services.ballot_cast(edition=edition, user=declared, choices=pks(projects, 0, 1, 2))
 
 
 # --- Multiple votes ------------------------------------------------------------------------------------

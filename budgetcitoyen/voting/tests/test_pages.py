@@ -247,6 +247,19 @@ def test_too_many_code_requests_get_a_french_429_page(edition, during_vote, sett
     assert_accessible(response.content)
 
 
+def test_cast_attempts_are_limited_per_account(edition, projects, declared, during_vote, settings):
+    settings.BUDGETCITOYEN_RATE_LIMITS = {
+        **settings.BUDGETCITOYEN_RATE_LIMITS,
+        "vote_cast:user": "2/600",
+    }
+    client = signed_in(declared)
+    for _ in range(2):
+        assert client.post("/voter/bulletin/confirmer/", {"projets": []}).status_code == 400
+    response = client.post("/voter/bulletin/confirmer/", {"projets": [p.pk for p in projects[:3]]})
+    assert response.status_code == 429 and "Trop de tentatives" in text(response)
+    assert not Ballot.objects.exists()
+
+
 def test_a_wrong_code_is_a_400_with_the_tries_left(edition, during_vote):
     client = Client()
     client.post("/voter/connexion/", {"email": "a@exemple.fr"})

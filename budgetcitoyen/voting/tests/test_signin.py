@@ -116,3 +116,29 @@ def test_code_requests_are_limited_per_address_and_per_ip(
         services.code_request(email="e@exemple.fr", ip="203.0.113.1")
     # Another IP and address are untouched.
     services.code_request(email="d@exemple.fr", ip="198.51.100.7")
+
+
+def test_franceconnect_is_switched_on_by_configuration_alone():
+    """With a client id, allauth's OpenID Connect provider is installed and routed (the
+    FranceConnect exchange itself is not exercised here)."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import django; django.setup();"
+        "from django.conf import settings; from django.urls import reverse;"
+        "print(settings.SOCIALACCOUNT_PROVIDERS['openid_connect']['APPS'][0]['provider_id']);"
+        "print(reverse('openid_connect_login', kwargs={'provider_id': 'franceconnect'}))"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "budgetcitoyen.settings",
+        "DEBUG": "1",
+        "FRANCECONNECT_CLIENT_ID": "client-de-test",
+    }
+    env.pop("BUDGETCITOYEN_TODAY", None)
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == ["franceconnect", "/compte/oidc/franceconnect/login/"]
