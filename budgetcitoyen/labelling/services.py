@@ -588,13 +588,14 @@ def send_due_notifications() -> int:
 # --- Publication ---------------------------------------------------------------------------
 
 
+def projects_are_public(edition: Edition) -> bool:
+    """An edition's labelled projects are public from the opening minute of its vote."""
+    return edition.is_published and clock.now() >= edition.vote_start
+
+
 def is_public(decision: Decision) -> bool:
     """A labelled project is public from the opening minute of the vote, never before."""
-    return (
-        decision.is_labelled
-        and decision.edition.is_published
-        and clock.now() >= decision.edition.vote_start
-    )
+    return decision.is_labelled and projects_are_public(decision.edition)
 
 
 def can_preview(user: Any, decision: Decision) -> bool:

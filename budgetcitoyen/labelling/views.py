@@ -14,7 +14,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from budgetcitoyen.core import clock
 from budgetcitoyen.core.errors import DomainError, passes
 from budgetcitoyen.core.exports import csv_response, xlsx_response
 from budgetcitoyen.core.forms import add_domain_error
@@ -24,7 +23,7 @@ from budgetcitoyen.dossiers.selectors import stage_of
 from budgetcitoyen.dossiers.services import is_staff
 from budgetcitoyen.dossiers.views import dossier_context, file_response
 from budgetcitoyen.editions.models import Edition
-from budgetcitoyen.editions.selectors import current_edition_for
+from budgetcitoyen.editions.views import edition_or_404
 from budgetcitoyen.labelling import selectors, services
 from budgetcitoyen.labelling.forms import (
     BalancedAssignForm,
@@ -36,15 +35,6 @@ from budgetcitoyen.labelling.forms import (
 from budgetcitoyen.labelling.models import Decision, Outcome, Review
 from budgetcitoyen.territories.selectors import territory_list
 from budgetcitoyen.voting.services import check_vote_open
-
-
-def _edition(request: HttpRequest) -> Edition:
-    year = request.GET.get("edition", "")
-    edition = Edition.objects.filter(year=int(year)).first() if year.isdigit() else None
-    edition = edition or current_edition_for(request)
-    if edition is None:
-        raise Http404
-    return edition
 
 
 def _require_member_or_staff(request: HttpRequest) -> None:
@@ -72,7 +62,7 @@ def _workspace_dossier(request: HttpRequest, pk: int) -> Dossier:
 
 def workspace(request: HttpRequest) -> HttpResponse:
     _require_member_or_staff(request)
-    edition = _edition(request)
+    edition = edition_or_404(request)
     services.criteria_for(edition)
     filters = selectors.QueueFilters(
         territory=request.GET.get("territoire", ""),
@@ -260,7 +250,7 @@ def decision_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def assignments(request: HttpRequest) -> HttpResponse:
     _require_staff(request)
-    edition = _edition(request)
+    edition = edition_or_404(request)
     members = services.committee_members()
     reviewable = Dossier.objects.filter(edition=edition, status=Dossier.Status.SUBMITTED).order_by(
         "number"
@@ -343,7 +333,7 @@ def _assign(
 
 def notify(request: HttpRequest) -> HttpResponse:
     _require_staff(request)
-    edition = _edition(request)
+    edition = edition_or_404(request)
     if request.method == "POST":
         try:
             sent = services.notify_holders(edition=edition, by=request.user)
@@ -359,7 +349,7 @@ def notify(request: HttpRequest) -> HttpResponse:
 
 def figures(request: HttpRequest) -> HttpResponse:
     _require_staff(request)
-    edition = _edition(request)
+    edition = edition_or_404(request)
     numbers = selectors.figures(edition)
     return render(
         request,
@@ -376,14 +366,14 @@ def figures(request: HttpRequest) -> HttpResponse:
 
 def export_csv(request: HttpRequest) -> HttpResponse:
     _require_staff(request)
-    edition = _edition(request)
+    edition = edition_or_404(request)
     header, rows = selectors.decision_rows(edition)
     return csv_response(f"labellisation-{edition.year}.csv", header, rows)
 
 
 def export_xlsx(request: HttpRequest) -> HttpResponse:
     _require_staff(request)
-    edition = _edition(request)
+    edition = edition_or_404(request)
     header, rows = selectors.decision_rows(edition)
     return xlsx_response(f"labellisation-{edition.year}.xlsx", header, rows, title="Labellisation")
 
@@ -395,8 +385,8 @@ def projects(request: HttpRequest) -> HttpResponse:
     """The catalogue of an edition's projects, from the opening of the vote (kept after)."""
     import secrets
 
-    edition = _edition(request)
-    published = edition.is_published and clock.now() >= edition.vote_start
+    edition = edition_or_404(request)
+    published = services.projects_are_public(edition)
     filters = selectors.CatalogueFilters(
         category=request.GET.get("categorie", ""),
         territory=request.GET.get("territoire", ""),

@@ -106,7 +106,8 @@ class IpCluster:
 
 
 def ip_clusters(edition: Edition) -> list[IpCluster]:
-    """Runs of at least COUNT online ballots from one IP address within SECONDS of each other.
+    """Runs of at least COUNT online ballots from one IP address, each cast within SECONDS of
+    the one before.
 
     For review only: a family, a library or a Maison du Département share an address, so
     nothing is ever annulled for this.

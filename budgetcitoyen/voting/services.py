@@ -196,16 +196,15 @@ def check_vote_open(edition: Edition, at: datetime | None = None) -> None:
         )
 
 
-def identity_errors(
-    edition: Edition,
-    *,
-    last_name: str,
-    first_name: str,
-    birth_date: date | None,
-    commune: Commune | None,
-    postal_code: str,
-) -> dict[str, str]:
-    """What is wrong with a declared identity as typed (not eligibility: see check_eligible)."""
+def identity_errors(identity: dict[str, Any]) -> dict[str, str]:
+    """What is wrong with a declared identity as typed (not eligibility: see check_eligible).
+
+    ``identity`` holds IDENTITY_FIELDS; ``commune`` is a Commune or None (not found)."""
+    last_name: str = identity["last_name"]
+    first_name: str = identity["first_name"]
+    birth_date: date | None = identity["birth_date"]
+    commune: Commune | None = identity["commune"]
+    postal_code: str = identity["postal_code"]
     errors: dict[str, str] = {}
     if not last_name.strip():
         errors["last_name"] = _("Indiquez votre nom.")
@@ -247,14 +246,7 @@ def check_eligible(edition: Edition, *, birth_date: date, commune: Commune | Non
 
 
 def _check_identity(edition: Edition, values: dict[str, Any]) -> None:
-    errors = identity_errors(
-        edition,
-        last_name=values["last_name"],
-        first_name=values["first_name"],
-        birth_date=values["birth_date"],
-        commune=values["commune"],
-        postal_code=values["postal_code"],
-    )
+    errors = identity_errors(values)
     if errors:
         raise InvalidInput(errors=errors)
     check_eligible(edition, birth_date=values["birth_date"], commune=values["commune"])
@@ -302,6 +294,13 @@ def declaration_save(
             data={"commune": values["commune"].insee_code},
         )
     return declaration
+
+
+def ballot_of(edition: Edition, user: Any) -> Ballot | None:
+    """The signed-in person's online ballot for the edition, if they voted."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Ballot.objects.filter(edition=edition, user=user).first()
 
 
 def declaration_of(edition: Edition, user: Any) -> VoterDeclaration | None:
@@ -532,16 +531,7 @@ def paper_ballot_enter(
             errors["sworn"] = _(
                 "Le bulletin n'est recevable que si la déclaration sur l'honneur est signée."
             )
-        errors.update(
-            identity_errors(
-                edition,
-                last_name=identity["last_name"],
-                first_name=identity["first_name"],
-                birth_date=identity["birth_date"],
-                commune=identity["commune"],
-                postal_code=identity["postal_code"],
-            )
-        )
+        errors.update(identity_errors(identity))
         if errors:
             raise InvalidInput(errors=errors)
         check_eligible(edition, birth_date=identity["birth_date"], commune=identity["commune"])

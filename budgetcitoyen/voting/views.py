@@ -22,7 +22,9 @@ from budgetcitoyen.core.forms import add_domain_error
 from budgetcitoyen.core.ratelimit import client_ip, consume
 from budgetcitoyen.dossiers.services import is_staff
 from budgetcitoyen.editions.models import Edition
-from budgetcitoyen.editions.selectors import current_edition_for, vote_rule_text
+from budgetcitoyen.editions.selectors import vote_rule_text
+from budgetcitoyen.editions.views import edition_or_404
+from budgetcitoyen.labelling.services import projects_are_public
 from budgetcitoyen.territories.models import Commune, CommuneAlias
 from budgetcitoyen.voting import rules, selectors, services
 from budgetcitoyen.voting.forms import (
@@ -40,15 +42,6 @@ SESSION_RECEIPT = "vote_receipt"
 
 
 # --- Shared helpers ----------------------------------------------------------------------------
-
-
-def _edition(request: HttpRequest) -> Edition:
-    year = request.GET.get("edition", "")
-    edition = Edition.objects.filter(year=int(year)).first() if year.isdigit() else None
-    edition = edition or current_edition_for(request)
-    if edition is None:
-        raise Http404
-    return edition
 
 
 def _status(error: DomainError) -> int:
@@ -162,13 +155,9 @@ def _require_voter(request: HttpRequest) -> HttpResponse | None:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    edition = _edition(request)
+    edition = edition_or_404(request)
     closed = refusal(services.check_vote_open, edition)
-    ballot = (
-        Ballot.objects.filter(edition=edition, user=_voter(request)).first()
-        if request.user.is_authenticated
-        else None
-    )
+    ballot = services.ballot_of(edition, request.user)
     declaration = services.declaration_of(edition, request.user)
     return render(
         request,
@@ -180,7 +169,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "declaration": declaration,
             "rule_text": vote_rule_text(edition),
             "project_count": services.published_projects(edition).count()
-            if not closed or ballot
+            if projects_are_public(edition)
             else 0,
         },
     )
@@ -223,7 +212,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("voting:identity")
     form = EmailForm(request.POST if request.method == "POST" else None)
-    context = {"edition": _edition(request), "franceconnect_url": _franceconnect_url()}
+    context = {"edition": edition_or_404(request), "franceconnect_url": _franceconnect_url()}
     if form.is_bound and form.is_valid():
         try:
             services.code_request(email=form.cleaned_data["email"], ip=client_ip(request))
@@ -240,7 +229,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
     if not email:
         return redirect("voting:sign_in")
     form = CodeForm(request.POST if request.method == "POST" else None)
-    context = {"edition": _edition(request), "email": email}
+    context = {"edition": edition_or_404(request), "email": email}
     if form.is_bound and form.is_valid():
         try:
             user = services.code_verify(
@@ -261,8 +250,8 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
 def identity(request: HttpRequest) -> HttpResponse:
     if (response := _require_voter(request)) is not None:
         return response
-    edition = _edition(request)
-    if Ballot.objects.filter(edition=edition, user=_voter(request)).exists():
+    edition = edition_or_404(request)
+    if services.ballot_of(edition, request.user) is not None:
         return redirect("voting:home")
     declaration = services.declaration_of(edition, request.user)
     initial: dict[str, Any] = {}
@@ -306,8 +295,8 @@ def ballot(request: HttpRequest) -> HttpResponse:
     """The ballot (GET), then its summary (POST): nothing is recorded before the confirmation."""
     if (response := _require_voter(request)) is not None:
         return response
-    edition = _edition(request)
-    if Ballot.objects.filter(edition=edition, user=_voter(request)).exists():
+    edition = edition_or_404(request)
+    if services.ballot_of(edition, request.user) is not None:
         messages.info(request, _("Vous avez déjà voté : un bulletin enregistré est définitif."))
         return redirect("voting:home")
     closed = refusal(services.check_vote_open, edition)
@@ -345,7 +334,7 @@ def cast(request: HttpRequest) -> HttpResponse:
         return redirect("voting:ballot")
     if (response := _require_voter(request)) is not None:
         return response
-    edition = _edition(request)
+    edition = edition_or_404(request)
     try:
         consume("vote_cast", user=str(_voter(request).pk), ip=client_ip(request))
         chosen = parse_choices(edition, request.POST)
@@ -359,7 +348,6 @@ def cast(request: HttpRequest) -> HttpResponse:
         context["error"] = error.message
         return render(request, "voting/ballot.html", context, status=400)
     except DomainError as error:
-        messages.error(request, error.message)
         return render(
             request,
             "voting/closed.html",
@@ -373,8 +361,8 @@ def cast(request: HttpRequest) -> HttpResponse:
 def receipt(request: HttpRequest) -> HttpResponse:
     if (response := _require_voter(request)) is not None:
         return response
-    edition = _edition(request)
-    ballot_row = Ballot.objects.filter(edition=edition, user=_voter(request)).first()
+    edition = edition_or_404(request)
+    ballot_row = services.ballot_of(edition, request.user)
     if ballot_row is None:
         return redirect("voting:home")
     code = request.session.pop(SESSION_RECEIPT, None)
@@ -417,7 +405,7 @@ def _require_staff(request: HttpRequest) -> None:
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     _require_staff(request)
-    edition = _edition(request)
+    edition = edition_or_404(request)
     return render(
         request,
         "voting/dashboard.html",
@@ -431,7 +419,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def reviews(request: HttpRequest) -> HttpResponse:
     _require_staff(request)
-    edition = _edition(request)
+    edition = edition_or_404(request)
     queue = list(selectors.reviews(edition))
     return render(
         request,
@@ -476,7 +464,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def ip_clusters(request: HttpRequest) -> HttpResponse:
     _require_staff(request)
-    edition = _edition(request)
+    edition = edition_or_404(request)
     from django.conf import settings
 
     count, seconds = settings.BUDGETCITOYEN_IP_CLUSTER
@@ -502,7 +490,7 @@ def _require_agent(request: HttpRequest) -> None:
 
 def paper_list(request: HttpRequest) -> HttpResponse:
     _require_agent(request)
-    edition = _edition(request)
+    edition = edition_or_404(request)
     return render(
         request,
         "voting/paper_list.html",
@@ -516,7 +504,7 @@ def paper_list(request: HttpRequest) -> HttpResponse:
 
 def paper_enter(request: HttpRequest) -> HttpResponse:
     _require_agent(request)
-    edition = _edition(request)
+    edition = edition_or_404(request)
     form = PaperBallotForm(request.POST if request.method == "POST" else None)
     chosen: list[int] = []
     choice_error: str | None = None

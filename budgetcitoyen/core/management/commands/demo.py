@@ -62,6 +62,11 @@ class Command(BaseCommand):
         for account in DEMO_ACCOUNTS:
             self.stdout.write(f"  {account.email:<40} {account.description}")
         self.stdout.write("Administration : /admin/")
+        if frozen is None:
+            self.stdout.write(
+                "Pour voir le vote 2025 en cours (et voter avec habitante@…) : "
+                "relancez avec --date 2025-09-15."
+            )
 
         if options["no_serve"]:
             return
