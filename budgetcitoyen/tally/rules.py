@@ -1,0 +1,383 @@
+"""The allocation rules, with exactly the semantics of the CLI contract (see docs).
+
+Tie order, used whenever two projects are otherwise equal: lower cost first, then higher
+score, then project id ascending (as integers if every id is an integer, else as strings).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+
+from budgetcitoyen.tally.model import (
+    Outcome,
+    Profile,
+    Project,
+    TallyError,
+    TraceLine,
+    tie_key_factory,
+)
+from budgetcitoyen.tally.money import euros
+
+RULES = ("greedy", "greedy-no-skip", "mes", "mes-add1", "pas-de-calais")
+VERSION = "1"
+
+
+def _votes(score: int) -> str:
+    return f"{score} voix" if score != 1 else "1 voix"
+
+
+def greedy_order(
+    projects: Sequence[Project], scores: dict[str, int], threshold: int | None
+) -> list[Project]:
+    """Projects with score > 0 (and >= threshold), most voted first, ties by the tie order."""
+    ids = tie_key_factory(projects)
+    eligible = [
+        p for p in projects if scores.get(p.id, 0) > 0 and scores.get(p.id, 0) >= (threshold or 0)
+    ]
+    return sorted(eligible, key=lambda p: (-scores.get(p.id, 0), p.cost, ids[p.id]))  # type: ignore[return-value]
+
+
+def _below_threshold(
+    projects: Sequence[Project], scores: dict[str, int], threshold: int | None
+) -> list[TraceLine]:
+    lines = []
+    for p in projects:
+        score = scores.get(p.id, 0)
+        if score == 0:
+            lines.append(TraceLine(p.id, False, "aucune voix : non financé"))
+        elif threshold and score < threshold:
+            lines.append(
+                TraceLine(
+                    p.id, False, f"{_votes(score)}, sous le seuil de {threshold} voix : non financé"
+                )
+            )
+    return lines
+
+
+def greedy(
+    projects: Sequence[Project],
+    profile: Profile,
+    budget: Fraction,
+    *,
+    threshold: int | None = None,
+    skip: bool = True,
+) -> Outcome:
+    scores = dict(profile.scores())
+    remaining = budget
+    selected: list[str] = []
+    trace: list[TraceLine] = []
+    stopped = False
+    for project in greedy_order(projects, scores, threshold):
+        score = scores[project.id]
+        if stopped:
+            trace.append(
+                TraceLine(
+                    project.id, False, f"{_votes(score)} : le décompte s'est arrêté avant lui"
+                )
+            )
+        elif project.cost <= remaining:
+            remaining -= project.cost
+            selected.append(project.id)
+            trace.append(
+                TraceLine(
+                    project.id,
+                    True,
+                    f"{_votes(score)} : financé ({euros(project.cost)}), reste {euros(remaining)}",
+                )
+            )
+        else:
+            trace.append(
+                TraceLine(
+                    project.id,
+                    False,
+                    f"{_votes(score)} : son coût de {euros(project.cost)} ne tenait pas dans le reste de {euros(remaining)}",
+                )
+            )
+            stopped = not skip
+    trace.extend(_below_threshold(projects, scores, threshold))
+    return Outcome(
+        rule="greedy" if skip else "greedy-no-skip",
+        budget=budget,
+        selected=selected,
+        costs={p.id: p.cost for p in projects},
+        scores={p.id: scores.get(p.id, 0) for p in projects},
+        trace=trace,
+    )
+
+
+def pas_de_calais(
+    projects: Sequence[Project],
+    profile: Profile,
+    envelopes: Sequence[tuple[str, Fraction]],
+    *,
+    threshold: int | None = None,
+) -> Outcome:
+    """Greedy in each category's envelope, then the pooled leftovers, by category priority."""
+    priority = [category for category, _amount in envelopes]
+    envelope = dict(envelopes)
+    if len(envelope) != len(envelopes):
+        raise TallyError("une catégorie a deux enveloppes")
+    for p in projects:
+        if p.category not in envelope:
+            raise TallyError(
+                f"le projet {p.id} est dans la catégorie « {p.category} », qui n'a pas d'enveloppe"
+            )
+    scores = dict(profile.scores())
+    selected: list[str] = []
+    trace: list[TraceLine] = []
+    spending = {c: Fraction(0) for c in priority}
+    leftover: dict[str, Fraction] = {}
+    ordered = {
+        c: greedy_order([p for p in projects if p.category == c], scores, threshold)
+        for c in priority
+    }
+    # Step 1: each category within its envelope.
+    for category in priority:
+        remaining = envelope[category]
+        for project in ordered[category]:
+            if project.cost <= remaining:
+                remaining -= project.cost
+                selected.append(project.id)
+                spending[category] += project.cost
+                trace.append(
+                    TraceLine(
+                        project.id,
+                        True,
+                        f"{_votes(scores[project.id])} : financé sur l'enveloppe {category} "
+                        f"({euros(project.cost)}), reste {euros(remaining)}",
+                    )
+                )
+        leftover[category] = remaining
+    # Step 2: the leftovers are pooled. Step 3: by priority, unselected projects while they fit.
+    pool = sum(leftover.values(), Fraction(0))
+    available = dict(leftover)  # what each category still gives, to tell where money went
+    moves: list[tuple[str, str, Fraction]] = []
+    chosen = set(selected)
+    for category in priority:
+        for project in ordered[category]:
+            if project.id in chosen:
+                continue
+            score = scores[project.id]
+            if project.cost <= pool:
+                pool -= project.cost
+                selected.append(project.id)
+                chosen.add(project.id)
+                spending[category] += project.cost
+                sources = _draw(available, project.cost, category, priority)
+                for source, amount in sources:
+                    if source != category:
+                        moves.append((source, category, amount))
+                names = " et de ".join(source for source, _ in sources)
+                trace.append(
+                    TraceLine(
+                        project.id,
+                        True,
+                        f"{_votes(score)} : ne tenait pas dans l'enveloppe {category} ; financé par "
+                        f"le reliquat de {names} ({euros(project.cost)}), reste commun {euros(pool)}",
+                    )
+                )
+            else:
+                trace.append(
+                    TraceLine(
+                        project.id,
+                        False,
+                        f"{_votes(score)} : son coût de {euros(project.cost)} ne tenait ni dans "
+                        f"l'enveloppe {category} ni dans le reste commun de {euros(pool)}",
+                    )
+                )
+    trace.extend(_below_threshold(projects, scores, threshold))
+    return Outcome(
+        rule="pas-de-calais",
+        budget=sum(envelope.values(), Fraction(0)),
+        selected=selected,
+        costs={p.id: p.cost for p in projects},
+        scores={p.id: scores.get(p.id, 0) for p in projects},
+        trace=trace,
+        spending=spending,
+        moves=_merge(moves),
+    )
+
+
+def _draw(
+    available: dict[str, Fraction], cost: Fraction, category: str, priority: list[str]
+) -> list[tuple[str, Fraction]]:
+    """Tell which leftovers pay a project of the pooled step: its own category's first, then the
+    others in priority order (a presentation rule: the selection never depends on it)."""
+    sources = []
+    due = cost
+    for source in [category, *[c for c in priority if c != category]]:
+        if due <= 0:
+            break
+        take = min(available[source], due)
+        if take > 0:
+            available[source] -= take
+            due -= take
+            sources.append((source, take))
+    return sources
+
+
+def _merge(moves: list[tuple[str, str, Fraction]]) -> list[tuple[str, str, Fraction]]:
+    total: dict[tuple[str, str], Fraction] = {}
+    for source, target, amount in moves:
+        total[(source, target)] = total.get((source, target), Fraction(0)) + amount
+    return [(s, t, a) for (s, t), a in total.items()]
+
+
+# --- Method of Equal Shares -------------------------------------------------------------------
+
+
+def _mes_select(
+    projects: Sequence[Project], profile: Profile, per_voter: Fraction
+) -> tuple[list[str], dict[str, Fraction]]:
+    """MES with cost utilities on grouped approval ballots; returns the selection and each
+    project's rho. Voters with identical ballots always hold the same money, so they are one
+    group with a multiplicity."""
+    ids = tie_key_factory(projects)
+    scores = profile.scores()
+    groups = list(profile.approvals.items())
+    money = [per_voter] * len(groups)
+    supporters: dict[str, list[int]] = {p.id: [] for p in projects}
+    for index, (ballot, _count) in enumerate(groups):
+        for project_id in ballot:
+            if project_id in supporters:
+                supporters[project_id].append(index)
+    remaining = {p.id: p for p in projects if scores.get(p.id, 0) > 0}
+    selected: list[str] = []
+    rhos: dict[str, Fraction] = {}
+    while remaining:
+        best: tuple[Fraction, object] | None = None
+        best_project: Project | None = None
+        best_cap = Fraction(0)
+        for project in remaining.values():
+            members = supporters[project.id]
+            total = sum((money[g] * groups[g][1] for g in members), Fraction(0))
+            if total < project.cost:
+                continue
+            cap = _max_payment(project.cost, sorted((money[g], groups[g][1]) for g in members))
+            rho = cap / project.cost if project.cost else Fraction(0)
+            key = (rho, (project.cost, -scores[project.id], ids[project.id]))
+            if best is None or key < best:
+                best, best_project, best_cap = key, project, cap
+        if best_project is None:
+            break
+        for g in supporters[best_project.id]:
+            money[g] -= min(money[g], best_cap)
+        selected.append(best_project.id)
+        rhos[best_project.id] = best[0]  # type: ignore[index]
+        del remaining[best_project.id]
+    return selected, rhos
+
+
+def _max_payment(cost: Fraction, budgets: list[tuple[Fraction, int]]) -> Fraction:
+    """The smallest r with sum(count * min(b, r)) = cost, budgets sorted ascending."""
+    paid = Fraction(0)
+    left = sum(count for _b, count in budgets)
+    for budget, count in budgets:
+        r = (cost - paid) / left
+        if budget >= r:
+            return r
+        paid += budget * count
+        left -= count
+    return Fraction(0)  # pragma: no cover - callers check affordability first
+
+
+def mes(projects: Sequence[Project], profile: Profile, budget: Fraction) -> Outcome:
+    if not profile.is_approval:
+        raise TallyError("la méthode des parts égales ne s'applique qu'aux bulletins d'approbation")
+    n = profile.voters
+    selected, rhos = _mes_select(projects, profile, budget / n if n else Fraction(0))
+    return _mes_outcome("mes", projects, profile, budget, selected, rhos, n)
+
+
+def mes_add1(projects: Sequence[Project], profile: Profile, budget: Fraction) -> Outcome:
+    """MES completed by Add1: raise each voter's budget by 1 unit at a time; keep the last
+    outcome whose cost fits the real budget."""
+    if not profile.is_approval:
+        raise TallyError("la méthode des parts égales ne s'applique qu'aux bulletins d'approbation")
+    n = profile.voters
+    if n == 0:
+        return _mes_outcome("mes-add1", projects, profile, budget, [], {}, n)
+    scores = profile.scores()
+    supported = {p.id for p in projects if scores.get(p.id, 0) > 0}
+    costs = {p.id: p.cost for p in projects}
+    k = 0
+    kept, kept_rhos = _mes_select(projects, profile, budget / n)
+    while set(kept) != supported:
+        k += 1
+        candidate, rhos = _mes_select(projects, profile, budget / n + k)
+        if sum((costs[p] for p in candidate), Fraction(0)) > budget:
+            break
+        kept, kept_rhos = candidate, rhos
+    return _mes_outcome("mes-add1", projects, profile, budget, kept, kept_rhos, n)
+
+
+def _mes_outcome(
+    rule: str,
+    projects: Sequence[Project],
+    profile: Profile,
+    budget: Fraction,
+    selected: list[str],
+    rhos: dict[str, Fraction],
+    voters: int,
+) -> Outcome:
+    scores = profile.scores()
+    trace = []
+    chosen = set(selected)
+    for project_id in selected:
+        cost = next(p.cost for p in projects if p.id == project_id)
+        trace.append(
+            TraceLine(
+                project_id,
+                True,
+                f"{_votes(scores[project_id])} : financé ({euros(cost)}) ; chaque soutien a payé "
+                f"au plus {euros(rhos[project_id] * cost)}",
+            )
+        )
+    for project in projects:
+        if project.id in chosen:
+            continue
+        score = scores.get(project.id, 0)
+        text = (
+            "aucune voix : non financé"
+            if score == 0
+            else f"{_votes(score)} : ses soutiens n'avaient plus assez en commun pour {euros(project.cost)}"
+        )
+        trace.append(TraceLine(project.id, False, text))
+    return Outcome(
+        rule=rule,
+        budget=budget,
+        selected=selected,
+        costs={p.id: p.cost for p in projects},
+        scores={p.id: scores.get(p.id, 0) for p in projects},
+        trace=trace,
+    )
+
+
+def run(
+    rule: str,
+    projects: Sequence[Project],
+    profile: Profile,
+    *,
+    budget: Fraction | None = None,
+    envelopes: Sequence[tuple[str, Fraction]] = (),
+    threshold: int | None = None,
+) -> Outcome:
+    """Run a rule by name (the CLI and the platform both come through here)."""
+    if rule == "pas-de-calais":
+        if not envelopes:
+            raise TallyError(
+                "la règle pas-de-calais demande une enveloppe par catégorie (--envelope)"
+            )
+        return pas_de_calais(projects, profile, envelopes, threshold=threshold)
+    if budget is None:
+        raise TallyError("budget manquant")
+    if rule == "greedy":
+        return greedy(projects, profile, budget, threshold=threshold)
+    if rule == "greedy-no-skip":
+        return greedy(projects, profile, budget, threshold=threshold, skip=False)
+    if rule == "mes":
+        return mes(projects, profile, budget)
+    if rule == "mes-add1":
+        return mes_add1(projects, profile, budget)
+    raise TallyError(f"règle inconnue « {rule} » (règles : {', '.join(RULES)})")
