@@ -44,10 +44,6 @@ SESSION_RECEIPT = "vote_receipt"
 # --- Shared helpers ----------------------------------------------------------------------------
 
 
-def _status(error: DomainError) -> int:
-    return error.status_code
-
-
 def _rate_limited(request: HttpRequest, error: RateLimited) -> HttpResponse:
     response = render(request, "errors/429.html", {"message": error.message}, status=429)
     response["Retry-After"] = str(error.retry_after)
@@ -60,7 +56,7 @@ def _with_form_error(
     if isinstance(error, RateLimited):
         return _rate_limited(request, error)
     add_domain_error(form, error)
-    return render(request, template, {**context, "form": form}, status=_status(error))
+    return render(request, template, {**context, "form": form}, status=error.status_code)
 
 
 def _communes_datalist() -> list[tuple[str, str]]:
