@@ -32,11 +32,16 @@ class Profile:
 
     @classmethod
     def from_approvals(cls, ballots: Iterable[Iterable[str]]) -> Profile:
-        profile = cls()
-        for ballot in ballots:
-            profile.approvals[frozenset(ballot)] += 1
-            profile.voters += 1
-        return profile
+        approvals: Counter[frozenset[str]] = Counter(map(frozenset, ballots))
+        return cls(approvals=approvals, voters=approvals.total())
+
+    @classmethod
+    def from_groups(cls, groups: Iterable[tuple[Iterable[str], int]]) -> Profile:
+        """Distinct approval ballots with how many voters cast each (what SQL's GROUP BY gives)."""
+        approvals: Counter[frozenset[str]] = Counter()
+        for ballot, count in groups:
+            approvals[frozenset(ballot)] += count
+        return cls(approvals=approvals, voters=approvals.total())
 
     @classmethod
     def from_points(cls, ballots: Iterable[Mapping[str, int]]) -> Profile:

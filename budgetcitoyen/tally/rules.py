@@ -6,8 +6,12 @@ score, then project id ascending (as integers if every id is an integer, else as
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Sequence
 from fractions import Fraction
+
+import numpy as np
+from gmpy2 import mpq
 
 from budgetcitoyen.tally.model import (
     Outcome,
@@ -227,51 +231,97 @@ def _merge(moves: list[tuple[str, str, Fraction]]) -> list[tuple[str, str, Fract
 # --- Method of Equal Shares -------------------------------------------------------------------
 
 
-def _mes_select(
-    projects: Sequence[Project], profile: Profile, per_voter: Fraction
-) -> tuple[list[str], dict[str, Fraction]]:
-    """MES with cost utilities on grouped approval ballots; returns the selection and each
-    project's rho. Voters with identical ballots always hold the same money, so they are one
-    group with a multiplicity."""
-    ids = tie_key_factory(projects)
-    scores = profile.scores()
-    groups = list(profile.approvals.items())
-    money = [per_voter] * len(groups)
-    supporters: dict[str, list[int]] = {p.id: [] for p in projects}
-    for index, (ballot, _count) in enumerate(groups):
-        for project_id in ballot:
-            if project_id in supporters:
-                supporters[project_id].append(index)
-    remaining = {p.id: p for p in projects if scores.get(p.id, 0) > 0}
-    selected: list[str] = []
-    rhos: dict[str, Fraction] = {}
-    while remaining:
-        best: tuple[Fraction, object] | None = None
-        best_project: Project | None = None
-        best_cap = Fraction(0)
-        for project in remaining.values():
-            members = supporters[project.id]
-            total = sum((money[g] * groups[g][1] for g in members), Fraction(0))
-            if total < project.cost:
+class _EqualShares:
+    """MES with cost utilities on grouped approval ballots, prepared once and run for any
+    per-voter budget (Add1 reruns it many times).
+
+    Voters who approved the same projects hold the same money at every step, so a distinct
+    ballot is one group with a multiplicity. Better still, the future of a voter depends only
+    on their ballot and their money: each group points to a *money state*, and groups that
+    end up with the same amount share a state. A project's supporters are then summarised by
+    how many of them sit in each state (a numpy ``bincount``), and the exact arithmetic
+    (``Fraction``) runs over those few states instead of over every voter.
+    """
+
+    def __init__(self, projects: Sequence[Project], profile: Profile) -> None:
+        scores = profile.scores()
+        ids = tie_key_factory(projects)
+        self.projects = [p for p in projects if scores.get(p.id, 0) > 0]
+        index = {p.id: i for i, p in enumerate(self.projects)}
+        groups = list(profile.approvals.items())
+        self.counts = np.fromiter((count for _ballot, count in groups), np.float64, len(groups))
+        members: list[list[int]] = [[] for _ in self.projects]
+        for g, (ballot, _count) in enumerate(groups):
+            for project_id in ballot:
+                i = index.get(project_id)
+                if i is not None:
+                    members[i].append(g)
+        self.supporters = [np.array(m, dtype=np.int64) for m in members]
+        self.groups = len(groups)
+        self.tie = [(p.cost, -scores[p.id], ids[p.id]) for p in self.projects]
+        self.costs = [mpq(p.cost) for p in self.projects]
+
+    def run(self, per_voter: Fraction) -> tuple[list[str], dict[str, Fraction]]:
+        state = np.zeros(self.groups, dtype=np.int64)
+        money: list[mpq] = [mpq(per_voter)]
+        state_of: dict[mpq, int] = {money[0]: 0}
+        selected: list[str] = []
+        rhos: dict[str, Fraction] = {}
+        # Money only ever decreases, so a project's rho only ever increases: the key computed in
+        # an earlier round is a lower bound. Lazy evaluation: take the smallest bound, compute
+        # its key again, and select it if it is still no larger than the next bound.
+        heap: list[tuple[tuple[mpq, tuple[object, ...]], int]] = []
+        for i in range(len(self.projects)):
+            found = self._key(i, state, money)
+            if found is not None:
+                heap.append((found[0], i))
+        heapq.heapify(heap)
+        while heap:
+            _bound, i = heapq.heappop(heap)
+            found = self._key(i, state, money)
+            if found is None:
+                continue  # unaffordable now, and forever: money never grows back
+            key, cap = found
+            if heap and heap[0][0] < key:
+                heapq.heappush(heap, (key, i))
                 continue
-            cap = _max_payment(project.cost, sorted((money[g], groups[g][1]) for g in members))
-            rho = cap / project.cost if project.cost else Fraction(0)
-            key = (rho, (project.cost, -scores[project.id], ids[project.id]))
-            if best is None or key < best:
-                best, best_project, best_cap = key, project, cap
-        if best_project is None:
-            break
-        for g in supporters[best_project.id]:
-            money[g] -= min(money[g], best_cap)
-        selected.append(best_project.id)
-        rhos[best_project.id] = best[0]  # type: ignore[index]
-        del remaining[best_project.id]
-    return selected, rhos
+            members = self.supporters[i]
+            moved = {}
+            for s in np.unique(state[members]).tolist():
+                left = money[s] - min(money[s], cap)
+                if left not in state_of:
+                    state_of[left] = len(money)
+                    money.append(left)
+                moved[s] = state_of[left]
+            step = np.arange(len(money), dtype=np.int64)
+            for s, t in moved.items():
+                step[s] = t
+            state[members] = step[state[members]]
+            project = self.projects[i]
+            selected.append(project.id)
+            rhos[project.id] = Fraction(int(key[0].numerator), int(key[0].denominator))
+        return selected, rhos
+
+    def _key(
+        self, i: int, state: np.ndarray, money: list[mpq]
+    ) -> tuple[tuple[mpq, tuple[object, ...]], mpq] | None:
+        """The project's (rho, tie order) key and maximal payment, or None if unaffordable."""
+        cost = self.costs[i]
+        members = self.supporters[i]
+        held = np.bincount(state[members], self.counts[members], len(money))
+        budgets = sorted(
+            (money[s], int(held[s])) for s in np.flatnonzero(held).tolist() if money[s]
+        )
+        if sum((m * c for m, c in budgets), mpq(0)) < cost:
+            return None
+        cap = _max_payment(cost, budgets)
+        rho = cap / cost if cost else mpq(0)
+        return (rho, self.tie[i]), cap
 
 
-def _max_payment(cost: Fraction, budgets: list[tuple[Fraction, int]]) -> Fraction:
+def _max_payment(cost: mpq, budgets: list[tuple[mpq, int]]) -> mpq:
     """The smallest r with sum(count * min(b, r)) = cost, budgets sorted ascending."""
-    paid = Fraction(0)
+    paid = mpq(0)
     left = sum(count for _b, count in budgets)
     for budget, count in budgets:
         r = (cost - paid) / left
@@ -279,14 +329,14 @@ def _max_payment(cost: Fraction, budgets: list[tuple[Fraction, int]]) -> Fractio
             return r
         paid += budget * count
         left -= count
-    return Fraction(0)  # pragma: no cover - callers check affordability first
+    return mpq(0)  # pragma: no cover - callers check affordability first
 
 
 def mes(projects: Sequence[Project], profile: Profile, budget: Fraction) -> Outcome:
     if not profile.is_approval:
         raise TallyError("la méthode des parts égales ne s'applique qu'aux bulletins d'approbation")
     n = profile.voters
-    selected, rhos = _mes_select(projects, profile, budget / n if n else Fraction(0))
+    selected, rhos = _EqualShares(projects, profile).run(budget / n if n else Fraction(0))
     return _mes_outcome("mes", projects, profile, budget, selected, rhos, n)
 
 
@@ -301,11 +351,12 @@ def mes_add1(projects: Sequence[Project], profile: Profile, budget: Fraction) ->
     scores = profile.scores()
     supported = {p.id for p in projects if scores.get(p.id, 0) > 0}
     costs = {p.id: p.cost for p in projects}
+    equal_shares = _EqualShares(projects, profile)
     k = 0
-    kept, kept_rhos = _mes_select(projects, profile, budget / n)
+    kept, kept_rhos = equal_shares.run(budget / n)
     while set(kept) != supported:
         k += 1
-        candidate, rhos = _mes_select(projects, profile, budget / n + k)
+        candidate, rhos = equal_shares.run(budget / n + k)
         if sum((costs[p] for p in candidate), Fraction(0)) > budget:
             break
         kept, kept_rhos = candidate, rhos
