@@ -1,10 +1,18 @@
-"""The ``budgetcitoyen`` console script: Django's manage.py under the project's name."""
+"""The ``budgetcitoyen`` console script: Django's manage.py under the project's name.
+
+``budgetcitoyen pb tally FILE.pb --rule RULE`` is the exception: it counts a pabulib file with
+the pure-Python engine and never imports Django (no settings, secret key or database needed).
+"""
 
 import os
 import sys
 
 
 def main() -> None:
+    if sys.argv[1:3] == ["pb", "tally"]:
+        from budgetcitoyen.tally.cli import main as tally
+
+        sys.exit(tally(sys.argv[3:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "budgetcitoyen.settings")
     from django.core.management import execute_from_command_line
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -102,6 +103,6 @@ class TallyError(ValueError):
 
 def tie_key_factory(projects: Sequence[Project]) -> dict[str, object]:
     """Project ids compare as integers when every id is one, else as strings."""
-    if all(p.id.lstrip("-").isdigit() for p in projects):
+    if all(re.fullmatch(r"-?[0-9]+", p.id) for p in projects):
         return {p.id: int(p.id) for p in projects}
     return {p.id: p.id for p in projects}

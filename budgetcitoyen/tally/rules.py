@@ -427,6 +427,8 @@ def run(
         return greedy(projects, profile, budget, threshold=threshold)
     if rule == "greedy-no-skip":
         return greedy(projects, profile, budget, threshold=threshold, skip=False)
+    if threshold and rule in ("mes", "mes-add1"):
+        raise TallyError("le seuil de voix ne s'applique pas à la méthode des parts égales")
     if rule == "mes":
         return mes(projects, profile, budget)
     if rule == "mes-add1":
