@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "budgetcitoyen.dossiers",
     "budgetcitoyen.labelling",
     "budgetcitoyen.voting",
+    "budgetcitoyen.results",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

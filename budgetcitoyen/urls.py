@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("budgetcitoyen.dossiers.urls")),
     path("", include("budgetcitoyen.labelling.urls")),
     path("", include("budgetcitoyen.voting.urls")),
+    path("", include("budgetcitoyen.results.urls")),
     path("compte/profil/", account_views.profile, name="profile"),
     path("compte/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -343,4 +343,7 @@ def load_demo() -> Edition:
     from budgetcitoyen.voting.demo import ensure_demo_vote
 
     ensure_demo_vote(edition)
+    from budgetcitoyen.results.demo import ensure_demo_results
+
+    ensure_demo_results(edition)
     return edition

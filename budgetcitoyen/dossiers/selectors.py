@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from budgetcitoyen.core import clock
@@ -106,14 +106,27 @@ def stage_of(dossier: Dossier) -> Stage:
         return STAGES["under_review" if now >= edition.labelling_start else "submitted"]
     if dossier.status == Status.NOT_LABELLED:
         return STAGES["not_labelled"]
-    if getattr(dossier, "is_winner", False):
+    if is_winner(dossier):
         return STAGES["winner"]
     return STAGES["in_vote" if now >= edition.vote_start else "labelled"]
 
 
+def with_winner(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
+    """Annotate ``is_winner``: the dossier's project is funded by a published result."""
+    return dossiers.annotate(
+        is_winner=ExpressionWrapper(Q(decision__award__isnull=False), output_field=BooleanField())
+    )
+
+
+def is_winner(dossier: Dossier) -> bool:
+    if hasattr(dossier, "is_winner"):
+        return bool(dossier.is_winner)
+    return Dossier.objects.filter(pk=dossier.pk, decision__award__isnull=False).exists()
+
+
 def holder_dossiers(person: Any) -> QuerySet[Dossier]:
     return (
-        Dossier.objects.filter(holder=person)
+        with_winner(Dossier.objects.filter(holder=person))
         .select_related("edition", "registration__comptoir", "wished_category")
         .order_by("-edition__year", "-created_at")
     )

@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy, ngettext
 
 from budgetcitoyen.dossiers.models import Dossier
+from budgetcitoyen.dossiers.selectors import with_winner
 from budgetcitoyen.dossiers.services import is_staff
 from budgetcitoyen.editions.models import Edition
 from budgetcitoyen.labelling.models import (
@@ -41,7 +42,7 @@ def queue(edition: Edition, user: Any, filters: QueueFilters) -> QuerySet[Dossie
     )
     conflict = ConflictOfInterest.objects.filter(dossier=OuterRef("pk"), member=user)
     qs = (
-        Dossier.objects.filter(edition=edition, status__in=IN_WORKSPACE)
+        with_winner(Dossier.objects.filter(edition=edition, status__in=IN_WORKSPACE))
         .select_related("edition", "territory", "wished_category", "decision__category")
         .annotate(
             is_mine=Exists(mine),

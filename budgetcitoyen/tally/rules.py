@@ -172,13 +172,13 @@ def pas_de_calais(
                 for source, amount in sources:
                     if source != category:
                         moves.append((source, category, amount))
-                names = " et de ".join(source for source, _ in sources)
+                names = _list_of([source for source, _ in sources])
                 trace.append(
                     TraceLine(
                         project.id,
                         True,
                         f"{_votes(score)} : ne tenait pas dans l'enveloppe {category} ; financé par "
-                        f"le reliquat de {names} ({euros(project.cost)}), reste commun {euros(pool)}",
+                        f"le reliquat {names} ({euros(project.cost)}), reste commun {euros(pool)}",
                     )
                 )
             else:
@@ -201,6 +201,17 @@ def pas_de_calais(
         spending=spending,
         moves=_merge(moves),
     )
+
+
+def _of(name: str) -> str:
+    """« de Coopération », « d'Innovation sociale »: French elision before a vowel or mute h."""
+    return f"d'{name}" if name[:1].lower() in "aeiouyhàâéèêëîïôöûüœ" else f"de {name}"
+
+
+def _list_of(names: list[str]) -> str:
+    """« de A », « de A et de B », « de A, de B et de C »."""
+    parts = [_of(n) for n in names]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " et " + parts[-1]
 
 
 def _draw(

@@ -510,7 +510,7 @@ def paper_ballot_enter(
     identity = _clean_identity(values)
     collection_point = " ".join(collection_point.split())
     with transaction.atomic():
-        edition = Edition.objects.get(pk=edition.pk)
+        edition = lock_unpublished(edition)
         check_paper_window(edition)
         errors: dict[str, str] = {}
         if not collection_point:
@@ -592,8 +592,23 @@ def receipt_lookup(*, code: str, ip: str | None) -> Ballot | None:
 # --- Reviews of multiple votes -------------------------------------------------------------------------
 
 
+def results_published(edition: Edition) -> bool:
+    return edition.results.filter(published_at__isnull=False).exists()  # type: ignore[attr-defined]
+
+
+def lock_unpublished(edition: Edition) -> Edition:
+    """Lock the edition row, the lock publishing its result also takes: no ballot changes
+    status or arrives while a result is being published, and none after."""
+    edition = Edition.objects.select_for_update().get(pk=edition.pk)
+    if results_published(edition):
+        raise PhaseClosed(_("Les résultats sont publiés : les bulletins ne peuvent plus changer."))
+    return edition
+
+
 def check_review_open(edition: Edition) -> None:
-    if clock.now() >= edition.results_at:
+    """Reviews can be decided until the result is published (even past the results date:
+    publication waits for them)."""
+    if results_published(edition):
         raise PhaseClosed(
             _("Les résultats sont publiés : les vérifications de votes ne peuvent plus changer.")
         )
@@ -610,12 +625,12 @@ def review_decide(*, review: IdentityReview, outcome: str, reason: str, by: Any)
             errors={"reason": _("Expliquez pourquoi il s'agit de personnes différentes.")}
         )
     with transaction.atomic():
+        lock_unpublished(review.edition)  # first, as paper entry does: one lock order
         review = (
             IdentityReview.objects.select_for_update().select_related("edition").get(pk=review.pk)
         )
         if review.status != IdentityReview.Status.OPEN:
             raise AlreadyDone(_("Cette vérification a déjà été tranchée."))
-        check_review_open(review.edition)
         ballots = list(
             Ballot.objects.select_for_update(of=("self",))
             .filter(review=review)

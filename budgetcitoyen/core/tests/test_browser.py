@@ -28,6 +28,8 @@ PAGES = [
     "/voter/",
     "/voter/connexion/",
     "/verifier-mon-vote/",
+    "/resultats/",
+    "/resultats/2025/",
 ]
 
 

@@ -166,7 +166,7 @@ def test_its_labelling_is_done_with_labelled_and_refused_projects(settings):
     assert Review.objects.filter(dossier__edition__year=2025).count() == 4
 
 
-def test_its_vote_is_under_way_with_online_and_paper_ballots_and_one_review(settings):
+def test_its_vote_has_online_and_paper_ballots_one_review_and_a_published_result(settings):
     from budgetcitoyen.editions.models import Edition
     from budgetcitoyen.voting.models import Ballot, IdentityReview
     from budgetcitoyen.voting.selectors import ip_clusters
@@ -177,9 +177,15 @@ def test_its_vote_is_under_way_with_online_and_paper_ballots_and_one_review(sett
     assert ballots.filter(channel="online").count() == 49
     assert ballots.filter(channel="paper").count() == 12
     review = IdentityReview.objects.get(edition=edition)
-    assert review.status == "open" and review.ballots.count() == 2
+    # Decided after the vote (annulled: the same person twice), before the demo result.
+    assert review.status == "annulled" and review.ballots.count() == 2
     assert ballots.filter(status="valid").count() == 59
     assert [len(cluster.ballots) for cluster in ip_clusters(edition)] == [5]
     # The demo resident is left to vote.
     assert not ballots.filter(user__email="habitante@demo.budgetcitoyen.fr").exists()
     assert all(b.choices.count() == 3 for b in ballots)
+    from budgetcitoyen.results.models import ResultSnapshot
+
+    result = ResultSnapshot.objects.get(edition=edition)
+    assert result.published_at == edition.results_at and result.voters == 59
+    assert result.awards.count() == len(result.outcome["selected"]) > 0

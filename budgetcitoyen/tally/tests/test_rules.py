@@ -83,7 +83,7 @@ def test_pas_de_calais_envelopes_then_pooled_leftovers_by_priority():
     }
     texts = {t.project_id: t.text for t in outcome.trace}
     assert "financé sur l'enveloppe Coopération" in texts["3"]
-    assert "financé par le reliquat de Innovation sociale et de Coopération" in texts["2"]
+    assert "financé par le reliquat d'Innovation sociale et de Coopération" in texts["2"]
     assert ("Coopération", "Innovation sociale", F(50)) in outcome.moves
     assert not texts["4"].startswith("financé")
 

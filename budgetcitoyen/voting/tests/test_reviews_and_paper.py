@@ -105,8 +105,14 @@ def test_only_staff_decide(cluster, persona):
         services.review_decide(review=cluster, outcome="annul", reason="", by=make_persona(persona))
 
 
-def test_no_review_decision_once_results_are_out(cluster, staff, edition):
-    with time_machine.travel(edition.results_at, tick=False), pytest.raises(PhaseClosed):
+def test_reviews_stay_decidable_past_the_results_date_until_publication(cluster, staff, edition):
+    from budgetcitoyen.results.tests.factories import published_snapshot
+
+    with time_machine.travel(edition.results_at, tick=False):
+        services.review_decide(review=cluster, outcome="dismiss", reason="Homonymes.", by=staff)
+    published_snapshot(edition)
+    cluster.refresh_from_db()
+    with pytest.raises(PhaseClosed):
         services.review_decide(review=cluster, outcome="annul", reason="", by=staff)
 
 

@@ -1,0 +1,203 @@
+"""``budgetcitoyen tally`` against PostgreSQL holding 1,000,000 ballots (run by hand).
+
+    .venv/bin/python bench/bench_database.py [--ballots 1000000] [--rebuild]
+
+Creates (once) a separate database ``budgetcitoyen_bench`` with an edition of 150 projects in
+3 categories and a million valid approval ballots (one project per category, written with
+COPY), then times the real command end to end, as a user runs it:
+``budgetcitoyen tally --edition 2024 --format json``. Target: ≤ 5 s (docs/PERFORMANCE.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import subprocess
+import sys
+import time
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DATABASE_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/budgetcitoyen_bench"
+)
+YEAR = 2024
+
+
+def setup_django(rebuild: bool) -> None:
+    os.environ["DATABASE_URL"] = DATABASE_URL
+    os.environ.setdefault("DEBUG", "1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "budgetcitoyen.settings")
+    import psycopg
+
+    with psycopg.connect(DATABASE_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as db:
+        exists = db.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_URL.rsplit("/", 1)[1]]
+        ).fetchone()
+        if exists and rebuild:
+            db.execute(f'DROP DATABASE "{DATABASE_URL.rsplit("/", 1)[1]}"')
+        if rebuild or not exists:
+            db.execute(f'CREATE DATABASE "{DATABASE_URL.rsplit("/", 1)[1]}"')
+    import django
+
+    django.setup()
+
+
+def build(ballot_count: int) -> None:
+    from django.db import connection, transaction
+
+    from bench import instances
+    from budgetcitoyen.territories.models import Commune, Territory
+    from budgetcitoyen.territories.services import load_reference
+    from budgetcitoyen.testing.cast import make_persona
+    from budgetcitoyen.testing.factories import (
+        CategoryFactory,
+        ComptoirFactory,
+        EditionFactory,
+        labelled_project,
+    )
+
+    if not Commune.objects.exists():
+        load_reference()
+    print(f"  création de l'édition {YEAR} : 150 projets en 3 catégories…")
+    with transaction.atomic():
+        edition = EditionFactory(year=YEAR)
+        edition.vote_rule = "one_per_category"
+        edition.save()
+        model = instances.projects(150, categories=3)
+        categories = {}
+        for i in (1, 2, 3):
+            name = f"Catégorie {i}"
+            envelope = instances.budget([p for p in model if p.category == name])
+            categories[name] = CategoryFactory(
+                edition=edition, name=name, priority=i, envelope=Decimal(int(envelope))
+            )
+        comptoir = ComptoirFactory(edition=edition)
+        pk_of = {}
+        for p in model:
+            decision = labelled_project(
+                edition,
+                category=categories[p.category or ""],
+                amount=Decimal(int(p.cost)),
+                title=f"Projet {p.id}",
+                comptoir=comptoir,
+            )
+            pk_of[p.id] = decision.pk
+        agent = make_persona("agent")
+    ballots = instances.one_per_category_ballots(model, ballot_count)
+    commune = Commune.objects.get(insee_code="62041")
+    territory = Territory.objects.first()
+    print(f"  écriture de {ballot_count:,} bulletins (COPY)…")
+    start = time.perf_counter()
+    columns = (
+        "created_at, updated_at, last_name, first_name, other_first_names, birth_date, "
+        "commune_id, postal_code, edition_id, channel, status, receipt_hash, identity_key, "
+        "age_band, territory_id, cast_at, entered_by_id, collection_point, collected_on, "
+        "choices_signature"
+    )
+    bands = ["18-24", "25-39", "40-59", "60-74", "75+"]
+    cast_at = edition.vote_start.isoformat()
+    connection.ensure_connection()
+    raw = connection.connection
+    with raw.cursor() as cursor:
+        with cursor.copy(f"COPY voting_ballot ({columns}) FROM STDIN") as copy:
+            for i, ballot in enumerate(ballots):
+                pks = sorted(pk_of[p] for p in ballot)
+                signature = hashlib.sha256(",".join(f"{pk}:1" for pk in pks).encode()).hexdigest()
+                copy.write_row(
+                    (
+                        cast_at,
+                        cast_at,
+                        f"Votant{i}",
+                        "Camille",
+                        "",
+                        date(1980, 1, 1),
+                        commune.pk,
+                        "62000",
+                        edition.pk,
+                        "paper",
+                        "valid",
+                        f"{i:064x}",
+                        f"bench|{i}",
+                        bands[i % 5],
+                        territory.pk,
+                        cast_at,
+                        agent.pk,
+                        "Banc d'essai",
+                        date(YEAR, 9, 10),
+                        signature,
+                    )
+                )
+        cursor.execute(
+            "SELECT id FROM voting_ballot WHERE edition_id = %s ORDER BY id", [edition.pk]
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        with cursor.copy(
+            "COPY voting_ballotchoice (ballot_id, project_id, points, position) FROM STDIN"
+        ) as copy:
+            for ballot_id, ballot in zip(ids, ballots, strict=True):
+                for position, project in enumerate(ballot, start=1):
+                    copy.write_row((ballot_id, pk_of[project], 1, position))
+        cursor.execute("ANALYZE voting_ballot")
+        cursor.execute("ANALYZE voting_ballotchoice")
+    raw.commit()
+    print(f"  écrits en {time.perf_counter() - start:.1f} s")
+
+
+def measure() -> None:
+    from budgetcitoyen.voting.models import Ballot
+
+    count = Ballot.objects.filter(edition__year=YEAR, status="valid").count()
+    print(f"budgetcitoyen tally --edition {YEAR} --format json ({count:,} bulletins valides)")
+    env = {**os.environ, "DATABASE_URL": DATABASE_URL, "DEBUG": "1"}
+    command = [str(ROOT / ".venv/bin/budgetcitoyen"), "tally", "--edition", str(YEAR)]
+    for attempt in (1, 2, 3):
+        start = time.perf_counter()
+        done = subprocess.run(
+            [*command, "--format", "json"], env=env, capture_output=True, text=True, check=False
+        )
+        elapsed = time.perf_counter() - start
+        if done.returncode:
+            print(done.stderr)
+            raise SystemExit(done.returncode)
+        print(f"  essai {attempt} : {elapsed:6.2f} s de bout en bout (cible ≤ 5 s)")
+    from budgetcitoyen.editions.models import Edition
+    from budgetcitoyen.results import counting
+
+    edition = Edition.objects.get(year=YEAR)
+    start = time.perf_counter()
+    counted = counting.count(edition)
+    grouped = time.perf_counter()
+    outcome = counting.run_rule(counted)
+    ruled = time.perf_counter()
+    text = counting.pb_text(counted, outcome)
+    exported = time.perf_counter()
+    print(
+        f"  dont : regroupement SQL {grouped - start:.2f} s ({len(counted.groups):,} bulletins "
+        f"distincts), règle {ruled - grouped:.2f} s, export .pb {exported - ruled:.2f} s "
+        f"({len(text) / 1e6:.0f} Mo)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ballots", type=int, default=1_000_000)
+    parser.add_argument("--rebuild", action="store_true")
+    options = parser.parse_args()
+    setup_django(options.rebuild)
+    from django.core.management import call_command
+
+    from budgetcitoyen.voting.models import Ballot
+
+    call_command("migrate", verbosity=0)
+    if not Ballot.objects.filter(edition__year=YEAR).exists():
+        build(options.ballots)
+    measure()
+
+
+if __name__ == "__main__":
+    main()

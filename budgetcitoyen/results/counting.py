@@ -1,0 +1,309 @@
+"""From the database to the counting engine: the edition's projects, its valid ballots grouped
+in SQL, the rule request, and the anonymised .pb export.
+
+Ballots are never read one by one: identical ballots share a ``choices_signature``, so the
+database groups them (``GROUP BY``) and only one sample ballot per distinct set of choices is
+read back. A million ballots over 150 projects are a few tens of thousands of groups.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, Min, QuerySet, Subquery
+
+from budgetcitoyen.editions.models import Edition, VoteRule
+from budgetcitoyen.tally import pabulib, rules
+from budgetcitoyen.tally.cli import outcome_to_dict
+from budgetcitoyen.tally.model import Outcome, Profile, Project, TraceLine
+from budgetcitoyen.voting.models import Ballot, BallotChoice
+from budgetcitoyen.voting.services import published_projects
+
+# Optional columns of the export, and the Ballot field each comes from.
+EXTRA_COLUMNS = {"age_band": "age_band", "territory": "territory__slug"}
+
+
+@dataclass(frozen=True)
+class Group:
+    """Identical valid ballots: the projects (rank order), their points, how many voters."""
+
+    choices: tuple[str, ...]
+    points: tuple[int, ...]
+    voters: int
+    extra: tuple[tuple[str, str], ...] = ()
+    signature: str = ""
+
+
+@dataclass
+class Counted:
+    edition: Edition
+    projects: list[Project]
+    groups: list[Group]
+    uses_points: bool
+    envelopes: list[tuple[str, Fraction]] = field(default_factory=list)
+
+    @property
+    def voters(self) -> int:
+        return sum(g.voters for g in self.groups)
+
+    @property
+    def budget(self) -> Fraction:
+        return sum((amount for _c, amount in self.envelopes), Fraction(0))
+
+    @cached_property
+    def profile(self) -> Profile:
+        if self.uses_points:
+            points: Counter[str] = Counter()
+            for group in self.groups:
+                for project_id, value in zip(group.choices, group.points, strict=True):
+                    points[project_id] += value * group.voters
+            return Profile(points=points, voters=self.voters)
+        return Profile.from_groups((g.choices, g.voters) for g in self.groups)
+
+    def fingerprint(self) -> str:
+        """A digest of everything the outcome depends on: ballots, projects and the rule's
+        settings. Unchanged fingerprint, unchanged result."""
+        edition = self.edition
+        ballots: Counter[str] = Counter()
+        for group in self.groups:
+            ballots[group.signature] += group.voters
+        data = {
+            "rule": edition.allocation_rule,
+            "threshold": edition.allocation_threshold,
+            "envelopes": [[c, str(a)] for c, a in self.envelopes],
+            "projects": [[p.id, str(p.cost), p.category] for p in self.projects],
+            "ballots": sorted(f"{signature}:{n}" for signature, n in ballots.items()),
+        }
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def engine_projects(edition: Edition) -> list[Project]:
+    decisions = (
+        published_projects(edition).select_related("category", "dossier__territory").order_by("pk")
+    )
+    return [
+        Project(
+            id=str(d.pk),
+            cost=Fraction(d.labelled_amount or Decimal(0)),
+            category=d.category.name if d.category else None,
+            territory=d.dossier.territory.name if d.dossier.territory else None,
+            name=d.public_title,
+        )
+        for d in decisions
+    ]
+
+
+def _fetch(query: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """Rows of a ``values_list`` queryset straight from the cursor (no per-row ORM work)."""
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def ballot_groups(edition: Edition, extra: tuple[str, ...] = ()) -> list[Group]:
+    """The edition's valid ballots grouped by their choices (and the ``extra`` columns).
+
+    Two queries whatever the number of ballots: the groups with their size and a sample
+    ballot, then the sample ballots' choices."""
+    valid = Ballot.objects.filter(edition=edition, status=Ballot.Status.VALID)
+    columns = [EXTRA_COLUMNS[name] for name in extra]
+    counted = _fetch(
+        valid.values_list("choices_signature", *columns)
+        .annotate(voters=Count("id"), sample=Min("id"))
+        .order_by()
+    )
+    sample_of: dict[str, int] = {}
+    for row in counted:
+        signature, sample = row[0], row[-1]
+        sample_of[signature] = min(sample, sample_of.get(signature, sample))
+    if connection.vendor == "postgresql":  # one array parameter: index look-ups
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT ballot_id, project_id, points FROM {BallotChoice._meta.db_table} "
+                "WHERE ballot_id = ANY(%s) ORDER BY ballot_id, position, project_id",
+                [list(sample_of.values())],
+            )
+            rows = cursor.fetchall()
+    else:
+        samples = valid.values("choices_signature").annotate(sample=Min("id")).order_by()
+        rows = _fetch(
+            BallotChoice.objects.filter(ballot_id__in=Subquery(samples.values("sample")))
+            .order_by("ballot_id", "position", "project_id")
+            .values_list("ballot_id", "project_id", "points")
+        )
+    choices: dict[int, tuple[list[str], list[int]]] = {}
+    for ballot_id, project_id, points in rows:
+        chosen = choices.get(ballot_id)
+        if chosen is None:
+            chosen = choices[ballot_id] = ([], [])
+        chosen[0].append(str(project_id))
+        chosen[1].append(points)
+    picked = {
+        ballot_id: (tuple(projects), tuple(points))
+        for ballot_id, (projects, points) in choices.items()
+    }
+    empty: tuple[tuple[str, ...], tuple[int, ...]] = ((), ())
+    if not extra:
+        return [
+            Group(*picked.get(sample, empty), voters, signature=signature)
+            for signature, voters, sample in counted
+        ]
+    groups = []
+    for row in counted:
+        projects, points = picked.get(sample_of[row[0]], empty)
+        groups.append(
+            Group(
+                choices=projects,
+                points=points,
+                voters=row[-2],
+                extra=tuple(
+                    (name, str(value or "")) for name, value in zip(extra, row[1:-2], strict=True)
+                ),
+                signature=row[0],
+            )
+        )
+    return groups
+
+
+def count(edition: Edition, extra: tuple[str, ...] = ()) -> Counted:
+    envelopes = [(c.name, Fraction(c.envelope)) for c in edition.categories.order_by("priority")]
+    return Counted(
+        edition=edition,
+        projects=engine_projects(edition),
+        groups=ballot_groups(edition, extra),
+        uses_points=edition.vote_rule == VoteRule.POINTS,
+        envelopes=envelopes,
+    )
+
+
+def run_rule(counted: Counted) -> Outcome:
+    """The edition's rule on the counted ballots (raises ``TallyError``, in French)."""
+    edition = counted.edition
+    return rules.run(
+        edition.allocation_rule,
+        counted.projects,
+        counted.profile,
+        budget=counted.budget,
+        envelopes=counted.envelopes,
+        threshold=edition.allocation_threshold,
+    )
+
+
+# --- The anonymised .pb export ------------------------------------------------------------------
+
+
+def pb_meta(counted: Counted) -> dict[str, str]:
+    edition = counted.edition
+    organisation = settings.BUDGETCITOYEN_ORGANISATION
+    meta = {
+        "description": f"Budget citoyen {edition.year} — {organisation}",
+        "country": "France",
+        "unit": organisation,
+        "instance": str(edition.year),
+        "budget": pabulib.decimal_text(counted.budget),
+        "vote_type": "cumulative" if counted.uses_points else "approval",
+        "rule": edition.allocation_rule,
+        "date_begin": edition.vote_start.strftime("%d.%m.%Y"),
+        "date_end": edition.vote_end.strftime("%d.%m.%Y"),
+        "language": "fr",
+        "currency": "EUR",
+    }
+    if edition.allocation_rule == "pas-de-calais":
+        # The envelopes, in redistribution priority order: what `pb tally --envelope` needs.
+        meta["budget_per_category"] = json.dumps(
+            {c: pabulib.decimal_text(a) for c, a in counted.envelopes}, ensure_ascii=False
+        )
+    if edition.allocation_threshold:
+        meta["min_project_score_threshold"] = str(edition.allocation_threshold)
+    if counted.uses_points:
+        meta["max_sum_points"] = str(max((sum(g.points) for g in counted.groups), default=0))
+    return meta
+
+
+def pb_text(counted: Counted, outcome: Outcome | None = None) -> str:
+    """The edition's valid ballots as a .pb file. Voters get random ids (a random permutation
+    of 1..n), and identical ballots are listed together (ordered by the digest of their
+    content), so nothing ties a line to a person or to the moment of the vote."""
+    scores = counted.profile.scores()
+    chosen = set(outcome.selected) if outcome else set()
+    project_rows = {}
+    for p in counted.projects:
+        row = {"votes": str(scores.get(p.id, 0))}
+        if outcome is not None:
+            row["selected"] = "1" if p.id in chosen else "0"
+        project_rows[p.id] = row
+    election = pabulib.Election(
+        meta=pb_meta(counted),
+        projects=counted.projects,
+        project_rows=project_rows,
+        votes=[],
+        vote_type="cumulative" if counted.uses_points else "approval",
+    )
+    no_fields: dict[str, str] = {}
+    groups = [
+        (g.choices, g.points if counted.uses_points else None, dict(g.extra) or no_fields, g.voters)
+        for g in sorted(counted.groups, key=lambda g: (g.signature, g.extra))
+    ]
+    rng = np.random.default_rng(secrets.randbits(128))
+    voter_ids = (rng.permutation(counted.voters) + 1).tolist()
+    return pabulib.dumps_grouped(election, groups, voter_ids)
+
+
+def outcome_data(counted: Counted, outcome: Outcome) -> dict[str, Any]:
+    """What a snapshot keeps: the CLI's JSON plus the request and each project's rank."""
+    data = outcome_to_dict(outcome, counted.projects, counted.voters)
+    data["rule_version"] = rules.VERSION
+    data["uses_points"] = counted.uses_points
+    data["threshold"] = counted.edition.allocation_threshold
+    data["envelopes"] = [
+        {"category": c, "amount": pabulib.decimal_text(a)} for c, a in counted.envelopes
+    ]
+    by_id = {p.id: p for p in counted.projects}
+    ranks: dict[str | None, int] = defaultdict(int)
+    ordered = sorted(
+        data["projects"],
+        key=lambda row: (-row["score"], by_id[row["id"]].cost, int(row["id"])),
+    )
+    for row in ordered:
+        ranks[row["category"]] += 1
+        row["rank"] = ranks[row["category"]]
+        row["territory"] = by_id[row["id"]].territory
+    data["projects"] = ordered
+    return data
+
+
+def outcome_from_data(data: dict[str, Any]) -> tuple[Outcome, list[Project]]:
+    """A stored snapshot's outcome back as engine objects (for the text table)."""
+    projects = [
+        Project(
+            id=row["id"],
+            cost=Fraction(row["cost"]),
+            category=row["category"],
+            territory=row.get("territory"),
+            name=row["name"],
+        )
+        for row in data["projects"]
+    ]
+    outcome = Outcome(
+        rule=data["rule"],
+        budget=Fraction(data["budget"]),
+        selected=list(data["selected"]),
+        costs={p.id: p.cost for p in projects},
+        scores={row["id"]: row["score"] for row in data["projects"]},
+        trace=[TraceLine(t["project_id"], t["selected"], t["text"]) for t in data["trace"]],
+        spending={c: Fraction(a) for c, a in data.get("spending", {}).items()},
+        moves=[(m["from"], m["to"], Fraction(m["amount"])) for m in data.get("moves", [])],
+    )
+    return outcome, projects

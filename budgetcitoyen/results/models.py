@@ -1,0 +1,94 @@
+"""Result snapshots (every count ever run, kept as it was) and the laureates of a published one.
+
+A snapshot freezes one count: the rule and its version, the request (budget, envelopes by
+priority, threshold), the anonymised ballots exactly as counted (the .pb file, compressed) and
+their SHA-256, the outcome with its French trace, who ran it and when. Publishing one makes it
+the edition's result; it can never be changed afterwards.
+"""
+
+from __future__ import annotations
+
+import gzip
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from budgetcitoyen.core.models import TimeStampedModel
+from budgetcitoyen.editions.models import AllocationRule, Edition
+
+
+class ResultSnapshot(TimeStampedModel):
+    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="results")
+    rule = models.CharField(_("règle"), max_length=20, choices=AllocationRule.choices)
+    rule_version = models.CharField(_("version de la règle"), max_length=10)
+    threshold = models.PositiveIntegerField(_("seuil de voix"), null=True, blank=True)
+    budget = models.DecimalField(_("budget"), max_digits=14, decimal_places=2)
+    voters = models.PositiveIntegerField(_("bulletins comptés"))
+    ballots_sha256 = models.CharField(_("empreinte SHA-256 des bulletins"), max_length=64)
+    ballots_file = models.BinaryField(_("bulletins anonymisés (.pb, gzip)"), editable=False)
+    outcome = models.JSONField(_("résultat"))
+    run_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lancé par"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("publié le"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("publié par"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("dépouillement")
+        verbose_name_plural = _("dépouillements")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition"],
+                condition=Q(published_at__isnull=False),
+                name="one_published_result_per_edition",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.edition} — {self.get_rule_display()} — {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    def ballots_pb(self) -> bytes:
+        return gzip.decompress(bytes(self.ballots_file))
+
+    @property
+    def projects(self) -> list[dict[str, Any]]:
+        return list(self.outcome.get("projects", []))
+
+
+class Award(TimeStampedModel):
+    """A project funded by the published result: its holder's dossier reads "Lauréat"."""
+
+    snapshot = models.ForeignKey(ResultSnapshot, on_delete=models.PROTECT, related_name="awards")
+    decision = models.OneToOneField(
+        "labelling.Decision", on_delete=models.PROTECT, related_name="award"
+    )
+    amount = models.DecimalField(_("montant"), max_digits=12, decimal_places=2)
+    votes = models.PositiveIntegerField(_("voix"))
+    notified_at = models.DateTimeField(_("porteur informé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("projet lauréat")
+        verbose_name_plural = _("projets lauréats")
+
+    def __str__(self) -> str:
+        return str(self.decision)

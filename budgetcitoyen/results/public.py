@@ -1,0 +1,117 @@
+"""The public results pages and their downloads.
+
+Only a published snapshot of a published edition is ever shown here: before publication the
+pages say when the results will come, and every download is a 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from budgetcitoyen.core import clock
+from budgetcitoyen.editions import selectors
+from budgetcitoyen.editions.models import Edition
+from budgetcitoyen.results import presentation
+from budgetcitoyen.results.models import ResultSnapshot
+
+
+def published_results() -> QuerySet[ResultSnapshot]:
+    """Published results of published editions, the latest edition first (without the ballots
+    file, which only its download reads). A result is public from its publication time on (a
+    site shown as on an earlier day does not show it)."""
+    return (
+        ResultSnapshot.objects.filter(
+            published_at__isnull=False, published_at__lte=clock.now(), edition__is_published=True
+        )
+        .select_related("edition")
+        .defer("ballots_file")
+        .order_by("-edition__year")
+    )
+
+
+def _other_editions(exclude: ResultSnapshot | None = None) -> list[dict[str, Any]]:
+    rows = published_results()
+    if exclude is not None:
+        rows = rows.exclude(pk=exclude.pk)
+    return [dict(row) for row in rows.values("edition__year", "edition__title")]
+
+
+def _results_page(
+    request: HttpRequest, snapshot: ResultSnapshot, template: str, **extra: Any
+) -> HttpResponse:
+    context = {
+        **presentation.result_context(snapshot),
+        "preview": False,
+        "other_editions": _other_editions(snapshot),
+        **extra,
+    }
+    return render(request, template, context)
+
+
+def _not_published(request: HttpRequest, edition: Edition | None) -> HttpResponse:
+    now = clock.now()
+    return render(
+        request,
+        "results/not_published.html",
+        {
+            "edition": edition,
+            "results_due": edition is not None and now < edition.results_at,
+            "vote_open": edition is not None and edition.vote_start <= now < edition.vote_end,
+            "other_editions": _other_editions(),
+        },
+    )
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    """The latest published results; if there are none yet, when the current edition's come."""
+    snapshot = published_results().first()
+    current = selectors.current_edition_for(request)
+    if snapshot is None:
+        return _not_published(request, current)
+    # A newer edition on its way: say when its results come, above the latest ones.
+    coming = current if current is not None and current.year > snapshot.edition.year else None
+    return _results_page(request, snapshot, "results/index.html", coming=coming)
+
+
+def _published_edition(year: int) -> Edition:
+    edition = Edition.objects.filter(year=year, is_published=True).first()
+    if edition is None:
+        raise Http404
+    return edition
+
+
+def edition_results(request: HttpRequest, year: int) -> HttpResponse:
+    edition = _published_edition(year)
+    snapshot = published_results().filter(edition=edition).first()
+    if snapshot is None:
+        return _not_published(request, edition)
+    return _results_page(request, snapshot, "results/edition.html")
+
+
+def _published_or_404(year: int, *, with_ballots: bool = False) -> ResultSnapshot:
+    rows = published_results().filter(edition__year=year)
+    if with_ballots:
+        rows = rows.defer(None)
+    snapshot = rows.first()
+    if snapshot is None:
+        raise Http404
+    return snapshot
+
+
+def results_csv(request: HttpRequest, year: int) -> HttpResponse:
+    return presentation.csv_download(_published_or_404(year))
+
+
+def results_json(request: HttpRequest, year: int) -> HttpResponse:
+    return presentation.json_download(_published_or_404(year))
+
+
+def ballots_pb(request: HttpRequest, year: int) -> HttpResponse:
+    snapshot = _published_or_404(year, with_ballots=True)
+    response = HttpResponse(snapshot.ballots_pb(), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{presentation.pb_filename(snapshot)}"'
+    return response

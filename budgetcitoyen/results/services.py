@@ -1,0 +1,212 @@
+"""Counting an edition and publishing its result: every rule of that step lives here.
+
+- ``tally_run``: count the valid ballots (SQL aggregation), run the edition's rule, store a
+  snapshot (rule and version, SHA-256 of the anonymised ballots, outcome, trace, who, when).
+  Possible once the vote is closed, by staff (or the command line).
+- ``publish``: make a snapshot the edition's result, by explicit staff action once the vote is
+  closed and no multiple-vote review is pending, and only if nothing it depends on changed
+  since (ballots, projects, rule settings). Marks the laureates and emails their holders once.
+- ``publish_due``: on the results date, count and publish automatically when possible.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from budgetcitoyen.core import clock
+from budgetcitoyen.core.audit import log_action
+from budgetcitoyen.core.errors import AlreadyDone, Conflict, InvalidInput, PhaseClosed
+from budgetcitoyen.core.mail import send_after_commit
+from budgetcitoyen.core.templatetags.bc import fr_datetime
+from budgetcitoyen.editions.models import Edition
+from budgetcitoyen.labelling.models import Decision
+from budgetcitoyen.results import counting
+from budgetcitoyen.results.models import Award, ResultSnapshot
+from budgetcitoyen.tally import rules
+from budgetcitoyen.tally.model import TallyError
+from budgetcitoyen.voting.models import IdentityReview
+from budgetcitoyen.voting.services import check_staff
+
+
+def check_vote_closed(edition: Edition, at: datetime | None = None) -> None:
+    if (at or clock.now()) < edition.vote_end:
+        raise PhaseClosed(
+            _("Le vote est ouvert jusqu'au %(end)s : le dépouillement viendra après.")
+            % {"end": fr_datetime(edition.vote_end)}
+        )
+
+
+def open_reviews(edition: Edition) -> int:
+    return IdentityReview.objects.filter(edition=edition, status=IdentityReview.Status.OPEN).count()
+
+
+def published_result(edition: Edition) -> ResultSnapshot | None:
+    """The edition's published result. (Its publication time is never in the future, except
+    on a site shown as on an earlier day: the result is then not out yet.)"""
+    return ResultSnapshot.objects.filter(
+        edition=edition, published_at__isnull=False, published_at__lte=clock.now()
+    ).first()
+
+
+def tally_run(*, edition: Edition, by: Any | None) -> ResultSnapshot:
+    """Count and store a snapshot. ``by`` is the staff member, or None for the command line."""
+    if by is not None:
+        check_staff(by)
+    check_vote_closed(edition)
+    counted = counting.count(edition)
+    try:
+        outcome = counting.run_rule(counted)
+    except TallyError as error:
+        raise InvalidInput(
+            _("Le dépouillement est impossible avec les réglages de l'édition : %(problem)s.")
+            % {"problem": error}
+        ) from error
+    ballots = counting.pb_text(counted, outcome).encode()
+    data = counting.outcome_data(counted, outcome)
+    data["fingerprint"] = counted.fingerprint()
+    with transaction.atomic():
+        snapshot = ResultSnapshot.objects.create(
+            edition=edition,
+            rule=outcome.rule,
+            rule_version=rules.VERSION,
+            threshold=edition.allocation_threshold,
+            budget=Decimal(data["budget"]),
+            voters=counted.voters,
+            ballots_sha256=hashlib.sha256(ballots).hexdigest(),
+            ballots_file=gzip.compress(ballots, compresslevel=1, mtime=0),
+            outcome=data,
+            run_by=by,
+        )
+        log_action(
+            actor=by,
+            action="results.tally",
+            obj=snapshot,
+            data={
+                "rule": snapshot.rule,
+                "rule_version": snapshot.rule_version,
+                "voters": snapshot.voters,
+                "ballots_sha256": snapshot.ballots_sha256,
+                "selected": data["selected"],
+            },
+        )
+    return snapshot
+
+
+def _check_publishable(snapshot: ResultSnapshot, edition: Edition) -> None:
+    if snapshot.is_published:
+        raise AlreadyDone(_("Ce résultat est déjà publié."))
+    if published_result(edition) is not None:
+        raise AlreadyDone(_("Les résultats de cette édition sont déjà publiés."))
+    check_vote_closed(edition)
+    pending = open_reviews(edition)
+    if pending:
+        raise Conflict(
+            ngettext(
+                "%(count)d vérification de votes multiples reste à trancher : "
+                "les résultats ne peuvent pas être publiés avant.",
+                "%(count)d vérifications de votes multiples restent à trancher : "
+                "les résultats ne peuvent pas être publiés avant.",
+                pending,
+            )
+            % {"count": pending}
+        )
+    if counting.count(edition).fingerprint() != snapshot.outcome.get("fingerprint"):
+        raise Conflict(
+            _(
+                "Des bulletins, des projets ou les réglages de répartition ont changé depuis ce "
+                "dépouillement : relancez le dépouillement, vérifiez-le, puis publiez-le."
+            )
+        )
+
+
+def publish(*, snapshot: ResultSnapshot, by: Any | None) -> ResultSnapshot:
+    """Publish a snapshot as the edition's result. ``by`` is None for the automatic
+    publication on the results date."""
+    if by is not None:
+        check_staff(by)
+    try:
+        with transaction.atomic():
+            # The edition row is the lock every change of its ballots takes (see voting).
+            edition = Edition.objects.select_for_update().get(pk=snapshot.edition_id)
+            snapshot = ResultSnapshot.objects.select_for_update().get(pk=snapshot.pk)
+            _check_publishable(snapshot, edition)
+            snapshot.published_at = clock.now()
+            snapshot.published_by = by
+            snapshot.save(update_fields=["published_at", "published_by", "updated_at"])
+            _mark_laureates(snapshot)
+            log_action(
+                actor=by,
+                action="results.published",
+                obj=snapshot,
+                data={
+                    "edition": edition.year,
+                    "ballots_sha256": snapshot.ballots_sha256,
+                    "selected": snapshot.outcome["selected"],
+                    "automatic": by is None,
+                },
+            )
+    except IntegrityError as error:  # a simultaneous publication won the unique constraint
+        raise AlreadyDone(_("Les résultats de cette édition sont déjà publiés.")) from error
+    return snapshot
+
+
+def _mark_laureates(snapshot: ResultSnapshot) -> None:
+    rows = {row["id"]: row for row in snapshot.projects}
+    decisions = Decision.objects.filter(
+        pk__in=[int(i) for i in snapshot.outcome["selected"]]
+    ).select_related("dossier__holder", "edition")
+    now = clock.now()
+    for decision in decisions:
+        row = rows[str(decision.pk)]
+        Award.objects.create(
+            snapshot=snapshot,
+            decision=decision,
+            amount=Decimal(row["cost"]),
+            votes=row["score"],
+            notified_at=now,
+        )
+        holder = decision.dossier.holder
+        if holder is not None and holder.email:
+            send_after_commit(
+                to=[holder.email],
+                template="results_laureate",
+                context={"decision": decision, "edition": decision.edition, "votes": row["score"]},
+            )
+
+
+def publish_due(at: datetime | None = None) -> list[str]:
+    """Publish the results of every edition whose results date has come (the hourly task).
+    Returns what it did or why it could not, in French, for the log."""
+    now = at or clock.now()
+    report = []
+    for edition in Edition.objects.filter(results_at__lte=now, vote_end__lte=now):
+        if published_result(edition) is not None:
+            continue
+        pending = open_reviews(edition)
+        if pending:
+            report.append(
+                _("%(year)s : non publié, %(count)d vérification(s) de votes multiples en attente.")
+                % {"year": edition.year, "count": pending}
+            )
+            continue
+        try:
+            publish(snapshot=tally_run(edition=edition, by=None), by=None)
+        except (InvalidInput, Conflict, AlreadyDone, PhaseClosed) as error:
+            report.append(
+                _("%(year)s : non publié, %(problem)s")
+                % {
+                    "year": edition.year,
+                    "problem": error.message,
+                }
+            )
+            continue
+        report.append(_("%(year)s : résultats publiés.") % {"year": edition.year})
+    return report

@@ -1,0 +1,115 @@
+"""Staff pages of the results: run a count, preview a snapshot, publish it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from budgetcitoyen.core import clock
+from budgetcitoyen.core.errors import DomainError, refusal
+from budgetcitoyen.dossiers.services import is_staff
+from budgetcitoyen.editions.views import edition_or_404
+from budgetcitoyen.results import services
+from budgetcitoyen.results.models import ResultSnapshot
+from budgetcitoyen.results.presentation import result_context
+
+
+def _require_staff(request: HttpRequest) -> None:
+    if not is_staff(request.user):
+        raise Http404
+
+
+def staff_results(request: HttpRequest) -> HttpResponse:
+    """The edition's counts: run one (POST), list every snapshot, see what blocks publication."""
+    _require_staff(request)
+    edition = edition_or_404(request)
+    if request.method == "POST":
+        try:
+            snapshot = services.tally_run(edition=edition, by=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect(f"{reverse('results:staff')}?edition={edition.year}")
+        messages.success(request, _("Dépouillement effectué : vérifiez-le avant de le publier."))
+        return redirect("results:snapshot", snapshot.pk)
+    return render(
+        request,
+        "results/staff.html",
+        {
+            "edition": edition,
+            "snapshots": ResultSnapshot.objects.filter(edition=edition).select_related(
+                "run_by", "published_by"
+            ),
+            "published": services.published_result(edition),
+            "closed_refusal": refusal(services.check_vote_closed, edition),
+            "open_reviews": services.open_reviews(edition),
+            "automatic": clock.now() < edition.results_at,
+        },
+    )
+
+
+def _snapshot(request: HttpRequest, pk: int) -> ResultSnapshot:
+    _require_staff(request)
+    return get_object_or_404(
+        ResultSnapshot.objects.select_related("edition", "run_by", "published_by"), pk=pk
+    )
+
+
+def snapshot_view(request: HttpRequest, pk: int) -> HttpResponse:
+    snapshot = _snapshot(request, pk)
+    edition = snapshot.edition
+    return render(
+        request,
+        "results/snapshot.html",
+        {
+            **result_context(snapshot),
+            "edition": edition,
+            "snapshot": snapshot,
+            "preview": not snapshot.is_published,
+            "open_reviews": services.open_reviews(edition),
+            "closed_refusal": refusal(services.check_vote_closed, edition),
+            "published": services.published_result(edition),
+        },
+    )
+
+
+@require_POST
+def publish_view(request: HttpRequest, pk: int) -> HttpResponse:
+    snapshot = _snapshot(request, pk)
+    if request.POST.get("confirm") != "1":
+        messages.error(request, _("Cochez la case de confirmation pour publier les résultats."))
+        return redirect("results:snapshot", snapshot.pk)
+    try:
+        services.publish(snapshot=snapshot, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return render(
+            request,
+            "results/snapshot.html",
+            {
+                **result_context(snapshot),
+                "edition": snapshot.edition,
+                "snapshot": snapshot,
+                "preview": True,
+                "open_reviews": services.open_reviews(snapshot.edition),
+                "closed_refusal": refusal(services.check_vote_closed, snapshot.edition),
+                "published": services.published_result(snapshot.edition),
+            },
+            status=error.status_code,
+        )
+    messages.success(
+        request, _("Résultats publiés ; les porteurs des projets lauréats sont informés.")
+    )
+    return redirect("results:edition", snapshot.edition.year)
+
+
+def snapshot_ballots(request: HttpRequest, pk: int) -> HttpResponse:
+    snapshot = _snapshot(request, pk)
+    response = HttpResponse(snapshot.ballots_pb(), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="budget-citoyen-{snapshot.edition.year}-depouillement-{snapshot.pk}.pb"'
+    )
+    return response
