@@ -314,6 +314,7 @@ def run(argv: list[str]) -> tuple[str, Outcome, Election]:
             budget=None if args.rule == "pas-de-calais" else election.budget,
             envelopes=envelopes,
             threshold=threshold,
+            currency=election.meta.get("currency") or None,
         )
     except PabulibError:
         raise

@@ -21,7 +21,7 @@ from budgetcitoyen.tally.model import (
     TraceLine,
     tie_key_factory,
 )
-from budgetcitoyen.tally.money import euros
+from budgetcitoyen.tally.money import euros, in_currency
 
 RULES = ("greedy", "greedy-no-skip", "mes", "mes-add1", "pas-de-calais")
 VERSION = "1"
@@ -424,8 +424,25 @@ def run(
     budget: Fraction | None = None,
     envelopes: Sequence[tuple[str, Fraction]] = (),
     threshold: int | None = None,
+    currency: str | None = "EUR",
 ) -> Outcome:
-    """Run a rule by name (the CLI and the platform both come through here)."""
+    """Run a rule by name (the CLI and the platform both come through here). ``currency`` is
+    the unit the trace speaks of (an ISO code)."""
+    with in_currency(currency):
+        return _run(
+            rule, projects, profile, budget=budget, envelopes=envelopes, threshold=threshold
+        )
+
+
+def _run(
+    rule: str,
+    projects: Sequence[Project],
+    profile: Profile,
+    *,
+    budget: Fraction | None,
+    envelopes: Sequence[tuple[str, Fraction]],
+    threshold: int | None,
+) -> Outcome:
     if rule == "pas-de-calais":
         if not envelopes:
             raise TallyError(

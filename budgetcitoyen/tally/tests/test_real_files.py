@@ -137,3 +137,11 @@ def test_mes_add1_matches_pabutools(name):
         exhaustive_stop=False,
     )
     assert {p.name for p in theirs} == ours(name, "mes-add1")
+
+
+def test_the_trace_speaks_the_file_currency():
+    from budgetcitoyen.tally import cli
+
+    _text, outcome, _election = cli.run([str(DATA / "Poland_Lodz_2022.pb"), "--rule", "greedy"])
+    assert outcome.trace[0].text.endswith("PLN")
+    assert "€" not in " ".join(line.text for line in outcome.trace)
