@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -58,22 +60,22 @@ def _snapshot(request: HttpRequest, pk: int) -> ResultSnapshot:
     )
 
 
+def _snapshot_context(snapshot: ResultSnapshot) -> dict[str, Any]:
+    edition = snapshot.edition
+    return {
+        **result_context(snapshot),
+        "edition": edition,
+        "snapshot": snapshot,
+        "preview": not snapshot.is_published,
+        "open_reviews": services.open_reviews(edition),
+        "closed_refusal": refusal(services.check_vote_closed, edition),
+        "published": services.published_result(edition),
+    }
+
+
 def snapshot_view(request: HttpRequest, pk: int) -> HttpResponse:
     snapshot = _snapshot(request, pk)
-    edition = snapshot.edition
-    return render(
-        request,
-        "results/snapshot.html",
-        {
-            **result_context(snapshot),
-            "edition": edition,
-            "snapshot": snapshot,
-            "preview": not snapshot.is_published,
-            "open_reviews": services.open_reviews(edition),
-            "closed_refusal": refusal(services.check_vote_closed, edition),
-            "published": services.published_result(edition),
-        },
-    )
+    return render(request, "results/snapshot.html", _snapshot_context(snapshot))
 
 
 @require_POST
@@ -87,18 +89,7 @@ def publish_view(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
         return render(
-            request,
-            "results/snapshot.html",
-            {
-                **result_context(snapshot),
-                "edition": snapshot.edition,
-                "snapshot": snapshot,
-                "preview": True,
-                "open_reviews": services.open_reviews(snapshot.edition),
-                "closed_refusal": refusal(services.check_vote_closed, snapshot.edition),
-                "published": services.published_result(snapshot.edition),
-            },
-            status=error.status_code,
+            request, "results/snapshot.html", _snapshot_context(snapshot), status=error.status_code
         )
     messages.success(
         request, _("Résultats publiés ; les porteurs des projets lauréats sont informés.")

@@ -15,7 +15,6 @@ from decimal import Decimal
 import pytest
 import time_machine
 from bs4 import BeautifulSoup
-from django.core.cache import cache
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test import Client
@@ -63,13 +62,6 @@ VOTER_NAMES = [f"Électeur{i}" for i in range(len(VOTES))]
 
 def text(response) -> str:
     return response.content.decode().replace("\u202f", " ").replace("\u00a0", " ")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
