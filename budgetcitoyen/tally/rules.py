@@ -9,6 +9,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Sequence
 from fractions import Fraction
+from itertools import pairwise
 
 import numpy as np
 from gmpy2 import mpq
@@ -42,6 +43,27 @@ def greedy_order(
     return sorted(eligible, key=lambda p: (-scores.get(p.id, 0), p.cost, ids[p.id]))  # type: ignore[return-value]
 
 
+def _tie_notes(ordered: Sequence[Project], scores: dict[str, int]) -> dict[str, str]:
+    """For projects with as many votes as a neighbour in the order: how the tie was broken."""
+    notes: dict[str, str] = {}
+    for before, after in pairwise(ordered):
+        if scores[before.id] == scores[after.id]:
+            how = (
+                "par le coût, le moins cher d'abord"
+                if before.cost != after.cost
+                else ("par le numéro de projet")
+            )
+            notes.setdefault(before.id, f" ; ex aequo avec le projet {after.id}, départagé {how}")
+            notes.setdefault(after.id, f" ; ex aequo avec le projet {before.id}, départagé {how}")
+    return notes
+
+
+def _noted(trace: list[TraceLine], notes: dict[str, str]) -> list[TraceLine]:
+    return [
+        TraceLine(t.project_id, t.selected, t.text + notes.get(t.project_id, "")) for t in trace
+    ]
+
+
 def _below_threshold(
     projects: Sequence[Project], scores: dict[str, int], threshold: int | None
 ) -> list[TraceLine]:
@@ -72,7 +94,8 @@ def greedy(
     selected: list[str] = []
     trace: list[TraceLine] = []
     stopped = False
-    for project in greedy_order(projects, scores, threshold):
+    order = greedy_order(projects, scores, threshold)
+    for project in order:
         score = scores[project.id]
         if stopped:
             trace.append(
@@ -99,6 +122,7 @@ def greedy(
                 )
             )
             stopped = not skip
+    trace = _noted(trace, _tie_notes(order, scores))
     trace.extend(_below_threshold(projects, scores, threshold))
     return Outcome(
         rule="greedy" if skip else "greedy-no-skip",
@@ -190,6 +214,10 @@ def pas_de_calais(
                         f"l'enveloppe {category} ni dans le reste commun de {euros(pool)}",
                     )
                 )
+    notes: dict[str, str] = {}
+    for category in priority:
+        notes.update(_tie_notes(ordered[category], scores))
+    trace = _noted(trace, notes)
     trace.extend(_below_threshold(projects, scores, threshold))
     return Outcome(
         rule="pas-de-calais",

@@ -171,3 +171,13 @@ def test_more_approvals_never_deselect_a_greedy_winner(instance, data):
         [list(b) for b, c in profile.approvals.items() for _ in range(c)] + [[winner]] * extra
     )
     assert winner in rules.greedy(projects, more, budget).selected
+
+
+def test_the_trace_says_how_a_tie_was_broken():
+    projects = [P(1, 30), P(2, 20), P(3, 20), P(4, 50)]
+    outcome = rules.greedy(projects, approvals([1, 2, 3], [1, 2, 3], [4]), F(45))
+    texts = {t.project_id: t.text for t in outcome.trace}
+    assert outcome.selected == ["2", "3"]
+    assert "ex aequo avec le projet 3, départagé par le numéro de projet" in texts["2"]
+    assert "ex aequo avec le projet 3, départagé par le coût, le moins cher d'abord" in texts["1"]
+    assert "ex aequo" not in texts["4"]
