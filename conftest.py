@@ -1,10 +1,80 @@
-"""Shared test set-up: the environment, reference data loaded once, and a cast of users per role."""
+"""Shared test set-up: which tests run, the environment, reference data loaded once, the demo
+built once, and a cast of users per role.
+
+- The fast suite (``./scripts/test``) leaves out the tests marked ``slow``; ``--slow`` runs
+  only those, and every Hypothesis test again with many more examples.
+- ``--database-tests-only`` leaves out the tests that touch no database (engine, pabulib files,
+  identity and ballot rules): one run on SQLite is enough for them, so CI does not repeat them
+  on PostgreSQL.
+"""
 
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, is_hypothesis_test
+from hypothesis import settings as hypothesis_settings
 
 from budgetcitoyen.testing.cast import alice, root, sam  # noqa: F401
+from budgetcitoyen.testing.demo import demo, demo_built, demo_server  # noqa: F401
+
+# Fixed examples (derandomised: the same ones every run), few in the fast suite, many with --slow.
+hypothesis_settings.register_profile(
+    "fast", max_examples=25, derandomize=True, deadline=None, database=None
+)
+hypothesis_settings.register_profile(
+    "slow",
+    max_examples=1000,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("budgetcitoyen")
+    group.addoption(
+        "--slow",
+        action="store_true",
+        help="ne lance que les vérifications lentes (pabutools sur les fichiers réels, "
+        "tests Hypothesis avec beaucoup d'exemples)",
+    )
+    group.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="laisse de côté les tests qui ne touchent aucune base de données",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    hypothesis_settings.load_profile("slow" if config.getoption("slow") else "fast")
+
+
+def touches_database(item: pytest.Item) -> bool:
+    """The same test as pytest-django's own ordering: a db marker or a db fixture."""
+    fixtures = getattr(item, "fixturenames", ())
+    return item.get_closest_marker("django_db") is not None or any(
+        f in fixtures for f in ("db", "transactional_db", "live_server")
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    slow = config.getoption("slow")
+    database_only = config.getoption("database_tests_only")
+
+    def wanted(item: pytest.Item) -> bool:
+        if database_only and not touches_database(item):
+            return False
+        if slow:
+            return item.get_closest_marker("slow") is not None or is_hypothesis_test(
+                getattr(item, "obj", None)
+            )
+        return item.get_closest_marker("slow") is None
+
+    kept = [item for item in items if wanted(item)]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if not wanted(item)])
+        items[:] = kept
 
 
 @pytest.fixture(scope="session")

@@ -34,13 +34,9 @@ PAGES = [
 
 
 @pytest.fixture
-def demo_site(live_server, settings):  # type: ignore[no-untyped-def]
-    from budgetcitoyen.core.demo import load_demo
-    from budgetcitoyen.territories.services import load_reference
-
-    load_reference()
-    load_demo()
-    return live_server.url
+def demo_site(demo_server):  # type: ignore[no-untyped-def]
+    """The demo, built once per test process and copied in before each test."""
+    return demo_server
 
 
 SIGNED_IN_PAGES = [

@@ -1,4 +1,8 @@
-"""``budgetcitoyen demo``: seed calendar, nine comptoirs, one account per role, idempotent."""
+"""``budgetcitoyen demo``: seed calendar, nine comptoirs, one account per role, idempotent.
+
+The command runs once per test process (``demo_built``); each test reads a copy of what it
+built (``demo``) and of what it printed.
+"""
 
 from __future__ import annotations
 
@@ -26,14 +30,18 @@ def run_demo(settings, *args: str) -> str:
     return out.getvalue()
 
 
+@pytest.fixture
+def output(demo, demo_built) -> str:
+    return demo_built.output
+
+
 def test_it_refuses_to_run_outside_development(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG=1"):
         call_command("demo", "--no-serve")
 
 
-def test_it_builds_the_2025_edition_of_seed_000(settings):
-    run_demo(settings)
+def test_it_builds_the_2025_edition_of_seed_000(demo):
     edition = Edition.objects.get(year=2025)
     assert edition.is_demo and edition.is_published
     local = {
@@ -62,8 +70,7 @@ def test_it_builds_the_2025_edition_of_seed_000(settings):
     ]
 
 
-def test_it_schedules_the_nine_comptoirs_of_seed_000(settings):
-    run_demo(settings)
+def test_it_schedules_the_nine_comptoirs_of_seed_000(demo):
     comptoirs = list(Comptoir.objects.select_related("commune", "territory").order_by("starts_at"))
     assert len(comptoirs) == 9
     first = comptoirs[0]
@@ -76,8 +83,8 @@ def test_it_schedules_the_nine_comptoirs_of_seed_000(settings):
     assert len({c.territory_id for c in comptoirs}) == 8
 
 
-def test_it_creates_one_account_per_role_and_prints_credentials(settings):
-    out = run_demo(settings)
+def test_it_creates_one_account_per_role_and_prints_credentials(output):
+    out = output
     assert "demo-budget-citoyen" in out
     for role in ROLES:
         assert User.objects.filter(groups__name=ROLES[role].group_name).exists()
@@ -89,8 +96,7 @@ def test_it_creates_one_account_per_role_and_prints_credentials(settings):
         assert email in out
 
 
-def test_running_it_twice_changes_nothing(settings):
-    run_demo(settings)
+def test_running_it_twice_changes_nothing(demo, settings):
     counts = (
         Edition.objects.count(),
         Comptoir.objects.count(),
@@ -113,11 +119,10 @@ def test_a_bad_date_is_refused_in_french(settings):
         call_command("demo", "--no-serve", "--date", "1er septembre")
 
 
-def test_it_fills_one_comptoir_with_a_waiting_list_and_takes_attendance(settings):
+def test_it_fills_one_comptoir_with_a_waiting_list_and_takes_attendance(demo):
     from budgetcitoyen.comptoirs.models import Registration
     from budgetcitoyen.comptoirs.selectors import has_attended
 
-    run_demo(settings)
     full = Comptoir.objects.get(host_name="Le Passage à Niveaux")
     assert (
         full.registrations.filter(status=Registration.Status.CONFIRMED).count()
@@ -131,13 +136,12 @@ def test_it_fills_one_comptoir_with_a_waiting_list_and_takes_attendance(settings
     assert has_attended(porteur, Edition.objects.get(year=2025))
 
 
-def test_it_files_drafts_submitted_and_withdrawn_dossiers_for_several_holders(settings):
+def test_it_files_drafts_submitted_and_withdrawn_dossiers_for_several_holders(demo):
     import hashlib
 
     from budgetcitoyen.dossiers.models import Dossier
     from budgetcitoyen.dossiers.snapshot import sha256_hex
 
-    run_demo(settings)
     dossiers = Dossier.objects.filter(edition__year=2025)
     by_status = {s: dossiers.filter(status=s).count() for s in ("draft", "submitted", "withdrawn")}
     assert by_status == {"draft": 2, "submitted": 0, "withdrawn": 1}  # the four others are decided
@@ -155,10 +159,9 @@ def test_it_files_drafts_submitted_and_withdrawn_dossiers_for_several_holders(se
     ]
 
 
-def test_its_labelling_is_done_with_labelled_and_refused_projects(settings):
+def test_its_labelling_is_done_with_labelled_and_refused_projects(demo):
     from budgetcitoyen.labelling.models import Decision, Review
 
-    run_demo(settings)
     decisions = Decision.objects.filter(edition__year=2025)
     assert decisions.filter(outcome="labelled").count() == 9  # 3 + 6 for the vote demo
     assert decisions.filter(outcome="not_labelled").count() == 1
@@ -166,12 +169,11 @@ def test_its_labelling_is_done_with_labelled_and_refused_projects(settings):
     assert Review.objects.filter(dossier__edition__year=2025).count() == 4
 
 
-def test_its_vote_has_online_and_paper_ballots_one_review_and_a_published_result(settings):
+def test_its_vote_has_online_and_paper_ballots_one_review_and_a_published_result(demo):
     from budgetcitoyen.editions.models import Edition
     from budgetcitoyen.voting.models import Ballot, IdentityReview
     from budgetcitoyen.voting.selectors import ip_clusters
 
-    run_demo(settings)
     edition = Edition.objects.get(year=2025)
     ballots = Ballot.objects.filter(edition=edition)
     assert ballots.filter(channel="online").count() == 49

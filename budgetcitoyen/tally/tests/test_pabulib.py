@@ -7,23 +7,13 @@ import contextlib
 import functools
 import io
 from fractions import Fraction as F
-from pathlib import Path
 
 import pytest
 
 from budgetcitoyen.tally import pabulib
 from budgetcitoyen.tally.model import Project, TallyError
 from budgetcitoyen.tally.pabulib import Election, PabulibError, Vote, decimal_text
-
-DATA = Path(__file__).parent / "data" / "pabulib"
-FILES = {
-    "dieppe": "Canada_Stanford_Dataset_PB_Dieppe_2018_vote_approvals.pb",
-    "toulouse": "France_Toulouse_2019.pb",
-    "amsterdam": "Netherlands_Amsterdam_166.pb",
-    "katowice": "Poland_Katowice_2020.pb",
-    "krakow": "Poland_Krakow_2022.pb",
-    "lodz": "Poland_Lodz_2022.pb",
-}
+from budgetcitoyen.tally.tests.golden import DATA, FILES
 
 
 @functools.cache

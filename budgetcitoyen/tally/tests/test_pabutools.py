@@ -5,7 +5,7 @@ from __future__ import annotations
 from fractions import Fraction as F
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from budgetcitoyen.tally import rules
@@ -61,7 +61,6 @@ def names(allocation):
 
 
 @given(instances())
-@settings(max_examples=120, deadline=None)
 def test_greedy_matches_pabutools(instance):
     projects, ballots, budget = instance
     ours = rules.greedy(projects, Profile.from_approvals(ballots), budget)
@@ -71,7 +70,6 @@ def test_greedy_matches_pabutools(instance):
 
 
 @given(instances())
-@settings(max_examples=120, deadline=None)
 def test_mes_matches_pabutools(instance):
     projects, ballots, budget = instance
     ours = rules.mes(projects, Profile.from_approvals(ballots), budget)
@@ -81,7 +79,6 @@ def test_mes_matches_pabutools(instance):
 
 
 @given(instances())
-@settings(max_examples=60, deadline=None)
 def test_mes_add1_matches_pabutools(instance):
     projects, ballots, budget = instance
     ours = rules.mes_add1(projects, Profile.from_approvals(ballots), budget)

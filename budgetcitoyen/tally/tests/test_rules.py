@@ -5,7 +5,7 @@ from __future__ import annotations
 from fractions import Fraction as F
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from budgetcitoyen.tally import rules
@@ -130,7 +130,6 @@ def instances(draw, categories=("A", "B", "C")):  # type: ignore[no-untyped-def]
 
 
 @given(instances())
-@settings(max_examples=150, deadline=None)
 def test_no_rule_exceeds_its_budget(instance):
     projects, profile, budget = instance
     for rule in ("greedy", "greedy-no-skip", "mes", "mes-add1"):
@@ -140,7 +139,6 @@ def test_no_rule_exceeds_its_budget(instance):
 
 
 @given(instances(), st.lists(st.integers(0, 100), min_size=3, max_size=3))
-@settings(max_examples=150, deadline=None)
 def test_pas_de_calais_never_exceeds_the_envelopes_in_total(instance, amounts):
     projects, profile, _budget = instance
     envelopes = list(zip(("A", "B", "C"), map(F, amounts), strict=True))
@@ -149,7 +147,6 @@ def test_pas_de_calais_never_exceeds_the_envelopes_in_total(instance, amounts):
 
 
 @given(instances(categories=("A",)))
-@settings(max_examples=150, deadline=None)
 def test_pas_de_calais_with_one_category_is_greedy(instance):
     projects, profile, budget = instance
     assert (
@@ -159,7 +156,6 @@ def test_pas_de_calais_with_one_category_is_greedy(instance):
 
 
 @given(instances(), st.data())
-@settings(max_examples=150, deadline=None)
 def test_more_approvals_never_deselect_a_greedy_winner(instance, data):
     projects, profile, budget = instance
     outcome = rules.greedy(projects, profile, budget)

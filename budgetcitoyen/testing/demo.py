@@ -1,0 +1,67 @@
+"""The demo data set as test fixtures: built once per test process, copied into each test.
+
+``budgetcitoyen demo`` replays a whole edition through the services, which takes seconds. The
+session fixture ``demo_built`` runs the real command once per process (once per xdist worker),
+keeps a copy of the database it produced and of what it printed, then puts the database back
+as it was. ``demo`` writes that copy into a test's own transaction, rolled back afterwards, so a
+test may change the demo freely; ``demo_server`` commits it for a live server (browser tests),
+and the transactional test's flush removes it afterwards.
+
+Ids are the same in every run: the build restarts the sequences of the tables it fills.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test.utils import override_settings
+
+from budgetcitoyen.testing.dbsnapshot import (
+    Snapshot,
+    capture,
+    restart_empty_sequences,
+    restore,
+)
+
+
+@dataclass(frozen=True)
+class BuiltDemo:
+    snapshot: Snapshot
+    output: str  # what `budgetcitoyen demo --no-serve` printed
+
+
+@pytest.fixture(scope="session")
+def demo_built(django_db_setup, django_db_blocker) -> Iterator[BuiltDemo]:  # type: ignore[no-untyped-def]
+    with django_db_blocker.unblock():
+        before = capture()
+        restart_empty_sequences()
+        out = StringIO()
+        # The tests' own fast hasher (conftest), so the demo passwords check in every test.
+        with override_settings(
+            DEBUG=True, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+        ):
+            call_command("demo", "--no-serve", stdout=out)
+        built = BuiltDemo(snapshot=capture(), output=out.getvalue())
+        restore(before)
+    yield built
+
+
+@pytest.fixture
+def demo(db, demo_built):  # type: ignore[no-untyped-def]
+    """The demo edition (2025), in this test's transaction: changes are rolled back."""
+    from budgetcitoyen.core.demo import DEMO_YEAR
+    from budgetcitoyen.editions.models import Edition
+
+    restore(demo_built.snapshot)
+    return Edition.objects.get(year=DEMO_YEAR)
+
+
+@pytest.fixture
+def demo_server(transactional_db, live_server, demo_built) -> str:  # type: ignore[no-untyped-def]
+    """A live server over the demo data, committed; the URL to reach it."""
+    restore(demo_built.snapshot)
+    return str(live_server.url)
