@@ -10,12 +10,15 @@ built once, and a cast of users per role.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from hypothesis import HealthCheck, is_hypothesis_test
 from hypothesis import settings as hypothesis_settings
 
+from budgetcitoyen.testing.browser import browser, page  # noqa: F401
 from budgetcitoyen.testing.cast import alice, root, sam  # noqa: F401
-from budgetcitoyen.testing.demo import demo, demo_built, demo_server  # noqa: F401
+from budgetcitoyen.testing.demo import demo, demo_built, demo_server, shared_demo_server  # noqa: F401
 
 # Fixed examples (derandomised: the same ones every run), few in the fast suite, many with --slow.
 hypothesis_settings.register_profile(
@@ -95,11 +98,19 @@ def _french(settings):  # type: ignore[no-untyped-def]
         yield
 
 
-@pytest.fixture(autouse=True)
-def _fast_and_quiet(settings):  # type: ignore[no-untyped-def]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+@pytest.fixture(autouse=True, scope="session")
+def _fast_and_quiet() -> Iterator[None]:
+    """For the whole run (module and session fixtures too): a fast hasher, mail kept in
+    memory, static files without the manifest that ``collectstatic`` would write."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    with override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    ):
+        yield

@@ -38,9 +38,26 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
+def new_context(browser):  # type: ignore[no-untyped-def]
+    """A fresh browser profile as a visitor in France would have it."""
+    return browser.new_context(locale="fr-FR", timezone_id="Europe/Paris")
+
+
 @pytest.fixture
 def page(browser):  # type: ignore[no-untyped-def]
-    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris")
+    context = new_context(browser)
     page = context.new_page()
     yield page
     context.close()
+
+
+AXE_RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+
+
+def assert_axe_clean(page) -> None:  # type: ignore[no-untyped-def]
+    """axe-core finds no violation of WCAG 2.1 A/AA or its best practices on the page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    # Details of violations only: the passes' details cost about half of each run.
+    results = Axe().run(page, options={"runOnly": AXE_RULES, "resultTypes": ["violations"]})
+    assert results.violations_count == 0, results.generate_report()

@@ -4,8 +4,11 @@
 session fixture ``demo_built`` runs the real command once per process (once per xdist worker),
 keeps a copy of the database it produced and of what it printed, then puts the database back
 as it was. ``demo`` writes that copy into a test's own transaction, rolled back afterwards, so a
-test may change the demo freely; ``demo_server`` commits it for a live server (browser tests),
-and the transactional test's flush removes it afterwards.
+test may change the demo freely. Browser tests need the data committed, for a live server:
+``demo_server`` commits a copy before each (transactional) test, whose flush removes it
+afterwards; ``shared_demo_server`` commits one copy for a whole test module whose tests only
+read (signing in is the one write they may make) and serves it from its own live server, so
+they pay neither a copy nor a flush each.
 
 Ids are the same in every run: the build restarts the sequences of the tables it fills.
 """
@@ -40,10 +43,7 @@ def demo_built(django_db_setup, django_db_blocker) -> Iterator[BuiltDemo]:  # ty
         before = capture()
         restart_empty_sequences()
         out = StringIO()
-        # The tests' own fast hasher (conftest), so the demo passwords check in every test.
-        with override_settings(
-            DEBUG=True, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
-        ):
+        with override_settings(DEBUG=True):
             call_command("demo", "--no-serve", stdout=out)
         built = BuiltDemo(snapshot=capture(), output=out.getvalue())
         restore(before)
@@ -58,6 +58,27 @@ def demo(db, demo_built):  # type: ignore[no-untyped-def]
 
     restore(demo_built.snapshot)
     return Edition.objects.get(year=DEMO_YEAR)
+
+
+@pytest.fixture(scope="module")
+def shared_demo_server(demo_built, django_db_blocker) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """One live server over one committed copy of the demo, for a module of read-only tests.
+
+    The tests using it request no database (pytest-django would flush it after each); the
+    server's own requests reach it through this fixture's unblocking. The database is put
+    back as it was at the end of the module.
+    """
+    from pytest_django.live_server_helper import LiveServer
+
+    with django_db_blocker.unblock():
+        before = capture()
+        restore(demo_built.snapshot)
+        server = LiveServer("localhost")  # an allowed host in every test run (environment.py)
+        try:
+            yield str(server.url)
+        finally:
+            server.stop()
+            restore(before)
 
 
 @pytest.fixture

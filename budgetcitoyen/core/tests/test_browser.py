@@ -1,13 +1,22 @@
-"""In a real browser: axe-core finds no violation on the public pages; keyboard use works."""
+"""In a real browser: axe-core finds no violation on the public pages; keyboard use works.
+
+These checks only read: they share one live server over one copy of the demo per module
+(``shared_demo_server``), and each persona signs in once per module. The vote, which writes,
+is in ``test_browser_vote.py`` with a copy of its own.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
-from budgetcitoyen.testing.browser import browser, page  # noqa: F401
+from budgetcitoyen.core.demo import DEMO_PASSWORD
+from budgetcitoyen.testing.browser import assert_axe_clean, new_context
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# Not transactional: the copy is committed once for the module (pytest-django would flush the
+# database after each transactional test).
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 PAGES = [
     "/",
@@ -33,10 +42,47 @@ PAGES = [
 ]
 
 
+@pytest.fixture(scope="module")
+def demo_site(shared_demo_server):  # type: ignore[no-untyped-def]
+    return shared_demo_server
+
+
+def signed_in(browser, site: str, email: str) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    context = new_context(browser)
+    page = context.new_page()
+    page.goto(site + "/compte/login/")
+    page.fill("#id_login", email)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+    assert "/compte/login/" not in page.url, "la connexion de démonstration a échoué"
+    page.close()
+    yield context
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def staff_context(browser, demo_site):  # type: ignore[no-untyped-def]
+    yield from signed_in(browser, demo_site, "mission-ess@demo.budgetcitoyen.fr")
+
+
+@pytest.fixture(scope="module")
+def porteur_context(browser, demo_site):  # type: ignore[no-untyped-def]
+    yield from signed_in(browser, demo_site, "porteur@demo.budgetcitoyen.fr")
+
+
 @pytest.fixture
-def demo_site(demo_server):  # type: ignore[no-untyped-def]
-    """The demo, built once per test process and copied in before each test."""
-    return demo_server
+def staff_page(staff_context):  # type: ignore[no-untyped-def]
+    page = staff_context.new_page()
+    yield page
+    page.close()
+
+
+@pytest.fixture
+def porteur_page(porteur_context):  # type: ignore[no-untyped-def]
+    page = porteur_context.new_page()
+    yield page
+    page.close()
 
 
 SIGNED_IN_PAGES = [
@@ -79,49 +125,36 @@ PORTEUR_PAGES = [
 
 
 @pytest.mark.parametrize("path", PORTEUR_PAGES)
-def test_axe_finds_no_violation_on_the_porteur_s_dossier_pages(demo_site, page, path, settings):  # noqa: F811
+def test_axe_finds_no_violation_on_the_porteur_s_dossier_pages(
+    demo_site, porteur_page, path, settings
+):
     from budgetcitoyen.core.demo import paris
 
     settings.DEBUG = True
     settings.BUDGETCITOYEN_NOW = paris(2025, 3, 3, 12)
-    page.goto(demo_site + "/compte/login/")
-    page.fill("#id_login", "porteur@demo.budgetcitoyen.fr")
-    page.fill("#id_password", "demo-budget-citoyen")
-    page.click("main button[type=submit]")
+    page = porteur_page
     page.goto(demo_site + path)
     assert page.url == demo_site + path
-    results = Axe().run(
-        page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}
-    )
-    assert results.violations_count == 0, results.generate_report()
+    assert_axe_clean(page)
 
 
 @pytest.mark.parametrize("path", SIGNED_IN_PAGES)
-def test_axe_finds_no_violation_on_signed_in_pages(demo_site, page, path):  # noqa: F811
-    page.goto(demo_site + "/compte/login/")
-    page.fill("#id_login", "mission-ess@demo.budgetcitoyen.fr")
-    page.fill("#id_password", "demo-budget-citoyen")
-    page.click("main button[type=submit]")
+def test_axe_finds_no_violation_on_signed_in_pages(demo_site, staff_page, path):
+    page = staff_page
     page.goto(demo_site + path)
     assert page.url == demo_site + path  # signed in, not sent back to the login page
-    results = Axe().run(
-        page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}
-    )
-    assert results.violations_count == 0, results.generate_report()
+    assert_axe_clean(page)
 
 
 @pytest.mark.parametrize("path", PAGES)
 @pytest.mark.parametrize("width", [1280, 375])
-def test_axe_finds_no_violation(demo_site, page, path, width):  # noqa: F811
+def test_axe_finds_no_violation(demo_site, page, path, width):
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(demo_site + path)
-    results = Axe().run(
-        page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}
-    )
-    assert results.violations_count == 0, results.generate_report()
+    assert_axe_clean(page)
 
 
-def test_the_skip_link_is_first_and_moves_focus_to_the_content(demo_site, page):  # noqa: F811
+def test_the_skip_link_is_first_and_moves_focus_to_the_content(demo_site, page):
     page.goto(demo_site + "/")
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.textContent")
@@ -131,7 +164,7 @@ def test_the_skip_link_is_first_and_moves_focus_to_the_content(demo_site, page):
     assert page.evaluate("location.hash") == "#contenu"
 
 
-def test_the_home_page_renders_the_calendar(demo_site, page):  # noqa: F811
+def test_the_home_page_renders_the_calendar(demo_site, page):
     response = page.goto(demo_site + "/")
     assert response is not None and response.status == 200
     # The stylesheet is served by the application itself: the navigation bar is coloured.
@@ -141,47 +174,3 @@ def test_the_home_page_renders_the_calendar(demo_site, page):  # noqa: F811
     assert nav_colour == "rgb(11, 85, 99)"
     assert page.locator("h1").inner_text() == "Budget citoyen 2025"
     assert page.locator(".timeline-step").count() == 5
-
-
-def axe_clean(page) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
-    results = Axe().run(
-        page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}
-    )
-    assert results.violations_count == 0, results.generate_report()
-
-
-def test_voting_with_the_keyboard_and_the_live_counter(demo_site, page, settings):  # noqa: F811
-    """The demo resident votes during the 2025 vote: every step passes axe, the counter follows."""
-    from budgetcitoyen.core.demo import paris
-
-    settings.DEBUG = True
-    settings.BUDGETCITOYEN_NOW = paris(2025, 9, 15, 12)
-    page.goto(demo_site + "/compte/login/")
-    page.fill("#id_login", "habitante@demo.budgetcitoyen.fr")
-    page.fill("#id_password", "demo-budget-citoyen")
-    page.click("main button[type=submit]")
-    page.goto(demo_site + "/voter/identite/")
-    axe_clean(page)
-    page.fill("#id_last_name", "Habitante")
-    page.fill("#id_first_name", "Camille")
-    page.fill("#id_birth_date", "02/03/1985")
-    page.fill("#id_commune", "Arras")
-    page.fill("#id_postal_code", "62000")
-    page.check("#id_sworn")
-    page.click("main button[type=submit]")
-    assert page.url == demo_site + "/voter/bulletin/"
-    axe_clean(page)
-    counter = page.locator("#compteur")
-    assert counter.inner_text() == "0 choix sur 3"
-    boxes = page.locator("input[name=projets]")
-    for index in range(3):
-        boxes.nth(index).focus()
-        page.keyboard.press("Space")
-    assert counter.inner_text() == "3 choix sur 3"
-    page.click("main button[type=submit]")
-    assert "Je confirme mon vote" in page.content()
-    axe_clean(page)
-    page.click("text=Je confirme mon vote")
-    assert page.url == demo_site + "/voter/recu/"
-    axe_clean(page)
-    assert len(page.locator("#code-recu").inner_text()) == 19

@@ -1,0 +1,51 @@
+"""In a real browser, the demo resident votes with the keyboard; every step passes axe-core.
+
+Casting a ballot writes: the test gets its own committed copy of the demo (``demo_server``).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from budgetcitoyen.core.demo import DEMO_PASSWORD
+from budgetcitoyen.testing.browser import assert_axe_clean
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_voting_with_the_keyboard_and_the_live_counter(demo_server, page, settings):
+    """The demo resident votes during the 2025 vote: every step passes axe, the counter follows."""
+    from budgetcitoyen.core.demo import paris
+
+    settings.DEBUG = True
+    settings.BUDGETCITOYEN_NOW = paris(2025, 9, 15, 12)
+    demo_site = demo_server
+    page.goto(demo_site + "/compte/login/")
+    page.fill("#id_login", "habitante@demo.budgetcitoyen.fr")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("main button[type=submit]")
+    page.goto(demo_site + "/voter/identite/")
+    assert_axe_clean(page)
+    page.fill("#id_last_name", "Habitante")
+    page.fill("#id_first_name", "Camille")
+    page.fill("#id_birth_date", "02/03/1985")
+    page.fill("#id_commune", "Arras")
+    page.fill("#id_postal_code", "62000")
+    page.check("#id_sworn")
+    page.click("main button[type=submit]")
+    assert page.url == demo_site + "/voter/bulletin/"
+    assert_axe_clean(page)
+    counter = page.locator("#compteur")
+    assert counter.inner_text() == "0 choix sur 3"
+    boxes = page.locator("input[name=projets]")
+    for index in range(3):
+        boxes.nth(index).focus()
+        page.keyboard.press("Space")
+    assert counter.inner_text() == "3 choix sur 3"
+    page.click("main button[type=submit]")
+    assert "Je confirme mon vote" in page.content()
+    assert_axe_clean(page)
+    page.click("text=Je confirme mon vote")
+    assert page.url == demo_site + "/voter/recu/"
+    assert_axe_clean(page)
+    assert len(page.locator("#code-recu").inner_text()) == 19
