@@ -1,7 +1,7 @@
 """In a real browser: axe-core finds no violation on the public pages; keyboard use works.
 
 These checks only read: they share one live server over one copy of the demo per module
-(``shared_demo_server``), and each persona signs in once per module. The vote, which writes,
+(``shared_demo_server``), and each persona has one tab for the module, signed in once. The vote, which writes,
 is in ``test_browser_vote.py`` with a copy of its own.
 """
 
@@ -47,42 +47,44 @@ def demo_site(shared_demo_server):  # type: ignore[no-untyped-def]
     return shared_demo_server
 
 
-def signed_in(browser, site: str, email: str) -> Iterator[object]:  # type: ignore[no-untyped-def]
+DEFAULT_VIEWPORT = {"width": 1280, "height": 720}
+
+
+def tab(browser, site: str, email: str | None = None) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """One browser tab for the module, signed in as ``email`` (or anonymous): a new tab costs
+    more than the page check itself. Each test navigates, so no page carries over."""
     context = new_context(browser)
     page = context.new_page()
-    page.goto(site + "/compte/login/")
-    page.fill("#id_login", email)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
-    assert "/compte/login/" not in page.url, "la connexion de démonstration a échoué"
-    page.close()
-    yield context
+    if email:
+        page.goto(site + "/compte/login/")
+        page.fill("#id_login", email)
+        page.fill("#id_password", DEMO_PASSWORD)
+        page.click("main button[type=submit]")
+        page.wait_for_load_state()
+        assert "/compte/login/" not in page.url, "la connexion de démonstration a échoué"
+    yield page
     context.close()
 
 
 @pytest.fixture(scope="module")
-def staff_context(browser, demo_site):  # type: ignore[no-untyped-def]
-    yield from signed_in(browser, demo_site, "mission-ess@demo.budgetcitoyen.fr")
+def visitor_tab(browser, demo_site):  # type: ignore[no-untyped-def]
+    yield from tab(browser, demo_site)
 
 
 @pytest.fixture(scope="module")
-def porteur_context(browser, demo_site):  # type: ignore[no-untyped-def]
-    yield from signed_in(browser, demo_site, "porteur@demo.budgetcitoyen.fr")
+def staff_tab(browser, demo_site):  # type: ignore[no-untyped-def]
+    yield from tab(browser, demo_site, "mission-ess@demo.budgetcitoyen.fr")
+
+
+@pytest.fixture(scope="module")
+def porteur_tab(browser, demo_site):  # type: ignore[no-untyped-def]
+    yield from tab(browser, demo_site, "porteur@demo.budgetcitoyen.fr")
 
 
 @pytest.fixture
-def staff_page(staff_context):  # type: ignore[no-untyped-def]
-    page = staff_context.new_page()
-    yield page
-    page.close()
-
-
-@pytest.fixture
-def porteur_page(porteur_context):  # type: ignore[no-untyped-def]
-    page = porteur_context.new_page()
-    yield page
-    page.close()
+def visitor(visitor_tab):  # type: ignore[no-untyped-def]
+    visitor_tab.set_viewport_size(DEFAULT_VIEWPORT)
+    return visitor_tab
 
 
 SIGNED_IN_PAGES = [
@@ -126,21 +128,21 @@ PORTEUR_PAGES = [
 
 @pytest.mark.parametrize("path", PORTEUR_PAGES)
 def test_axe_finds_no_violation_on_the_porteur_s_dossier_pages(
-    demo_site, porteur_page, path, settings
+    demo_site, porteur_tab, path, settings
 ):
     from budgetcitoyen.core.demo import paris
 
     settings.DEBUG = True
     settings.BUDGETCITOYEN_NOW = paris(2025, 3, 3, 12)
-    page = porteur_page
+    page = porteur_tab
     page.goto(demo_site + path)
     assert page.url == demo_site + path
     assert_axe_clean(page)
 
 
 @pytest.mark.parametrize("path", SIGNED_IN_PAGES)
-def test_axe_finds_no_violation_on_signed_in_pages(demo_site, staff_page, path):
-    page = staff_page
+def test_axe_finds_no_violation_on_signed_in_pages(demo_site, staff_tab, path):
+    page = staff_tab
     page.goto(demo_site + path)
     assert page.url == demo_site + path  # signed in, not sent back to the login page
     assert_axe_clean(page)
@@ -148,13 +150,15 @@ def test_axe_finds_no_violation_on_signed_in_pages(demo_site, staff_page, path):
 
 @pytest.mark.parametrize("path", PAGES)
 @pytest.mark.parametrize("width", [1280, 375])
-def test_axe_finds_no_violation(demo_site, page, path, width):
+def test_axe_finds_no_violation(demo_site, visitor, path, width):
+    page = visitor
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(demo_site + path)
     assert_axe_clean(page)
 
 
-def test_the_skip_link_is_first_and_moves_focus_to_the_content(demo_site, page):
+def test_the_skip_link_is_first_and_moves_focus_to_the_content(demo_site, visitor):
+    page = visitor
     page.goto(demo_site + "/")
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.textContent")
@@ -164,7 +168,8 @@ def test_the_skip_link_is_first_and_moves_focus_to_the_content(demo_site, page):
     assert page.evaluate("location.hash") == "#contenu"
 
 
-def test_the_home_page_renders_the_calendar(demo_site, page):
+def test_the_home_page_renders_the_calendar(demo_site, visitor):
+    page = visitor
     response = page.goto(demo_site + "/")
     assert response is not None and response.status == 200
     # The stylesheet is served by the application itself: the navigation bar is coloured.
