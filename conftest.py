@@ -1,8 +1,9 @@
 """Shared test set-up: which tests run, the environment, reference data loaded once, the demo
 built once, and a cast of users per role.
 
-- The fast suite (``./scripts/test``) leaves out the tests marked ``slow``; ``--slow`` runs
-  only those, and every Hypothesis test again with many more examples.
+- The fast suite (``./scripts/test``) leaves out the tests marked ``slow`` and gives each
+  Hypothesis test a few fixed examples; ``--slow`` adds the slow tests (run first, so that the
+  longest do not finish alone) and gives Hypothesis many more examples.
 - ``--database-tests-only`` leaves out the tests that touch no database (engine, pabulib files,
   identity and ballot rules): one run on SQLite is enough for them, so CI does not repeat them
   on PostgreSQL.
@@ -13,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from hypothesis import HealthCheck, is_hypothesis_test
+from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from budgetcitoyen.testing.browser import browser, page  # noqa: F401
@@ -39,8 +40,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--slow",
         action="store_true",
-        help="ne lance que les vérifications lentes (pabutools sur les fichiers réels, "
-        "tests Hypothesis avec beaucoup d'exemples)",
+        help="ajoute les vérifications lentes (pabutools sur les fichiers réels) et donne "
+        "beaucoup plus d'exemples aux tests Hypothesis",
     )
     group.addoption(
         "--database-tests-only",
@@ -61,6 +62,7 @@ def touches_database(item: pytest.Item) -> bool:
     )
 
 
+@pytest.hookimpl(trylast=True)  # after pytest-django has put the database tests in order
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     slow = config.getoption("slow")
     database_only = config.getoption("database_tests_only")
@@ -68,16 +70,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     def wanted(item: pytest.Item) -> bool:
         if database_only and not touches_database(item):
             return False
-        if slow:
-            return item.get_closest_marker("slow") is not None or is_hypothesis_test(
-                getattr(item, "obj", None)
-            )
-        return item.get_closest_marker("slow") is None
+        return slow or item.get_closest_marker("slow") is None
 
     kept = [item for item in items if wanted(item)]
     if len(kept) < len(items):
         config.hook.pytest_deselected(items=[item for item in items if not wanted(item)])
-        items[:] = kept
+    # The slow tests touch no database, so they may run first; pytest-django's order of the
+    # database tests (rolled back, then transactional, which empty the database) is kept.
+    kept.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    items[:] = kept
 
 
 @pytest.fixture(scope="session")
