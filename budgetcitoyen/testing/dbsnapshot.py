@@ -46,13 +46,17 @@ def _quote(conn: BaseDatabaseWrapper, name: str) -> str:
     return conn.ops.quote_name(name)
 
 
+def _column_list(conn: BaseDatabaseWrapper, columns: list[str]) -> str:
+    return ", ".join(_quote(conn, c) for c in columns)
+
+
 def capture(conn: BaseDatabaseWrapper = connection) -> Snapshot:
     snapshot = Snapshot(vendor=conn.vendor)
     with conn.cursor() as cursor:
         for table in _tables(conn):
             columns = [c.name for c in conn.introspection.get_table_description(cursor, table)]
             snapshot.columns[table] = columns
-            column_list = ", ".join(_quote(conn, c) for c in columns)
+            column_list = _column_list(conn, columns)
             if conn.vendor == "postgresql":
                 # psycopg's own cursor, for COPY
                 with cursor.cursor.copy(
@@ -110,7 +114,7 @@ def restore(snapshot: Snapshot, conn: BaseDatabaseWrapper = connection) -> None:
             cursor.execute(f"DELETE FROM {_quote(conn, table)}")
         for table in tables:
             columns = snapshot.columns[table]
-            column_list = ", ".join(_quote(conn, c) for c in columns)
+            column_list = _column_list(conn, columns)
             data = snapshot.rows[table]
             if not data:
                 continue

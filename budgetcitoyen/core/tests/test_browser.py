@@ -1,8 +1,8 @@
 """In a real browser: axe-core finds no violation on the public pages; keyboard use works.
 
 These checks only read: they share one live server over one copy of the demo per module
-(``shared_demo_server``), and each persona has one tab for the module, signed in once. The vote, which writes,
-is in ``test_browser_vote.py`` with a copy of its own.
+(``shared_demo_server``), and each persona has one tab for the module, signed in once. The
+vote, which writes, is in ``test_browser_vote.py`` with a copy of its own.
 """
 
 from __future__ import annotations
@@ -42,11 +42,6 @@ PAGES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def demo_site(shared_demo_server):  # type: ignore[no-untyped-def]
-    return shared_demo_server
-
-
 DEFAULT_VIEWPORT = {"width": 1280, "height": 720}
 
 
@@ -67,18 +62,18 @@ def tab(browser, site: str, email: str | None = None) -> Iterator[object]:  # ty
 
 
 @pytest.fixture(scope="module")
-def visitor_tab(browser, demo_site):  # type: ignore[no-untyped-def]
-    yield from tab(browser, demo_site)
+def visitor_tab(browser, shared_demo_server):  # type: ignore[no-untyped-def]
+    yield from tab(browser, shared_demo_server)
 
 
 @pytest.fixture(scope="module")
-def staff_tab(browser, demo_site):  # type: ignore[no-untyped-def]
-    yield from tab(browser, demo_site, "mission-ess@demo.budgetcitoyen.fr")
+def staff_tab(browser, shared_demo_server):  # type: ignore[no-untyped-def]
+    yield from tab(browser, shared_demo_server, "mission-ess@demo.budgetcitoyen.fr")
 
 
 @pytest.fixture(scope="module")
-def porteur_tab(browser, demo_site):  # type: ignore[no-untyped-def]
-    yield from tab(browser, demo_site, "porteur@demo.budgetcitoyen.fr")
+def porteur_tab(browser, shared_demo_server):  # type: ignore[no-untyped-def]
+    yield from tab(browser, shared_demo_server, "porteur@demo.budgetcitoyen.fr")
 
 
 @pytest.fixture
@@ -128,38 +123,38 @@ PORTEUR_PAGES = [
 
 @pytest.mark.parametrize("path", PORTEUR_PAGES)
 def test_axe_finds_no_violation_on_the_porteur_s_dossier_pages(
-    demo_site, porteur_tab, path, settings
+    shared_demo_server, porteur_tab, path, settings
 ):
     from budgetcitoyen.core.demo import paris
 
     settings.DEBUG = True
     settings.BUDGETCITOYEN_NOW = paris(2025, 3, 3, 12)
     page = porteur_tab
-    page.goto(demo_site + path)
-    assert page.url == demo_site + path
+    page.goto(shared_demo_server + path)
+    assert page.url == shared_demo_server + path
     assert_axe_clean(page)
 
 
 @pytest.mark.parametrize("path", SIGNED_IN_PAGES)
-def test_axe_finds_no_violation_on_signed_in_pages(demo_site, staff_tab, path):
+def test_axe_finds_no_violation_on_signed_in_pages(shared_demo_server, staff_tab, path):
     page = staff_tab
-    page.goto(demo_site + path)
-    assert page.url == demo_site + path  # signed in, not sent back to the login page
+    page.goto(shared_demo_server + path)
+    assert page.url == shared_demo_server + path  # signed in, not sent back to the login page
     assert_axe_clean(page)
 
 
 @pytest.mark.parametrize("path", PAGES)
 @pytest.mark.parametrize("width", [1280, 375])
-def test_axe_finds_no_violation(demo_site, visitor, path, width):
+def test_axe_finds_no_violation(shared_demo_server, visitor, path, width):
     page = visitor
     page.set_viewport_size({"width": width, "height": 900})
-    page.goto(demo_site + path)
+    page.goto(shared_demo_server + path)
     assert_axe_clean(page)
 
 
-def test_the_skip_link_is_first_and_moves_focus_to_the_content(demo_site, visitor):
+def test_the_skip_link_is_first_and_moves_focus_to_the_content(shared_demo_server, visitor):
     page = visitor
-    page.goto(demo_site + "/")
+    page.goto(shared_demo_server + "/")
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.textContent")
     assert focused.strip() == "Aller au contenu"
@@ -168,9 +163,9 @@ def test_the_skip_link_is_first_and_moves_focus_to_the_content(demo_site, visito
     assert page.evaluate("location.hash") == "#contenu"
 
 
-def test_the_home_page_renders_the_calendar(demo_site, visitor):
+def test_the_home_page_renders_the_calendar(shared_demo_server, visitor):
     page = visitor
-    response = page.goto(demo_site + "/")
+    response = page.goto(shared_demo_server + "/")
     assert response is not None and response.status == 200
     # The stylesheet is served by the application itself: the navigation bar is coloured.
     nav_colour = page.evaluate(
