@@ -30,7 +30,7 @@ from budgetcitoyen.core.errors import (
 )
 from budgetcitoyen.core.mail import send_after_commit
 from budgetcitoyen.editions.models import Edition
-from budgetcitoyen.editions.selectors import Phase, is_phase_open
+from budgetcitoyen.editions.phases import Step, has_ended, phase_open
 from budgetcitoyen.territories.models import Territory
 
 COMPTOIR_FIELDS = [
@@ -241,7 +241,7 @@ def check_open_for_registration(comptoir: Comptoir) -> None:
     now = clock.now()
     if comptoir.is_cancelled:
         raise PhaseClosed(_("Ce comptoir a été annulé : les inscriptions sont fermées."))
-    if not is_phase_open(comptoir.edition, Phase.COMPTOIRS, now):
+    if not phase_open(comptoir.edition, Step.COMPTOIRS, now):
         raise PhaseClosed(_("Les inscriptions aux comptoirs ne sont pas ouvertes à cette date."))
     if now >= comptoir.registration_closes_at:
         raise PhaseClosed(
@@ -467,7 +467,7 @@ def check_attendance_window(comptoir: Comptoir) -> None:
         raise PhaseClosed(_("Ce comptoir a été annulé."))
     if now < comptoir.starts_at:
         raise PhaseClosed(_("Les présences se notent à partir du début du comptoir."))
-    if now >= comptoir.edition.deposit_end:
+    if has_ended(comptoir.edition, Step.DEPOSIT, now):
         raise PhaseClosed(
             _("Le dépôt des dossiers est clos : les présences ne peuvent plus être modifiées.")
         )

@@ -12,6 +12,7 @@ from budgetcitoyen.core import clock
 from budgetcitoyen.core.models import AuditEntry
 from budgetcitoyen.dossiers.models import Dossier
 from budgetcitoyen.editions.models import Edition
+from budgetcitoyen.editions.phases import Step, has_ended, has_started
 
 Status = Dossier.Status
 
@@ -99,16 +100,16 @@ def stage_of(dossier: Dossier) -> Stage:
     now = clock.now()
     edition = dossier.edition
     if dossier.status == Status.DRAFT:
-        return STAGES["draft_closed" if now >= edition.deposit_end else "draft"]
+        return STAGES["draft_closed" if has_ended(edition, Step.DEPOSIT, now) else "draft"]
     if dossier.status == Status.WITHDRAWN:
         return STAGES["withdrawn"]
     if dossier.status == Status.SUBMITTED:
-        return STAGES["under_review" if now >= edition.labelling_start else "submitted"]
+        return STAGES["under_review" if has_started(edition, Step.LABELLING, now) else "submitted"]
     if dossier.status == Status.NOT_LABELLED:
         return STAGES["not_labelled"]
     if is_winner(dossier):
         return STAGES["winner"]
-    return STAGES["in_vote" if now >= edition.vote_start else "labelled"]
+    return STAGES["in_vote" if has_started(edition, Step.VOTE, now) else "labelled"]
 
 
 def with_winner(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:

@@ -38,6 +38,7 @@ from budgetcitoyen.dossiers import files, rules
 from budgetcitoyen.dossiers.models import Attachment, Dossier, FinancingLine, private_storage
 from budgetcitoyen.dossiers.snapshot import build_snapshot, canonical_json, sha256_hex
 from budgetcitoyen.editions.models import Category, Edition
+from budgetcitoyen.editions.phases import Step, has_ended, has_started
 from budgetcitoyen.territories.models import Commune, Territory
 
 Status = Dossier.Status
@@ -86,7 +87,7 @@ def largest_maximum(edition: Edition) -> Decimal | None:
 
 def check_can_start(person: Any, edition: Edition) -> None:
     """A person may open a dossier once they attended a comptoir, until the deposit closes."""
-    if clock.now() >= edition.deposit_end:
+    if has_ended(edition, Step.DEPOSIT):
         raise PhaseClosed(_("Le dépôt des dossiers de cette édition est clos."))
     if not attended_registrations(person, edition).exists():
         raise NotEligible(
@@ -98,14 +99,13 @@ def check_can_start(person: Any, edition: Edition) -> None:
 
 
 def check_deposit_open(edition: Edition) -> None:
-    now = clock.now()
-    if now < edition.deposit_start:
+    if not has_started(edition, Step.DEPOSIT):
         raise PhaseClosed(
             _(
                 "Le dépôt des dossiers n'est pas encore ouvert : votre brouillon est enregistré, vous pourrez le déposer à l'ouverture."
             )
         )
-    if now >= edition.deposit_end:
+    if has_ended(edition, Step.DEPOSIT):
         raise PhaseClosed(
             _(
                 "Le dépôt des dossiers est clos : ce dossier n'a pas été déposé et ne peut plus l'être."
@@ -174,7 +174,7 @@ def check_draft_editable(dossier: Dossier) -> None:
             if dossier.submitted_at
             else _("Ce dossier ne peut plus être modifié.")
         )
-    if clock.now() >= dossier.edition.deposit_end:
+    if has_ended(dossier.edition, Step.DEPOSIT):
         raise PhaseClosed(
             _("Le dépôt des dossiers est clos : ce brouillon ne peut plus être modifié ni déposé.")
         )

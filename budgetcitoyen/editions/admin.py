@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from budgetcitoyen.editions import services
 from budgetcitoyen.editions.models import Category, Edition
-from budgetcitoyen.editions.selectors import current_phase
+from budgetcitoyen.editions.phases import current_phase
 
 
 class CategoryInline(admin.TabularInline):

@@ -1,173 +1,19 @@
-"""Reads on editions: which edition is current, and which phase it is in, from its dates.
+"""Reads on editions: which edition is current, what its pages show.
 
-The phase is never stored: it is computed from the calendar and the clock, so nobody has
-to remember to flip a flag on the first day of the vote.
+Where an edition stands in its calendar is ``editions.phases``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from budgetcitoyen.core import clock
+from budgetcitoyen.editions import phases
 from budgetcitoyen.editions.models import Category, Edition
-
-
-class Phase(StrEnum):
-    UPCOMING = "upcoming"
-    COMPTOIRS = "comptoirs"
-    DEPOSIT = "deposit"
-    AWAITING_LABELLING = "awaiting_labelling"
-    LABELLING = "labelling"
-    AWAITING_VOTE = "awaiting_vote"
-    VOTE = "vote"
-    COUNTING = "counting"
-    RESULTS = "results"
-
-    @property
-    def label(self) -> str:
-        return str(PHASE_LABELS[self])
-
-
-PHASE_LABELS = {
-    Phase.UPCOMING: _("En préparation"),
-    Phase.COMPTOIRS: _("Comptoirs à initiatives citoyennes"),
-    Phase.DEPOSIT: _("Dépôt des dossiers"),
-    Phase.AWAITING_LABELLING: _("Dossiers en attente d'examen"),
-    Phase.LABELLING: _("Labellisation"),
-    Phase.AWAITING_VOTE: _("Vote à venir"),
-    Phase.VOTE: _("Vote des habitants"),
-    Phase.COUNTING: _("Dépouillement"),
-    Phase.RESULTS: _("Résultats"),
-}
-
-# The steps a resident sees on the timeline, each a window of the calendar. Results have
-# no end: once published they stay the current step.
-STEPS: list[tuple[Phase, str, str | None]] = [
-    (Phase.COMPTOIRS, "comptoirs_start", "comptoirs_end"),
-    (Phase.DEPOSIT, "deposit_start", "deposit_end"),
-    (Phase.LABELLING, "labelling_start", "labelling_end"),
-    (Phase.VOTE, "vote_start", "vote_end"),
-    (Phase.RESULTS, "results_at", None),
-]
-
-STEP_DESCRIPTIONS = {
-    Phase.COMPTOIRS: _(
-        "Une idée suffit : participez à un atelier près de chez vous pour la transformer en projet. "
-        "Cette étape est obligatoire pour déposer un dossier."
-    ),
-    Phase.DEPOSIT: _(
-        "Déposez votre dossier en ligne. Une fois déposé, il ne peut plus être modifié ; "
-        "il reste confidentiel jusqu'à sa labellisation."
-    ),
-    Phase.LABELLING: _(
-        "Un comité réunissant les services du Département et les partenaires du CDESS examine chaque "
-        "dossier, qualifie sa catégorie et décide de son label."
-    ),
-    Phase.VOTE: _(
-        "Les habitants du Pas-de-Calais âgés de %(age)s ans ou plus votent en ligne pour leurs projets préférés."
-    ),
-    Phase.RESULTS: _(
-        "Chaque catégorie dispose d'une enveloppe : les projets les plus votés sont financés, "
-        "et le reliquat d'une catégorie revient aux autres par ordre de priorité."
-    ),
-}
-
-
-def _is_open(edition: Edition, start_field: str, end_field: str | None, at: datetime) -> bool:
-    start = getattr(edition, start_field)
-    end = getattr(edition, end_field) if end_field else None
-    return start <= at and (end is None or at < end)
-
-
-def open_phases(edition: Edition, at: datetime | None = None) -> list[Phase]:
-    """The steps whose window contains ``at`` (comptoirs and deposit may overlap)."""
-    at = at or clock.now()
-    return [phase for phase, start, end in STEPS if _is_open(edition, start, end, at)]
-
-
-def is_phase_open(edition: Edition, phase: Phase, at: datetime | None = None) -> bool:
-    return phase in open_phases(edition, at)
-
-
-def current_phase(edition: Edition, at: datetime | None = None) -> Phase:
-    """The most advanced open step, or the waiting state between two steps."""
-    at = at or clock.now()
-    opened = open_phases(edition, at)
-    if opened:
-        return opened[-1]
-    if at < edition.comptoirs_start:
-        return Phase.UPCOMING
-    if at < edition.labelling_start:
-        return Phase.AWAITING_LABELLING
-    if at < edition.vote_start:
-        return Phase.AWAITING_VOTE
-    return Phase.COUNTING
-
-
-@dataclass(frozen=True)
-class TimelineStep:
-    phase: Phase
-    label: str
-    description: str
-    start: datetime
-    end: datetime | None
-    state: str  # "past", "current", "next" or "upcoming"
-
-    @property
-    def state_label(self) -> str:
-        return str(
-            {
-                "past": _("terminé"),
-                "current": _("en cours"),
-                "next": _("prochaine étape"),
-                "upcoming": _("à venir"),
-            }[self.state]
-        )
-
-
-def timeline(edition: Edition, at: datetime | None = None) -> list[TimelineStep]:
-    """The five steps with their dates and where today stands.
-
-    Open steps are "current"; when none is open (between two steps), the next one to
-    open is marked "next", so a visitor always sees where the edition stands.
-    """
-    at = at or clock.now()
-    steps = []
-    any_open = False
-    next_marked = False
-    for phase, start_field, end_field in STEPS:
-        start = getattr(edition, start_field)
-        end = getattr(edition, end_field) if end_field else None
-        if _is_open(edition, start_field, end_field, at):
-            state, any_open = "current", True
-        elif at < start:
-            state = "upcoming"
-        else:
-            state = "past"
-        steps.append([phase, start, end, state])
-    if not any_open:
-        for step in steps:
-            if step[3] == "upcoming" and not next_marked:
-                step[3], next_marked = "next", True
-    description_args = {"age": edition.minimum_voter_age}
-    return [
-        TimelineStep(
-            phase=phase,
-            label=phase.label,
-            description=str(STEP_DESCRIPTIONS[phase]) % description_args
-            if phase == Phase.VOTE
-            else str(STEP_DESCRIPTIONS[phase]),
-            start=start,
-            end=end,
-            state=state,
-        )
-        for phase, start, end, state in steps
-    ]
+from budgetcitoyen.editions.phases import Step
 
 
 def published_editions() -> QuerySet[Edition]:
@@ -188,7 +34,11 @@ def current_edition(at: datetime | None = None) -> Edition | None:
     """
     at = at or clock.now()
     editions = edition_with_categories(published_editions())
-    upcoming = editions.filter(results_at__gt=at).order_by("results_at").first()
+    upcoming = (
+        editions.filter(phases.q_not_started(Step.RESULTS, at))
+        .order_by(phases.start_field(Step.RESULTS))
+        .first()
+    )
     return upcoming or editions.first()
 
 
@@ -242,8 +92,8 @@ def edition_overview(edition: Edition, at: datetime | None = None) -> dict[str, 
     at = at or clock.now()
     categories = list(edition.categories.all())
     return {
-        "phase": current_phase(edition, at),
-        "steps": timeline(edition, at),
+        "phase": phases.current_phase(edition, at),
+        "steps": phases.timeline(edition, at),
         "categories": categories,
         "categories_by_priority": sorted(categories, key=lambda c: c.priority),
         "total_envelope": edition.total_envelope,

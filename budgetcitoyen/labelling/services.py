@@ -33,6 +33,7 @@ from budgetcitoyen.dossiers.models import Dossier
 from budgetcitoyen.dossiers.rules import SUMMARY_MAX_LENGTH, format_euros
 from budgetcitoyen.dossiers.services import can_view_dossier, is_staff, lock_dossier
 from budgetcitoyen.editions.models import Category, Edition
+from budgetcitoyen.editions.phases import Step, has_started, phase_open, q_ended, q_not_ended
 from budgetcitoyen.labelling.models import (
     DEFAULT_CRITERIA,
     Assignment,
@@ -375,20 +376,20 @@ def review_save(
 
 
 def in_labelling_period(edition: Edition) -> bool:
-    return edition.labelling_start <= clock.now() < edition.labelling_end
+    return phase_open(edition, Step.LABELLING)
 
 
 def vote_has_opened(edition: Edition) -> bool:
-    return clock.now() >= edition.vote_start
+    return has_started(edition, Step.VOTE)
 
 
 def check_decision_window(edition: Edition, override_reason: str) -> None:
     """Decisions are taken during the labelling period; outside it only with a written reason,
     and never once the vote has opened."""
     now = clock.now()
-    if now >= edition.vote_start:
+    if has_started(edition, Step.VOTE, now):
         raise Frozen(_("Le vote est ouvert : les décisions de labellisation sont définitives."))
-    in_period = edition.labelling_start <= now < edition.labelling_end
+    in_period = phase_open(edition, Step.LABELLING, now)
     if not in_period and not override_reason.strip():
         raise PhaseClosed(
             _(
@@ -580,7 +581,9 @@ def send_due_notifications() -> int:
     """For the scheduled job: notify the holders of every edition whose labelling has ended."""
     now = clock.now()
     total = 0
-    for edition in Edition.objects.filter(labelling_end__lte=now, vote_end__gt=now):
+    for edition in Edition.objects.filter(
+        q_ended(Step.LABELLING, now), q_not_ended(Step.VOTE, now)
+    ):
         total += notify_holders(edition=edition, by=None)
     return total
 
@@ -590,7 +593,7 @@ def send_due_notifications() -> int:
 
 def projects_are_public(edition: Edition) -> bool:
     """An edition's labelled projects are public from the opening minute of its vote."""
-    return edition.is_published and clock.now() >= edition.vote_start
+    return edition.is_published and has_started(edition, Step.VOTE)
 
 
 def is_public(decision: Decision) -> bool:

@@ -15,6 +15,7 @@ from django.shortcuts import render
 from budgetcitoyen.core import clock
 from budgetcitoyen.editions import selectors
 from budgetcitoyen.editions.models import Edition
+from budgetcitoyen.editions.phases import Step, has_started, phase_open
 from budgetcitoyen.results import presentation
 from budgetcitoyen.results.models import ResultSnapshot
 
@@ -59,8 +60,8 @@ def _not_published(request: HttpRequest, edition: Edition | None) -> HttpRespons
         "results/not_published.html",
         {
             "edition": edition,
-            "results_due": edition is not None and now < edition.results_at,
-            "vote_open": edition is not None and edition.vote_start <= now < edition.vote_end,
+            "results_due": edition is not None and not has_started(edition, Step.RESULTS, now),
+            "vote_open": edition is not None and phase_open(edition, Step.VOTE, now),
             "other_editions": _other_editions(),
         },
     )

@@ -27,6 +27,7 @@ from budgetcitoyen.core.errors import AlreadyDone, Conflict, InvalidInput, Phase
 from budgetcitoyen.core.mail import send_after_commit
 from budgetcitoyen.core.templatetags.bc import fr_datetime
 from budgetcitoyen.editions.models import Edition
+from budgetcitoyen.editions.phases import Step, has_ended, q_ended, q_started
 from budgetcitoyen.labelling.models import Decision
 from budgetcitoyen.results import counting
 from budgetcitoyen.results.models import Award, ResultSnapshot
@@ -37,7 +38,7 @@ from budgetcitoyen.voting.services import check_staff
 
 
 def check_vote_closed(edition: Edition, at: datetime | None = None) -> None:
-    if (at or clock.now()) < edition.vote_end:
+    if not has_ended(edition, Step.VOTE, at):
         raise PhaseClosed(
             _("Le vote est ouvert jusqu'au %(end)s : le dépouillement viendra après.")
             % {"end": fr_datetime(edition.vote_end)}
@@ -187,7 +188,7 @@ def publish_due(at: datetime | None = None) -> list[str]:
     Returns what it did or why it could not, in French, for the log."""
     now = at or clock.now()
     report = []
-    for edition in Edition.objects.filter(results_at__lte=now, vote_end__lte=now):
+    for edition in Edition.objects.filter(q_started(Step.RESULTS, now), q_ended(Step.VOTE, now)):
         if published_result(edition) is not None:
             continue
         pending = open_reviews(edition)

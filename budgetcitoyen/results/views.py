@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from budgetcitoyen.core import clock
 from budgetcitoyen.core.errors import DomainError, refusal
 from budgetcitoyen.dossiers.services import is_staff
+from budgetcitoyen.editions.phases import Step, has_started
 from budgetcitoyen.editions.views import edition_or_404
 from budgetcitoyen.results import services
 from budgetcitoyen.results.models import ResultSnapshot
@@ -48,7 +48,7 @@ def staff_results(request: HttpRequest) -> HttpResponse:
             "published": services.published_result(edition),
             "closed_refusal": refusal(services.check_vote_closed, edition),
             "open_reviews": services.open_reviews(edition),
-            "automatic": clock.now() < edition.results_at,
+            "automatic": not has_started(edition, Step.RESULTS),
         },
     )
 

@@ -39,7 +39,9 @@ from budgetcitoyen.core.mail import send_after_commit
 from budgetcitoyen.core.ratelimit import consume
 from budgetcitoyen.core.templatetags.bc import fr_date, fr_datetime, window_end
 from budgetcitoyen.dossiers.services import is_staff
+from budgetcitoyen.editions import phases
 from budgetcitoyen.editions.models import Edition
+from budgetcitoyen.editions.phases import Step
 from budgetcitoyen.labelling.models import Decision, Outcome
 from budgetcitoyen.territories.models import Commune
 from budgetcitoyen.voting import rules
@@ -186,14 +188,11 @@ def check_vote_open(edition: Edition, at: datetime | None = None) -> None:
     at = at or clock.now()
     if not edition.is_published:
         raise PhaseClosed(_("Le vote de cette édition n'est pas ouvert."))
-    if at < edition.vote_start:
-        raise PhaseClosed(
-            _("Le vote ouvrira le %(date)s.") % {"date": fr_datetime(edition.vote_start)}
-        )
-    if at >= edition.vote_end:
-        raise PhaseClosed(
-            _("Le vote est clos depuis le %(date)s.") % {"date": window_end(edition.vote_end)}
-        )
+    start, end = phases.start(edition, Step.VOTE), phases.end(edition, Step.VOTE)
+    if not phases.has_started(edition, Step.VOTE, at):
+        raise PhaseClosed(_("Le vote ouvrira le %(date)s.") % {"date": fr_datetime(start)})
+    if phases.has_ended(edition, Step.VOTE, at):
+        raise PhaseClosed(_("Le vote est clos depuis le %(date)s.") % {"date": window_end(end)})
 
 
 def identity_errors(identity: dict[str, Any]) -> dict[str, str]:
@@ -479,12 +478,12 @@ def ballot_cast(
 def check_paper_window(edition: Edition, at: datetime | None = None) -> None:
     """Paper ballots are typed in from the opening of the vote until the results."""
     at = at or clock.now()
-    if at < edition.vote_start:
+    if not phases.has_started(edition, Step.VOTE, at):
         raise PhaseClosed(
             _("La saisie des bulletins papier ouvrira avec le vote, le %(date)s.")
-            % {"date": fr_datetime(edition.vote_start)}
+            % {"date": fr_datetime(phases.start(edition, Step.VOTE))}
         )
-    if at >= edition.results_at:
+    if phases.has_started(edition, Step.RESULTS, at):
         raise PhaseClosed(
             _("Les résultats sont publiés : la saisie des bulletins papier est close.")
         )
@@ -518,8 +517,8 @@ def paper_ballot_enter(
                 "Indiquez la Maison du Département où le bulletin a été déposé."
             )
         first, last = (
-            timezone.localdate(edition.vote_start),
-            timezone.localdate(edition.vote_end - timedelta(seconds=1)),
+            timezone.localdate(phases.start(edition, Step.VOTE)),
+            timezone.localdate(phases.end(edition, Step.VOTE) - timedelta(seconds=1)),
         )
         if collected_on is None:
             errors["collected_on"] = _("Indiquez la date de dépôt du bulletin.")

@@ -7,14 +7,17 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from budgetcitoyen.editions.selectors import (
+from budgetcitoyen.editions.phases import (
     Phase,
-    current_edition,
+    Step,
     current_phase,
-    is_phase_open,
-    open_phases,
+    has_ended,
+    has_started,
+    open_steps,
+    phase_open,
     timeline,
 )
+from budgetcitoyen.editions.selectors import current_edition
 from budgetcitoyen.testing.factories import EditionFactory, paris
 
 pytestmark = pytest.mark.django_db
@@ -61,16 +64,16 @@ def test_a_gap_between_labelling_and_vote_is_awaiting_vote():
 
 def test_comptoirs_and_deposit_are_open_together(edition):
     at = paris(2025, 2, 10, 12)
-    assert open_phases(edition, at) == [Phase.COMPTOIRS, Phase.DEPOSIT]
-    assert is_phase_open(edition, Phase.COMPTOIRS, at)
-    assert is_phase_open(edition, Phase.DEPOSIT, at)
-    assert not is_phase_open(edition, Phase.VOTE, at)
+    assert open_steps(edition, at) == [Phase.COMPTOIRS, Phase.DEPOSIT]
+    assert phase_open(edition, Phase.COMPTOIRS, at)
+    assert phase_open(edition, Phase.DEPOSIT, at)
+    assert not phase_open(edition, Phase.VOTE, at)
 
 
 def test_the_deposit_closes_at_midnight_after_the_last_day(edition):
     # "du 31 janvier au 4 mars": open all of 4 March, closed on 5 March.
-    assert is_phase_open(edition, Phase.DEPOSIT, paris(2025, 3, 4, 23, 59))
-    assert not is_phase_open(edition, Phase.DEPOSIT, paris(2025, 3, 5, 0, 0))
+    assert phase_open(edition, Phase.DEPOSIT, paris(2025, 3, 4, 23, 59))
+    assert not phase_open(edition, Phase.DEPOSIT, paris(2025, 3, 5, 0, 0))
 
 
 def test_phase_uses_the_clock_when_no_instant_is_given(edition):
@@ -124,3 +127,39 @@ class TestCurrentEdition:
         EditionFactory(year=2024)
         latest = EditionFactory(year=2025)
         assert current_edition(paris(2027, 1, 1)) == latest
+
+
+@pytest.mark.parametrize("step", list(Step))
+def test_every_step_is_open_from_its_start_included_to_its_end_excluded(edition, step):
+    from budgetcitoyen.editions import phases
+
+    start, end = phases.window(edition, step)
+    assert not phase_open(edition, step, start - MINUTE)
+    assert not has_started(edition, step, start - MINUTE)
+    assert phase_open(edition, step, start) and has_started(edition, step, start)
+    if end is None:  # the results stay
+        assert phase_open(edition, step, start + timedelta(days=3650))
+        assert not has_ended(edition, step, start + timedelta(days=3650))
+    else:
+        assert phase_open(edition, step, end - MINUTE)
+        assert not phase_open(edition, step, end) and has_ended(edition, step, end)
+
+
+def test_the_query_filters_agree_with_the_python_checks(edition):
+    from budgetcitoyen.editions import phases
+    from budgetcitoyen.editions.models import Edition
+
+    edition.save()
+    for step in Step:
+        start, end = phases.window(edition, step)
+        for at in [start - MINUTE, start, (end or start) - MINUTE, end or start]:
+            qs = Edition.objects.filter(pk=edition.pk)
+            assert qs.filter(phases.q_started(step, at)).exists() == has_started(edition, step, at)
+            assert qs.filter(phases.q_not_started(step, at)).exists() != has_started(
+                edition, step, at
+            )
+            if end is not None:
+                assert qs.filter(phases.q_ended(step, at)).exists() == has_ended(edition, step, at)
+                assert qs.filter(phases.q_not_ended(step, at)).exists() != has_ended(
+                    edition, step, at
+                )
