@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "budgetcitoyen.core.context_processors.site",
+                "budgetcitoyen.accounts.context_processors.rights",
             ],
         },
     },

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from budgetcitoyen.comptoirs import permissions
 from budgetcitoyen.comptoirs.models import Comptoir, Registration
 from budgetcitoyen.editions.models import Edition
 
@@ -79,7 +80,7 @@ def managed_comptoirs(user: Any, edition: Edition | None = None) -> QuerySet[Com
     qs = Comptoir.objects.select_related("commune", "territory", "edition")
     if edition is not None:
         qs = qs.filter(edition=edition)
-    if not (user.is_superuser or user.has_perm("editions.manage_edition")):
+    if not permissions.can_manage_every_comptoir(user):
         qs = qs.filter(organisers=user)
     return with_counts(qs).order_by("starts_at")
 

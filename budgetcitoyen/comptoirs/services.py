@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from budgetcitoyen.comptoirs import permissions
 from budgetcitoyen.comptoirs.models import Comptoir, Registration, StructureKind
 from budgetcitoyen.core import clock
 from budgetcitoyen.core.audit import log_action
@@ -420,7 +421,7 @@ def registration_cancel(*, registration: Registration, by: Any) -> list[Registra
         .get(pk=registration.comptoir_id)
     )
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    if by.pk != registration.person_id and not by.has_perm("editions.manage_edition"):
+    if not permissions.can_cancel_registration(by, registration):
         raise PermissionRefused(_("Seule la personne inscrite peut annuler son inscription."))
     if registration.status not in Registration.ACTIVE:
         raise AlreadyDone(_("Cette inscription n'est plus active."))
@@ -447,18 +448,6 @@ def registration_cancel(*, registration: Registration, by: Any) -> list[Registra
 
 
 # --- On the day: walk-ins and attendance -------------------------------------------------------
-
-
-def can_manage_comptoir(user: Any, comptoir: Comptoir) -> bool:
-    """Staff manage every comptoir; an organiser only the comptoirs they host."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_superuser or user.has_perm("editions.manage_edition"):
-        return True
-    return (
-        user.has_perm("comptoirs.take_attendance")
-        and comptoir.organisers.filter(pk=user.pk).exists()
-    )
 
 
 def check_attendance_window(comptoir: Comptoir) -> None:
@@ -489,7 +478,7 @@ def attendance_mark(*, registration: Registration, present: bool, by: Any) -> Re
         .get(pk=registration.pk)
     )
     comptoir = registration.comptoir
-    if not can_manage_comptoir(by, comptoir):
+    if not permissions.can_manage_comptoir(by, comptoir):
         raise PermissionRefused(
             _("Seuls les organisateurs de ce comptoir et l'équipe notent les présences.")
         )
@@ -547,7 +536,7 @@ def walk_in_register(
         .select_related("edition", "commune")
         .get(pk=comptoir.pk)
     )
-    if not can_manage_comptoir(by, comptoir):
+    if not permissions.can_manage_comptoir(by, comptoir):
         raise PermissionRefused(
             _("Seuls les organisateurs de ce comptoir et l'équipe inscrivent sur place.")
         )

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from budgetcitoyen.comptoirs import selectors, services
+from budgetcitoyen.comptoirs import permissions, selectors, services
 from budgetcitoyen.comptoirs.calendar import comptoirs_ics
 from budgetcitoyen.comptoirs.forms import CancelComptoirForm, RegistrationForm, WalkInForm
 from budgetcitoyen.comptoirs.models import Comptoir, Registration
@@ -78,7 +78,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_past": comptoir.ends_at <= clock.now(),
             "registration_open": passes(services.check_open_for_registration, comptoir),
             "my_registration": selectors.active_registration(request.user, comptoir),
-            "can_manage": services.can_manage_comptoir(request.user, comptoir),
+            "can_manage": permissions.can_manage_comptoir(request.user, comptoir),
         },
     )
 
@@ -190,14 +190,13 @@ def _managed_comptoir(request: HttpRequest, pk: int) -> Comptoir:
     comptoir = get_object_or_404(
         Comptoir.objects.select_related("edition", "commune", "territory"), pk=pk
     )
-    if not services.can_manage_comptoir(request.user, comptoir):
+    if not permissions.can_manage_comptoir(request.user, comptoir):
         raise PermissionDenied
     return comptoir
 
 
 def _require_organiser(request: HttpRequest) -> None:
-    user = request.user
-    if not (user.is_superuser or user.has_perm("comptoirs.take_attendance")):
+    if not permissions.can_use_organiser_space(request.user):
         raise PermissionDenied
 
 
@@ -208,7 +207,7 @@ def organiser_home(request: HttpRequest) -> HttpResponse:
     edition = current_edition_for(request)
     figures = (
         selectors.edition_figures(edition)
-        if edition and request.user.has_perm("editions.manage_edition")
+        if edition and permissions.can_manage_every_comptoir(request.user)
         else None
     )
     return render(
@@ -232,7 +231,7 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
             "places_left": max(comptoir.capacity - len(confirmed), 0),
             "attendance_open": passes(services.check_attendance_window, comptoir),
             "walk_in_open": passes(services.check_walk_in_window, comptoir),
-            "is_staff_user": request.user.has_perm("editions.manage_edition"),
+            "is_staff_user": permissions.can_manage_every_comptoir(request.user),
         },
     )
 
@@ -330,7 +329,7 @@ def registrants_csv(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def cancel_comptoir(request: HttpRequest, pk: int) -> HttpResponse:
     comptoir = _managed_comptoir(request, pk)
-    if not request.user.has_perm("editions.manage_edition"):
+    if not permissions.can_manage_every_comptoir(request.user):
         raise PermissionDenied
     form = CancelComptoirForm(request.POST if request.method == "POST" else None)
     status = 200

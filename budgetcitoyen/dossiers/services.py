@@ -34,7 +34,7 @@ from budgetcitoyen.core.errors import (
 )
 from budgetcitoyen.core.mail import send_after_commit
 from budgetcitoyen.core.templatetags.bc import fr_datetime
-from budgetcitoyen.dossiers import files, rules
+from budgetcitoyen.dossiers import files, permissions, rules
 from budgetcitoyen.dossiers.models import Attachment, Dossier, FinancingLine, private_storage
 from budgetcitoyen.dossiers.snapshot import build_snapshot, canonical_json, sha256_hex
 from budgetcitoyen.editions.models import Category, Edition
@@ -57,28 +57,6 @@ TEXT_FIELDS = {
 
 
 # --- Who sees and who files --------------------------------------------------------------
-
-
-def is_staff(user: Any) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and (user.is_superuser or user.has_perm("editions.manage_edition"))
-    )
-
-
-def can_view_dossier(user: Any, dossier: Dossier) -> bool:
-    """The holder, staff, and the committee members a submitted dossier is assigned to (unless
-    they declared a conflict of interest). Nobody else, not even to know it exists."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if dossier.holder_id == user.pk or is_staff(user):
-        return True
-    return (
-        not dossier.is_draft
-        and user.has_perm("editions.review_dossiers")
-        and dossier.assignments.filter(member=user).exists()  # type: ignore[attr-defined]
-        and not dossier.conflicts.filter(member=user).exists()  # type: ignore[attr-defined]
-    )
 
 
 def largest_maximum(edition: Edition) -> Decimal | None:
@@ -160,7 +138,7 @@ def lock_dossier(dossier: Dossier) -> Dossier:
 def _lock(dossier: Dossier, by: Any) -> Dossier:
     """Lock the dossier's row; 404 for anyone but its holder (no existence leak)."""
     locked = lock_dossier(dossier)
-    if locked.holder_id != getattr(by, "pk", None):
+    if not permissions.can_change_dossier(by, locked):
         raise NotFound()
     return locked
 

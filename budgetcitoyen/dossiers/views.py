@@ -30,7 +30,7 @@ from budgetcitoyen.comptoirs.selectors import attended_registrations
 from budgetcitoyen.core.errors import DomainError, InvalidInput, passes, refusal
 from budgetcitoyen.core.exports import csv_response, xlsx_response
 from budgetcitoyen.core.forms import add_domain_error
-from budgetcitoyen.dossiers import rules, selectors, services
+from budgetcitoyen.dossiers import permissions, rules, selectors, services
 from budgetcitoyen.dossiers.forms import (
     STEP_FORMS,
     BudgetForm,
@@ -49,7 +49,7 @@ DOSSIER_RELATED = ("edition", "holder", "registration__comptoir", "territory", "
 
 def _visible_dossier(request: HttpRequest, pk: int) -> Dossier:
     dossier = Dossier.objects.select_related(*DOSSIER_RELATED).filter(pk=pk).first()
-    if dossier is None or not services.can_view_dossier(request.user, dossier):
+    if dossier is None or not permissions.can_view_dossier(request.user, dossier):
         raise Http404
     return dossier
 
@@ -423,7 +423,7 @@ def delete_draft(request: HttpRequest, pk: int) -> HttpResponse:
 
 def by_reference(request: HttpRequest, reference: str) -> HttpResponse:
     dossier = Dossier.objects.filter(reference__iexact=reference).first()
-    if dossier is None or not services.can_view_dossier(request.user, dossier):
+    if dossier is None or not permissions.can_view_dossier(request.user, dossier):
         raise Http404
     if dossier.holder_id == request.user.pk:
         return redirect("dossiers:overview", pk=dossier.pk)
@@ -501,7 +501,7 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _require_staff(request: HttpRequest) -> None:
-    if not services.is_staff(request.user):
+    if not permissions.can_list_dossiers(request.user):
         raise Http404
 
 
@@ -551,11 +551,13 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _visible_dossier(request, pk)
-    if dossier.holder_id == request.user.pk and not services.is_staff(request.user):
+    if permissions.is_holder(request.user, dossier) and not permissions.can_list_dossiers(
+        request.user
+    ):
         return redirect("dossiers:overview", pk=dossier.pk)
     context = dossier_context(dossier)
     context["history"] = (
-        list(selectors.history(dossier)) if services.is_staff(request.user) else None
+        list(selectors.history(dossier)) if permissions.can_list_dossiers(request.user) else None
     )
     context["snapshot_ok"] = (
         sha256_hex(dossier.snapshot) == dossier.snapshot_sha256 if dossier.snapshot else None

@@ -6,6 +6,7 @@ Where an edition stands in its calendar is ``editions.phases``.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +14,25 @@ from django.utils.translation import gettext_lazy as _
 from budgetcitoyen.core import clock
 from budgetcitoyen.editions import phases
 from budgetcitoyen.editions.models import Category, Edition
+from budgetcitoyen.editions.permissions import can_see_edition
 from budgetcitoyen.editions.phases import Step
+
+
+def edition_of_year(year: object) -> Edition | None:
+    """The edition of ``year``, which comes from a URL or a query string: anything but a
+    plausible year is None (never an error)."""
+    text = str(year)
+    if not (text.isascii() and text.isdigit() and len(text) <= 4):
+        return None
+    return Edition.objects.filter(year=int(text)).first()
+
+
+def edition_for(user: Any, year: object) -> Edition | None:
+    """The edition of ``year`` if ``user`` may see it (published, or staff), else None."""
+    edition = edition_of_year(year)
+    if edition is None or not can_see_edition(user, edition):
+        return None
+    return edition
 
 
 def published_editions() -> QuerySet[Edition]:

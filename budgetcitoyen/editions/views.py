@@ -7,16 +7,20 @@ from django.shortcuts import render
 
 from budgetcitoyen.editions import selectors
 from budgetcitoyen.editions.models import Edition
+from budgetcitoyen.editions.permissions import can_see_edition
 
 
 def edition_or_404(request: HttpRequest) -> Edition:
     """The edition a page is about: ``?edition=YEAR``, else the current one; 404 if none.
 
-    Whether the visitor may see it (published? which phase?) is each page's own rule.
+    An unpublished edition is refused (404) to anyone but staff, here for every page; what
+    the visitor may do in it at this date is each page's own rule (``editions.phases``).
     """
     year = request.GET.get("edition", "")
-    edition = Edition.objects.filter(year=int(year)).first() if year.isdigit() else None
-    edition = edition or selectors.current_edition_for(request)
+    asked = selectors.edition_of_year(year) if year else None
+    if asked is not None and not can_see_edition(request.user, asked):
+        raise Http404
+    edition = asked or selectors.current_edition_for(request)
     if edition is None:
         raise Http404
     return edition

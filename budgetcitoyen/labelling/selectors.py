@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from budgetcitoyen.dossiers.models import Dossier
 from budgetcitoyen.dossiers.selectors import with_winner
-from budgetcitoyen.dossiers.services import is_staff
 from budgetcitoyen.editions.models import Edition
 from budgetcitoyen.labelling.models import (
     Assignment,
@@ -21,6 +20,7 @@ from budgetcitoyen.labelling.models import (
     Outcome,
     Review,
 )
+from budgetcitoyen.labelling.permissions import can_manage_labelling
 
 Status = Dossier.Status
 IN_WORKSPACE = (Status.SUBMITTED, Status.WITHDRAWN, Status.LABELLED, Status.NOT_LABELLED)
@@ -54,7 +54,7 @@ def queue(edition: Edition, user: Any, filters: QueueFilters) -> QuerySet[Dossie
             ),
         )
     )
-    if not is_staff(user) or filters.mine:
+    if not can_manage_labelling(user) or filters.mine:
         qs = qs.filter(is_mine=True, has_conflict=False)
     if filters.territory:
         qs = qs.filter(territory__slug=filters.territory)
@@ -73,7 +73,7 @@ def progress(edition: Edition, user: Any) -> dict[str, int]:
     reviews = Review.objects.filter(
         dossier__edition=edition, dossier__status=Status.SUBMITTED, hidden_for_conflict=False
     )
-    if not is_staff(user):
+    if not can_manage_labelling(user):
         assignments = assignments.filter(member=user)
         reviews = reviews.filter(member=user)
     reviewed = reviews.filter(
@@ -100,7 +100,7 @@ def visible_reviews(dossier: Dossier, user: Any) -> list[Review]:
     reviews = Review.objects.filter(dossier=dossier, hidden_for_conflict=False).select_related(
         "member", "proposed_category"
     )
-    if is_staff(user):
+    if can_manage_labelling(user):
         return list(reviews.order_by("created_at"))
     if ConflictOfInterest.objects.filter(dossier=dossier, member=user).exists():
         return []

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
+from budgetcitoyen.accounts.permissions import require
 from budgetcitoyen.core import clock
 from budgetcitoyen.core.audit import changes, log_action
 from budgetcitoyen.core.errors import (
@@ -31,9 +32,10 @@ from budgetcitoyen.core.errors import (
 from budgetcitoyen.core.mail import send_after_commit
 from budgetcitoyen.dossiers.models import Dossier
 from budgetcitoyen.dossiers.rules import SUMMARY_MAX_LENGTH, format_euros
-from budgetcitoyen.dossiers.services import can_view_dossier, is_staff, lock_dossier
+from budgetcitoyen.dossiers.services import lock_dossier
 from budgetcitoyen.editions.models import Category, Edition
 from budgetcitoyen.editions.phases import Step, has_started, phase_open, q_ended, q_not_ended
+from budgetcitoyen.labelling import permissions
 from budgetcitoyen.labelling.models import (
     DEFAULT_CRITERIA,
     Assignment,
@@ -44,6 +46,7 @@ from budgetcitoyen.labelling.models import (
     Outcome,
     Review,
 )
+from budgetcitoyen.labelling.permissions import has_conflict, is_assigned, is_member
 
 Status = Dossier.Status
 REVIEWABLE = (Status.SUBMITTED,)
@@ -53,34 +56,10 @@ DECIDABLE = (Status.SUBMITTED, Status.LABELLED, Status.NOT_LABELLED)
 # --- Who is who ----------------------------------------------------------------------------
 
 
-def is_member(user: Any) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and (user.is_superuser or user.has_perm("editions.review_dossiers"))
-    )
-
-
-def is_assigned(user: Any, dossier: Dossier) -> bool:
-    return Assignment.objects.filter(dossier=dossier, member=user).exists()
-
-
-def has_conflict(user: Any, dossier: Dossier) -> bool:
-    return ConflictOfInterest.objects.filter(dossier=dossier, member=user).exists()
-
-
-def can_see_in_workspace(user: Any, dossier: Dossier) -> bool:
-    """Staff see every submitted dossier; a member only those assigned to them (no conflict),
-    as ``can_view_dossier`` says; a holder reads their own dossier elsewhere, not here."""
-    if dossier.is_draft:
-        return False
-    return is_staff(user) or (
-        dossier.holder_id != getattr(user, "pk", None) and can_view_dossier(user, dossier)
-    )
-
-
 def _require_staff(by: Any) -> None:
-    if not is_staff(by):
-        raise PermissionRefused(_("Seule l'équipe de la Mission ESS peut faire cela."))
+    require(
+        permissions.can_manage_labelling(by), _("Seule l'équipe de la Mission ESS peut faire cela.")
+    )
 
 
 def _own_stake(member: Any, dossier: Dossier) -> str | None:
@@ -375,14 +354,6 @@ def review_save(
 # --- Decisions -----------------------------------------------------------------------------
 
 
-def in_labelling_period(edition: Edition) -> bool:
-    return phase_open(edition, Step.LABELLING)
-
-
-def vote_has_opened(edition: Edition) -> bool:
-    return has_started(edition, Step.VOTE)
-
-
 def check_decision_window(edition: Edition, override_reason: str) -> None:
     """Decisions are taken during the labelling period; outside it only with a written reason,
     and never once the vote has opened."""
@@ -589,22 +560,6 @@ def send_due_notifications() -> int:
 
 
 # --- Publication ---------------------------------------------------------------------------
-
-
-def projects_are_public(edition: Edition) -> bool:
-    """An edition's labelled projects are public from the opening minute of its vote."""
-    return edition.is_published and has_started(edition, Step.VOTE)
-
-
-def is_public(decision: Decision) -> bool:
-    """A labelled project is public from the opening minute of the vote, never before."""
-    return decision.is_labelled and projects_are_public(decision.edition)
-
-
-def can_preview(user: Any, decision: Decision) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return is_staff(user) or decision.dossier.holder_id == user.pk
 
 
 def committee_members() -> QuerySet[Any]:

@@ -20,11 +20,11 @@ from budgetcitoyen.core.forms import add_domain_error
 from budgetcitoyen.dossiers import rules
 from budgetcitoyen.dossiers.models import Dossier
 from budgetcitoyen.dossiers.selectors import stage_of
-from budgetcitoyen.dossiers.services import is_staff
 from budgetcitoyen.dossiers.views import dossier_context, file_response
 from budgetcitoyen.editions.models import Edition
+from budgetcitoyen.editions.phases import Step, has_started, phase_open
 from budgetcitoyen.editions.views import edition_or_404
-from budgetcitoyen.labelling import selectors, services
+from budgetcitoyen.labelling import permissions, selectors, services
 from budgetcitoyen.labelling.forms import (
     BalancedAssignForm,
     BulkAssignForm,
@@ -38,12 +38,12 @@ from budgetcitoyen.voting.services import check_vote_open
 
 
 def _require_member_or_staff(request: HttpRequest) -> None:
-    if not (services.is_member(request.user) or is_staff(request.user)):
+    if not permissions.can_use_workspace(request.user):
         raise Http404
 
 
 def _require_staff(request: HttpRequest) -> None:
-    if not is_staff(request.user):
+    if not permissions.can_manage_labelling(request.user):
         raise Http404
 
 
@@ -55,7 +55,7 @@ def _workspace_dossier(request: HttpRequest, pk: int) -> Dossier:
         .filter(pk=pk)
         .first()
     )
-    if dossier is None or not services.can_see_in_workspace(request.user, dossier):
+    if dossier is None or not permissions.can_see_in_workspace(request.user, dossier):
         raise Http404
     return dossier
 
@@ -84,7 +84,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
             "categories": edition.categories.order_by("priority"),
             "statuses": [(s, lbl) for s, lbl in Dossier.Status.choices if s != "draft"],
             "progress": selectors.progress(edition, request.user),
-            "staff": is_staff(request.user),
+            "staff": permissions.can_manage_labelling(request.user),
         },
     )
 
@@ -93,11 +93,7 @@ def dossier_view(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _workspace_dossier(request, pk)
     grid = services.criteria_for(dossier.edition)
     user: Any = request.user
-    can_review = (
-        services.is_member(user)
-        and services.is_assigned(user, dossier)
-        and not services.has_conflict(user, dossier)
-    )
+    can_review = permissions.can_review(user, dossier)
     review = Review.objects.filter(dossier=dossier, member=user).first() if can_review else None
     initial: dict[str, Any] = {}
     if review is not None:
@@ -145,12 +141,14 @@ def dossier_view(request: HttpRequest, pk: int) -> HttpResponse:
             "can_review": can_review and decision is None and dossier.status == "submitted",
             "review": review,
             "reviews": reviews,
-            "averages": selectors.averages(dossier, grid) if is_staff(user) else None,
+            "averages": selectors.averages(dossier, grid)
+            if permissions.can_manage_labelling(user)
+            else None,
             "decision": decision,
-            "staff": is_staff(user),
+            "staff": permissions.can_manage_labelling(user),
             "conflict_form": ConflictForm(),
             "assigned_members": [a.member for a in dossier.assignments.select_related("member")]
-            if is_staff(user)
+            if permissions.can_manage_labelling(user)
             else [],
             "corrections": services.public_text_corrections(decision) if decision else {},
         }
@@ -233,7 +231,7 @@ def decision_view(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("labelling:dossier", pk=dossier.pk)
         else:
             status = 400
-    in_period = services.in_labelling_period(dossier.edition)
+    in_period = phase_open(dossier.edition, Step.LABELLING)
     return render(
         request,
         "labelling/decision.html",
@@ -242,7 +240,7 @@ def decision_view(request: HttpRequest, pk: int) -> HttpResponse:
             "decision": decision,
             "form": form,
             "in_period": in_period,
-            "vote_open": services.vote_has_opened(dossier.edition),
+            "vote_open": has_started(dossier.edition, Step.VOTE),
         },
         status=status,
     )
@@ -386,7 +384,7 @@ def projects(request: HttpRequest) -> HttpResponse:
     import secrets
 
     edition = edition_or_404(request)
-    published = services.projects_are_public(edition)
+    published = permissions.projects_are_public(edition)
     filters = selectors.CatalogueFilters(
         category=request.GET.get("categorie", ""),
         territory=request.GET.get("territoire", ""),
@@ -427,8 +425,8 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if decision is None:
         raise Http404
-    public = services.is_public(decision)
-    if not public and not services.can_preview(request.user, decision):
+    public = permissions.is_public(decision)
+    if not public and not permissions.can_preview(request.user, decision):
         raise Http404
     dossier = decision.dossier
     return render(
@@ -455,10 +453,10 @@ def project_photo(request: HttpRequest, pk: int) -> Any:
     )
     if decision is None or not decision.dossier.photo:
         raise Http404
-    if not services.is_public(decision) and not services.can_preview(request.user, decision):
+    if not permissions.can_see_project(request.user, decision):
         raise Http404
     dossier = decision.dossier
     response = file_response(dossier.photo, dossier.photo_content_type, "photo", inline=True)
-    if services.is_public(decision):
+    if permissions.is_public(decision):
         response["Cache-Control"] = "public, max-age=3600"
     return response

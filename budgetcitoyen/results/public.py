@@ -79,7 +79,8 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _published_edition(year: int) -> Edition:
-    edition = Edition.objects.filter(year=year, is_published=True).first()
+    # The public pages are the same for everybody, staff included: published editions only.
+    edition = selectors.edition_for(None, year)
     if edition is None:
         raise Http404
     return edition

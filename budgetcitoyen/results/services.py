@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from budgetcitoyen.accounts.permissions import require
 from budgetcitoyen.core import clock
 from budgetcitoyen.core.audit import log_action
 from budgetcitoyen.core.errors import AlreadyDone, Conflict, InvalidInput, PhaseClosed
@@ -29,12 +30,11 @@ from budgetcitoyen.core.templatetags.bc import fr_datetime
 from budgetcitoyen.editions.models import Edition
 from budgetcitoyen.editions.phases import Step, has_ended, q_ended, q_started
 from budgetcitoyen.labelling.models import Decision
-from budgetcitoyen.results import counting
+from budgetcitoyen.results import counting, permissions
 from budgetcitoyen.results.models import Award, ResultSnapshot
 from budgetcitoyen.tally import rules
 from budgetcitoyen.tally.model import TallyError
 from budgetcitoyen.voting.models import IdentityReview
-from budgetcitoyen.voting.services import check_staff
 
 
 def check_vote_closed(edition: Edition, at: datetime | None = None) -> None:
@@ -60,7 +60,7 @@ def published_result(edition: Edition) -> ResultSnapshot | None:
 def tally_run(*, edition: Edition, by: Any | None) -> ResultSnapshot:
     """Count and store a snapshot. ``by`` is the staff member, or None for the command line."""
     if by is not None:
-        check_staff(by)
+        require(permissions.can_count(by), _("Seule l'équipe de la Mission ESS peut faire cela."))
     check_vote_closed(edition)
     counted = counting.count(edition)
     try:
@@ -132,7 +132,7 @@ def publish(*, snapshot: ResultSnapshot, by: Any | None) -> ResultSnapshot:
     """Publish a snapshot as the edition's result. ``by`` is None for the automatic
     publication on the results date."""
     if by is not None:
-        check_staff(by)
+        require(permissions.can_count(by), _("Seule l'équipe de la Mission ESS peut faire cela."))
     try:
         with transaction.atomic():
             # The edition row is the lock every change of its ballots takes (see voting).

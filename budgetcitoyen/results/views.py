@@ -12,16 +12,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from budgetcitoyen.core.errors import DomainError, refusal
-from budgetcitoyen.dossiers.services import is_staff
 from budgetcitoyen.editions.phases import Step, has_started
 from budgetcitoyen.editions.views import edition_or_404
-from budgetcitoyen.results import services
+from budgetcitoyen.results import permissions, services
 from budgetcitoyen.results.models import ResultSnapshot
 from budgetcitoyen.results.presentation import result_context
 
 
 def _require_staff(request: HttpRequest) -> None:
-    if not is_staff(request.user):
+    if not permissions.can_count(request.user):
         raise Http404
 
 

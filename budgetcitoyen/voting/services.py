@@ -25,6 +25,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from budgetcitoyen.accounts.permissions import require
 from budgetcitoyen.core import clock
 from budgetcitoyen.core.audit import log_action
 from budgetcitoyen.core.errors import (
@@ -38,13 +39,12 @@ from budgetcitoyen.core.errors import (
 from budgetcitoyen.core.mail import send_after_commit
 from budgetcitoyen.core.ratelimit import consume
 from budgetcitoyen.core.templatetags.bc import fr_date, fr_datetime, window_end
-from budgetcitoyen.dossiers.services import is_staff
 from budgetcitoyen.editions import phases
 from budgetcitoyen.editions.models import Edition
 from budgetcitoyen.editions.phases import Step
 from budgetcitoyen.labelling.models import Decision, Outcome
 from budgetcitoyen.territories.models import Commune
-from budgetcitoyen.voting import rules
+from budgetcitoyen.voting import permissions, rules
 from budgetcitoyen.voting.identity import age_band, age_on, identity_key
 from budgetcitoyen.voting.models import (
     Ballot,
@@ -63,23 +63,18 @@ RECEIPT_LENGTH = 16  # 80 random bits
 # --- Who may do what -------------------------------------------------------------------------
 
 
-def can_enter_paper(user: Any) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and (user.is_superuser or user.has_perm("editions.enter_paper_ballots"))
+def check_paper_agent(user: Any) -> None:
+    require(
+        permissions.can_enter_paper(user),
+        _("La saisie des bulletins papier est réservée aux agents habilités."),
     )
 
 
-def check_paper_agent(user: Any) -> None:
-    if not can_enter_paper(user):
-        raise PermissionRefused(
-            _("La saisie des bulletins papier est réservée aux agents habilités.")
-        )
-
-
 def check_staff(user: Any) -> None:
-    if not is_staff(user):
-        raise PermissionRefused(_("Cette décision revient à l'équipe de la Mission ESS."))
+    require(
+        permissions.can_follow_vote(user),
+        _("Cette décision revient à l'équipe de la Mission ESS."),
+    )
 
 
 # --- Signing in with a one-time code -----------------------------------------------------------
@@ -168,7 +163,7 @@ def _account_for(email: str) -> Any:
         log_action(actor=user, action="account.created_by_code", obj=user, data={})
     elif not user.is_active:
         raise PermissionRefused(_("Ce compte est désactivé. Contactez l'équipe du Budget citoyen."))
-    elif user.is_staff or user.is_superuser or user.groups.exists():
+    elif not permissions.can_sign_in_by_code(user):
         raise PermissionRefused(
             _(
                 "Ce compte a des droits de gestion : connectez-vous avec son mot de passe "

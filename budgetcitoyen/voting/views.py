@@ -20,13 +20,12 @@ from django.utils.translation import gettext as _
 from budgetcitoyen.core.errors import DomainError, InvalidInput, RateLimited, refusal
 from budgetcitoyen.core.forms import add_domain_error
 from budgetcitoyen.core.ratelimit import client_ip, consume
-from budgetcitoyen.dossiers.services import is_staff
 from budgetcitoyen.editions.models import Edition
 from budgetcitoyen.editions.selectors import vote_rule_text
 from budgetcitoyen.editions.views import edition_or_404
-from budgetcitoyen.labelling.services import projects_are_public
+from budgetcitoyen.labelling.permissions import projects_are_public
 from budgetcitoyen.territories.models import Commune, CommuneAlias
-from budgetcitoyen.voting import rules, selectors, services
+from budgetcitoyen.voting import permissions, rules, selectors, services
 from budgetcitoyen.voting.forms import (
     CodeForm,
     EmailForm,
@@ -395,7 +394,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 
 def _require_staff(request: HttpRequest) -> None:
-    if not is_staff(request.user):
+    if not permissions.can_follow_vote(request.user):
         raise Http404
 
 
@@ -480,7 +479,7 @@ def ip_clusters(request: HttpRequest) -> HttpResponse:
 
 
 def _require_agent(request: HttpRequest) -> None:
-    if not services.can_enter_paper(request.user):
+    if not permissions.can_enter_paper(request.user):
         raise Http404
 
 

@@ -19,7 +19,7 @@ from budgetcitoyen.core.errors import (
     PhaseClosed,
 )
 from budgetcitoyen.core.models import AuditEntry
-from budgetcitoyen.dossiers import rules, services
+from budgetcitoyen.dossiers import permissions, rules, services
 from budgetcitoyen.dossiers.models import Attachment, Dossier
 from budgetcitoyen.dossiers.snapshot import build_snapshot, canonical_json, sha256_hex
 from budgetcitoyen.territories.models import Commune, Territory
@@ -449,20 +449,20 @@ class TestVisibility:
         committee = make_persona("committee")
         organiser = make_persona("organiser")
         draft = complete_dossier(registration)
-        assert services.can_view_dossier(registration.person, draft)
-        assert services.can_view_dossier(sam, draft)
-        assert not services.can_view_dossier(committee, draft)
-        assert not services.can_view_dossier(organiser, draft)
+        assert permissions.can_view_dossier(registration.person, draft)
+        assert permissions.can_view_dossier(sam, draft)
+        assert not permissions.can_view_dossier(committee, draft)
+        assert not permissions.can_view_dossier(organiser, draft)
         draft = services.dossier_submit(dossier=draft, by=registration.person, sworn=True)
-        assert not services.can_view_dossier(committee, draft)  # not assigned to them
+        assert not permissions.can_view_dossier(committee, draft)  # not assigned to them
         from budgetcitoyen.labelling.models import Assignment, ConflictOfInterest
 
         Assignment.objects.create(dossier=draft, member=committee)
-        assert services.can_view_dossier(committee, draft)
+        assert permissions.can_view_dossier(committee, draft)
         ConflictOfInterest.objects.create(dossier=draft, member=committee)
-        assert not services.can_view_dossier(committee, draft)
-        assert not services.can_view_dossier(organiser, draft)
-        assert not services.can_view_dossier(verified_person(), draft)
+        assert not permissions.can_view_dossier(committee, draft)
+        assert not permissions.can_view_dossier(organiser, draft)
+        assert not permissions.can_view_dossier(verified_person(), draft)
 
 
 def test_territory_fixture_sanity():

@@ -20,9 +20,10 @@ from budgetcitoyen.core.errors import (
     PhaseClosed,
 )
 from budgetcitoyen.core.models import AuditEntry
+from budgetcitoyen.dossiers import permissions as dossier_permissions
 from budgetcitoyen.dossiers import services as dossier_services
 from budgetcitoyen.dossiers.models import Dossier
-from budgetcitoyen.labelling import services
+from budgetcitoyen.labelling import permissions, services
 from budgetcitoyen.labelling.models import Assignment, Decision, Review
 from budgetcitoyen.labelling.tests.conftest import submit
 from budgetcitoyen.testing.factories import UserFactory, paris
@@ -152,7 +153,7 @@ class TestConflicts:
         )
         assert not services.is_assigned(member, dossier)
         assert Review.objects.get(dossier=dossier, member=member).hidden_for_conflict
-        assert not dossier_services.can_view_dossier(member, dossier)
+        assert not dossier_permissions.can_view_dossier(member, dossier)
         with pytest.raises(Conflict):
             services.assignment_add(dossier=dossier, member=member, by=staff)
         with pytest.raises(AlreadyDone):
@@ -371,11 +372,11 @@ class TestPublication:
         decision = label(dossier, staff)
         opening = dossier.edition.vote_start
         with time_machine.travel(opening - timedelta(minutes=1), tick=False):
-            assert not services.is_public(decision)
+            assert not permissions.is_public(decision)
         with time_machine.travel(opening, tick=False):
-            assert services.is_public(decision)
+            assert permissions.is_public(decision)
 
     def test_a_refused_project_is_never_public(self, dossier, staff):
         decision = services.decide(dossier=dossier, by=staff, outcome="not_labelled", reason="Non")
         with time_machine.travel(dossier.edition.vote_start + timedelta(days=1), tick=False):
-            assert not services.is_public(decision)
+            assert not permissions.is_public(decision)
