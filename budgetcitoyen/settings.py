@@ -210,7 +210,7 @@ PRIVATE_MEDIA_ROOT = VAR_DIR / "private"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Dossier photos and attachments: outside MEDIA_ROOT, never served by URL, only
-    # streamed by views that check who is asking (budgetcitoyen.dossiers.views.files).
+    # streamed by views that check who is asking (budgetcitoyen.dossiers.views.documents).
     "private": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": "/non-public/"},

@@ -9,7 +9,7 @@ serialise writers instead of row locks.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
@@ -26,6 +26,7 @@ from budgetcitoyen.core.audit import log_action
 from budgetcitoyen.core.errors import (
     AlreadyDone,
     Conflict,
+    DomainError,
     Frozen,
     InvalidInput,
     NotEligible,
@@ -298,6 +299,33 @@ def _delete_after_commit(storage: Any, name: str | None) -> None:
 
 
 @transaction.atomic
+@transaction.atomic
+def dossier_save_page(
+    *,
+    dossier: Dossier,
+    by: Any,
+    step: str,
+    values: dict[str, Any],
+    pending: dict[str, Any] | None = None,
+    photo: Any = None,
+    attachments: Sequence[Any] = (),
+) -> list[DomainError]:
+    """What one step's page sends, in one transaction: the step's values, then its photo or
+    attachments. A refused file never undoes the values or the other files (each file has
+    its own savepoint): the refusals are returned, for the form to show."""
+    dossier_save_step(dossier=dossier, by=by, step=step, values=values, pending=pending)
+    refused: list[DomainError] = []
+    uploads: list[tuple[Callable[..., object], Any]] = [(photo_set, photo)] if photo else []
+    uploads += [(attachment_add, upload) for upload in attachments]
+    for service, upload in uploads:
+        try:
+            with transaction.atomic():
+                service(dossier=dossier, by=by, upload=upload)
+        except DomainError as error:
+            refused.append(error)
+    return refused
+
+
 def photo_set(*, dossier: Dossier, by: Any, upload: Any) -> Dossier:
     """The project's photo: a JPEG or PNG image, 10 MB at most; replaces the previous one."""
     dossier = _locked_draft(dossier, by)

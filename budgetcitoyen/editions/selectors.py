@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from budgetcitoyen.core import clock
@@ -127,3 +128,19 @@ def current_edition_for(request: object) -> Edition | None:
     if not hasattr(request, "_budgetcitoyen_edition"):
         request._budgetcitoyen_edition = current_edition()  # type: ignore[attr-defined]
     return request._budgetcitoyen_edition  # type: ignore[attr-defined]
+
+
+def edition_or_404(request: HttpRequest) -> Edition:
+    """The edition a page is about: ``?edition=YEAR``, else the current one; 404 if none.
+
+    An unpublished edition is refused (404) to anyone but staff, here for every page; what
+    the visitor may do in it at this date is each page's own rule (``editions.phases``).
+    """
+    year = request.GET.get("edition", "")
+    asked = edition_of_year(year) if year else None
+    if asked is not None and not can_see_edition(request.user, asked):
+        raise Http404
+    edition = asked or current_edition_for(request)
+    if edition is None:
+        raise Http404
+    return edition

@@ -14,16 +14,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from budgetcitoyen.core.errors import DomainError, passes
+from budgetcitoyen.core.errors import DomainError
 from budgetcitoyen.core.exports import csv_response, xlsx_response
 from budgetcitoyen.core.forms import add_domain_error
+from budgetcitoyen.core.http import file_response
 from budgetcitoyen.dossiers import rules
 from budgetcitoyen.dossiers.models import Dossier
+from budgetcitoyen.dossiers.presentation import dossier_context
 from budgetcitoyen.dossiers.selectors import stage_of
-from budgetcitoyen.dossiers.views import dossier_context, file_response
 from budgetcitoyen.editions.models import Edition
 from budgetcitoyen.editions.phases import Step, has_started, phase_open
-from budgetcitoyen.editions.views import edition_or_404
+from budgetcitoyen.editions.selectors import edition_or_404
 from budgetcitoyen.labelling import permissions, selectors, services
 from budgetcitoyen.labelling.forms import (
     BalancedAssignForm,
@@ -34,7 +35,6 @@ from budgetcitoyen.labelling.forms import (
 )
 from budgetcitoyen.labelling.models import Decision, Outcome, Review
 from budgetcitoyen.territories.selectors import territory_list
-from budgetcitoyen.voting.services import check_vote_open
 
 
 def _require_member_or_staff(request: HttpRequest) -> None:
@@ -397,7 +397,7 @@ def projects(request: HttpRequest) -> HttpResponse:
         if not seed:
             seed = request.session[CATALOGUE_SEED] = secrets.token_hex(8)
         found = selectors.catalogue(edition, filters, seed)
-    vote_open = passes(check_vote_open, edition)
+    vote_open = edition.is_published and phase_open(edition, Step.VOTE)
     return render(
         request,
         "labelling/projects.html",
@@ -440,7 +440,7 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
             "carrier": dossier.structure_name,
             "has_photo": bool(dossier.photo),
             "summary_max": rules.SUMMARY_MAX_LENGTH,
-            "vote_open": public and passes(check_vote_open, decision.edition),
+            "vote_open": public and phase_open(decision.edition, Step.VOTE),
         },
     )
 

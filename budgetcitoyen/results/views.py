@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from budgetcitoyen.core.errors import DomainError, refusal
 from budgetcitoyen.editions.phases import Step, has_started
-from budgetcitoyen.editions.views import edition_or_404
+from budgetcitoyen.editions.selectors import edition_or_404
 from budgetcitoyen.results import permissions, services
 from budgetcitoyen.results.models import ResultSnapshot
 from budgetcitoyen.results.presentation import result_context

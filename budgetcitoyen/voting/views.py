@@ -21,8 +21,7 @@ from budgetcitoyen.core.errors import DomainError, InvalidInput, RateLimited, re
 from budgetcitoyen.core.forms import add_domain_error
 from budgetcitoyen.core.ratelimit import client_ip, consume
 from budgetcitoyen.editions.models import Edition
-from budgetcitoyen.editions.selectors import vote_rule_text
-from budgetcitoyen.editions.views import edition_or_404
+from budgetcitoyen.editions.selectors import edition_or_404, vote_rule_text
 from budgetcitoyen.labelling.permissions import projects_are_public
 from budgetcitoyen.territories.models import Commune, CommuneAlias
 from budgetcitoyen.voting import permissions, rules, selectors, services

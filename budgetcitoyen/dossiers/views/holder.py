@@ -1,36 +1,26 @@
-"""Pages of the dossiers: the holder's space, the steps, submission, receipt, files, staff list.
-
-Confidentiality: every URL naming a dossier answers 404 to whoever may not see it
-(anonymous visitors included), so nobody learns that a dossier exists.
-"""
+"""The holder's space: "Mes dossiers", starting a dossier, its steps, submission, receipt, withdrawal."""
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
-    HttpResponseBase,
     HttpResponseNotAllowed,
 )
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
 from budgetcitoyen.comptoirs.selectors import attended_registrations
 from budgetcitoyen.core.errors import DomainError, InvalidInput, passes, refusal
-from budgetcitoyen.core.exports import csv_response, xlsx_response
 from budgetcitoyen.core.forms import add_domain_error
-from budgetcitoyen.dossiers import permissions, rules, selectors, services
+from budgetcitoyen.dossiers import rules, selectors, services
 from budgetcitoyen.dossiers.forms import (
     STEP_FORMS,
     BudgetForm,
@@ -38,46 +28,10 @@ from budgetcitoyen.dossiers.forms import (
     SubmitForm,
     WithdrawForm,
 )
-from budgetcitoyen.dossiers.models import Attachment, Dossier, StructureKind
-from budgetcitoyen.dossiers.snapshot import sha256_hex
-from budgetcitoyen.editions.models import Edition
+from budgetcitoyen.dossiers.models import Attachment, Dossier
+from budgetcitoyen.dossiers.presentation import dossier_context
+from budgetcitoyen.dossiers.views.common import own_dossier
 from budgetcitoyen.editions.selectors import current_edition_for
-from budgetcitoyen.territories.selectors import territory_list
-
-DOSSIER_RELATED = ("edition", "holder", "registration__comptoir", "territory", "wished_category")
-
-
-def _visible_dossier(request: HttpRequest, pk: int) -> Dossier:
-    dossier = Dossier.objects.select_related(*DOSSIER_RELATED).filter(pk=pk).first()
-    if dossier is None or not permissions.can_view_dossier(request.user, dossier):
-        raise Http404
-    return dossier
-
-
-def _own_dossier(request: HttpRequest, pk: int) -> Dossier:
-    """The signed-in holder's dossier; 404 for anybody else, anonymous visitors included."""
-    if not request.user.is_authenticated:
-        raise Http404
-    return get_object_or_404(
-        Dossier.objects.select_related(*DOSSIER_RELATED), pk=pk, holder=request.user
-    )
-
-
-def dossier_context(dossier: Dossier) -> dict[str, Any]:
-    """Everything a full view of the dossier shows."""
-    return {
-        "dossier": dossier,
-        "stage": selectors.stage_of(dossier),
-        "communes": list(dossier.communes.order_by("name")),
-        "lines": list(dossier.financing_lines.all()),
-        "plan_total": rules.plan_total(
-            dossier.amount_requested,
-            [rules.Line(li.source, li.amount) for li in dossier.financing_lines.all()],
-        ),
-        "attachments": list(dossier.attachments.all()),
-        "steps": rules.STEPS,
-    }
-
 
 # --- Holder's space ------------------------------------------------------------------------
 
@@ -161,7 +115,7 @@ def _progress(dossier: Dossier) -> tuple[list[dict[str, Any]], list[rules.Missin
 
 
 def overview(request: HttpRequest, pk: int) -> HttpResponse:
-    dossier = _own_dossier(request, pk)
+    dossier = own_dossier(request, pk)
     context = dossier_context(dossier)
     if dossier.is_draft:
         context["progress"], context["problems"] = _progress(dossier)
@@ -191,7 +145,7 @@ def _raw_input(request: HttpRequest) -> dict[str, list[str]]:
 def step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if step not in STEP_FORMS:
         raise Http404
-    dossier = _own_dossier(request, pk)
+    dossier = own_dossier(request, pk)
     closed = refusal(services.check_draft_editable, dossier)
     if closed is not None:
         messages.error(request, closed)
@@ -255,19 +209,27 @@ def _next_url(dossier: Dossier, step: str) -> str:
 def _save_step(request: HttpRequest, dossier: Dossier, step: str, form: Any) -> int:
     """Save what parsed, keep what did not; 302 when the step is clean, else a 4xx status."""
     has_errors = form.has_errors if isinstance(form, BudgetForm) else bool(form.errors)
+    photo = request.FILES.get("photo") if step == "presentation" else None
+    uploads = request.FILES.getlist("attachments") if step == "pieces" else []
+    if step == "pieces" and not uploads and request.POST.get("action") != "next":
+        form.add_error("attachments", _("Choisissez au moins un fichier à ajouter."))
+        has_errors = True
     try:
-        services.dossier_save_step(
+        refused = services.dossier_save_page(
             dossier=dossier,
             by=request.user,
             step=step,
             values=form.valid_values(),
             pending=_raw_input(request) if has_errors else None,
+            photo=photo,
+            attachments=uploads,
         )
     except DomainError as error:
         add_domain_error(form, error)
         return error.status_code
-    file_errors = _save_files(request, dossier, step, form)
-    if has_errors or file_errors:
+    for refusal_ in refused:
+        add_domain_error(form, refusal_)
+    if has_errors or refused:
         messages.error(
             request,
             _(
@@ -278,30 +240,8 @@ def _save_step(request: HttpRequest, dossier: Dossier, step: str, form: Any) -> 
     return 302
 
 
-def _save_files(request: HttpRequest, dossier: Dossier, step: str, form: Any) -> bool:
-    errors = False
-    if step == "presentation" and request.FILES.get("photo"):
-        try:
-            services.photo_set(dossier=dossier, by=request.user, upload=request.FILES["photo"])
-        except DomainError as error:
-            add_domain_error(form, error)
-            errors = True
-    if step == "pieces":
-        uploads = request.FILES.getlist("attachments")
-        if not uploads and request.POST.get("action") != "next":
-            form.add_error("attachments", _("Choisissez au moins un fichier à ajouter."))
-            return True
-        for upload in uploads:
-            try:
-                services.attachment_add(dossier=dossier, by=request.user, upload=upload)
-            except DomainError as error:
-                add_domain_error(form, error)
-                errors = True
-    return errors
-
-
 def photo_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    dossier = _own_dossier(request, pk)
+    dossier = own_dossier(request, pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
@@ -314,7 +254,7 @@ def photo_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
-    dossier = _own_dossier(request, pk)
+    dossier = own_dossier(request, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, dossier=dossier)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -330,7 +270,7 @@ def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> Http
 
 
 def summary(request: HttpRequest, pk: int) -> HttpResponse:
-    dossier = _own_dossier(request, pk)
+    dossier = own_dossier(request, pk)
     if not dossier.is_draft:
         return redirect("dossiers:overview", pk=dossier.pk)
     form = SubmitForm(request.POST if request.method == "POST" else None)
@@ -365,7 +305,7 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def receipt(request: HttpRequest, pk: int) -> HttpResponse:
-    dossier = _own_dossier(request, pk)
+    dossier = own_dossier(request, pk)
     if dossier.is_draft:
         raise Http404
     return render(
@@ -376,7 +316,7 @@ def receipt(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    dossier = _own_dossier(request, pk)
+    dossier = own_dossier(request, pk)
     form = WithdrawForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -398,7 +338,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def delete_draft(request: HttpRequest, pk: int) -> HttpResponse:
-    dossier = _own_dossier(request, pk)
+    dossier = own_dossier(request, pk)
     status = 200
     error_message = None
     if request.method == "POST":
@@ -416,198 +356,3 @@ def delete_draft(request: HttpRequest, pk: int) -> HttpResponse:
         {"dossier": dossier, "error_message": error_message},
         status=status,
     )
-
-
-# --- Shared by holder, committee and staff -------------------------------------------------
-
-
-def by_reference(request: HttpRequest, reference: str) -> HttpResponse:
-    dossier = Dossier.objects.filter(reference__iexact=reference).first()
-    if dossier is None or not permissions.can_view_dossier(request.user, dossier):
-        raise Http404
-    if dossier.holder_id == request.user.pk:
-        return redirect("dossiers:overview", pk=dossier.pk)
-    return redirect("dossiers:staff_detail", pk=dossier.pk)
-
-
-def file_response(
-    field_file: Any, content_type: str, filename: str, *, inline: bool
-) -> FileResponse:
-    try:
-        handle = field_file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle, content_type=content_type, as_attachment=not inline, filename=filename
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def photo(request: HttpRequest, pk: int) -> HttpResponseBase:
-    dossier = _visible_dossier(request, pk)
-    if not dossier.photo:
-        raise Http404
-    return file_response(dossier.photo, dossier.photo_content_type, dossier.photo_name, inline=True)
-
-
-def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
-    dossier = _visible_dossier(request, pk)
-    item = get_object_or_404(Attachment, pk=attachment_pk, dossier=dossier)
-    return file_response(item.file, item.content_type, item.original_name, inline=False)
-
-
-def _photo_data_uri(dossier: Dossier) -> str | None:
-    if not dossier.photo:
-        return None
-    try:
-        with dossier.photo.open("rb") as handle:
-            data = base64.b64encode(handle.read()).decode("ascii")
-    except FileNotFoundError:
-        return None
-    return f"data:{dossier.photo_content_type};base64,{data}"
-
-
-def printable(request: HttpRequest, pk: int) -> HttpResponse:
-    dossier = _visible_dossier(request, pk)
-    context = dossier_context(dossier)
-    context["photo_src"] = reverse("dossiers:photo", args=[dossier.pk]) if dossier.photo else None
-    return render(request, "dossiers/printable.html", context)
-
-
-def pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    dossier = _visible_dossier(request, pk)
-    try:
-        from weasyprint import HTML
-    except OSError:  # Pango, a system library WeasyPrint needs, is missing
-        return render(request, "dossiers/pdf_unavailable.html", {"dossier": dossier}, status=503)
-    context = dossier_context(dossier)
-    context["photo_src"] = _photo_data_uri(dossier)
-    context["for_pdf"] = True
-    html = render_to_string("dossiers/printable.html", context, request=request)
-    document = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(
-        pdf_variant="pdf/ua-1"
-    )
-    name = dossier.reference or f"brouillon-{dossier.pk}"
-    response = HttpResponse(document, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="dossier-{name}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-# --- Staff ---------------------------------------------------------------------------------
-
-
-def _require_staff(request: HttpRequest) -> None:
-    if not permissions.can_list_dossiers(request.user):
-        raise Http404
-
-
-def _staff_filters(request: HttpRequest) -> tuple[selectors.StaffFilters, QuerySet[Edition]]:
-    editions = Edition.objects.order_by("-year")
-    year = request.GET.get("edition")
-    edition = editions.filter(year=year).first() if year and year.isdigit() else None
-    if edition is None and "edition" not in request.GET:
-        edition = current_edition_for(request)
-    filters = selectors.StaffFilters(
-        edition=edition,
-        territory=request.GET.get("territoire", ""),
-        category=request.GET.get("categorie", "")
-        if request.GET.get("categorie", "").isdigit()
-        else "",
-        status=request.GET.get("statut", "")
-        if request.GET.get("statut", "") in Dossier.Status.values
-        else "",
-        structure_kind=request.GET.get("structure", "")
-        if request.GET.get("structure", "") in StructureKind.values
-        else "",
-        query=request.GET.get("q", "")[:100],
-    )
-    return filters, editions
-
-
-def staff_list(request: HttpRequest) -> HttpResponse:
-    _require_staff(request)
-    filters, editions = _staff_filters(request)
-    dossiers = selectors.staff_dossiers(filters)
-    return render(
-        request,
-        "dossiers/staff_list.html",
-        {
-            "filters": filters,
-            "editions": editions,
-            "territories": territory_list(),
-            "categories": filters.edition.categories.all() if filters.edition else [],
-            "statuses": Dossier.Status.choices,
-            "kinds": StructureKind.choices,
-            "dossiers": list(dossiers),
-            "counts": selectors.status_counts(filters),
-            "query_string": request.GET.urlencode(),
-        },
-    )
-
-
-def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    dossier = _visible_dossier(request, pk)
-    if permissions.is_holder(request.user, dossier) and not permissions.can_list_dossiers(
-        request.user
-    ):
-        return redirect("dossiers:overview", pk=dossier.pk)
-    context = dossier_context(dossier)
-    context["history"] = (
-        list(selectors.history(dossier)) if permissions.can_list_dossiers(request.user) else None
-    )
-    context["snapshot_ok"] = (
-        sha256_hex(dossier.snapshot) == dossier.snapshot_sha256 if dossier.snapshot else None
-    )
-    return render(request, "dossiers/staff_detail.html", context)
-
-
-EXPORT_COLUMNS = [
-    ("Référence", lambda d: d.reference or ""),
-    ("Statut", lambda d: d.get_status_display()),
-    ("Édition", lambda d: d.edition.year),
-    ("Titre", lambda d: d.title),
-    ("Porteur", lambda d: d.holder.get_full_name()),
-    ("Courriel du porteur", lambda d: d.holder.email),
-    ("Comptoir", lambda d: d.registration.comptoir.host_name),
-    ("Territoire", lambda d: d.territory.name if d.territory else ""),
-    ("Type de structure", lambda d: d.get_structure_kind_display()),
-    ("Structure", lambda d: d.structure_name),
-    ("SIRET", lambda d: d.siret),
-    ("RNA", lambda d: d.rna),
-    ("Coût total (€)", lambda d: d.total_cost),
-    ("Montant demandé (€)", lambda d: d.amount_requested),
-    ("Catégorie souhaitée", lambda d: d.wished_category.name if d.wished_category else ""),
-    ("Pièces jointes", lambda d: d.attachment_count),
-    ("Déposé le", lambda d: d.submitted_at),
-    ("Retiré le", lambda d: d.withdrawn_at),
-    ("Empreinte SHA-256", lambda d: d.snapshot_sha256),
-]
-
-
-def _export_rows(request: HttpRequest) -> tuple[list[str], list[list[Any]]]:
-    _require_staff(request)
-    filters, _editions = _staff_filters(request)
-    header = [name for name, _getter in EXPORT_COLUMNS]
-    rows = [
-        [getter(d) for _name, getter in EXPORT_COLUMNS] for d in selectors.staff_dossiers(filters)
-    ]
-    return header, rows
-
-
-def _export_name(request: HttpRequest, ext: str) -> str:
-    year = request.GET.get("edition") or "toutes-editions"
-    return f"dossiers-{year}.{ext}"
-
-
-def export_csv(request: HttpRequest) -> HttpResponse:
-    header, rows = _export_rows(request)
-    return csv_response(_export_name(request, "csv"), header, rows)
-
-
-def export_xlsx(request: HttpRequest) -> HttpResponse:
-    header, rows = _export_rows(request)
-    return xlsx_response(_export_name(request, "xlsx"), header, rows, title="Dossiers")
