@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "django_tasks",
     "django_tasks_db",
+    # The demo imports every app of the project; no app imports it.
+    "budgetcitoyen.demo",
 ]
 
 MIDDLEWARE = [

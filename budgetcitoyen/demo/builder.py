@@ -334,16 +334,16 @@ def load_demo() -> Edition:
     ensure_demo_comptoirs(edition)
     ensure_demo_accounts()
     ensure_demo_registrations(edition)
-    from budgetcitoyen.dossiers.demo import ensure_demo_dossiers
+    from budgetcitoyen.demo.dossiers import ensure_demo_dossiers
 
     ensure_demo_dossiers(edition)
-    from budgetcitoyen.labelling.demo import ensure_demo_labelling
+    from budgetcitoyen.demo.labelling import ensure_demo_labelling
 
     ensure_demo_labelling(edition)
-    from budgetcitoyen.voting.demo import ensure_demo_vote
+    from budgetcitoyen.demo.voting import ensure_demo_vote
 
     ensure_demo_vote(edition)
-    from budgetcitoyen.results.demo import ensure_demo_results
+    from budgetcitoyen.demo.results import ensure_demo_results
 
     ensure_demo_results(edition)
     return edition

@@ -18,7 +18,7 @@ from django.test.utils import override_settings
 from budgetcitoyen.accounts.models import User
 from budgetcitoyen.comptoirs.models import Registration
 from budgetcitoyen.dossiers import services as dossier_services
-from budgetcitoyen.dossiers.demo import _fill
+from budgetcitoyen.demo.dossiers import _fill
 from budgetcitoyen.dossiers.rules import Line
 from budgetcitoyen.editions.models import Edition
 from budgetcitoyen.labelling import services as labelling_services
@@ -163,7 +163,7 @@ def _more_projects(edition: Edition) -> None:
 def _voter(number: int) -> User:
     from allauth.account.models import EmailAddress
 
-    from budgetcitoyen.core.demo import DEMO_PASSWORD
+    from budgetcitoyen.demo.builder import DEMO_PASSWORD
 
     email = f"votant{number:02d}@demo.budgetcitoyen.fr"
     user = User.objects.filter(email=email).first()

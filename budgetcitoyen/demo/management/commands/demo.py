@@ -47,7 +47,7 @@ class Command(BaseCommand):
             except ImproperlyConfigured as exc:
                 raise CommandError(str(exc)) from exc
 
-        from budgetcitoyen.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
+        from budgetcitoyen.demo.builder import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
 
         call_command("migrate", interactive=False, verbosity=0)
         call_command("load_reference", stdout=StringIO())
