@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "budgetcitoyen.core.context_processors.site",
+                "budgetcitoyen.editions.context_processors.current_edition",
             ],
         },
     },
