@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "django_tasks",
     "django_tasks_db",
+    # The demo imports every app of the project; no app imports it.
+    "budgetcitoyen.demo",
 ]
 
 MIDDLEWARE = [
@@ -86,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "budgetcitoyen.core.context_processors.site",
                 "budgetcitoyen.accounts.context_processors.rights",
+                "budgetcitoyen.editions.context_processors.current_edition",
             ],
         },
     },

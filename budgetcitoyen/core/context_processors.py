@@ -1,4 +1,4 @@
-"""Values every page needs: the site's name, the organisation, the edition shown, demo notice."""
+"""Values every page needs: the site's name, the organisation and its contact, the simulated date."""
 
 from __future__ import annotations
 
@@ -6,19 +6,14 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils.functional import SimpleLazyObject
 
 from budgetcitoyen.core import clock
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    from budgetcitoyen.editions.selectors import current_edition_for
-
-    edition = SimpleLazyObject(lambda: current_edition_for(request))
     return {
         "site_name": "Budget citoyen",
         "organisation": settings.BUDGETCITOYEN_ORGANISATION,
         "contact_email": settings.BUDGETCITOYEN_CONTACT_EMAIL,
-        "current_edition": edition,
         "clock_frozen_at": clock.now() if clock.is_frozen() else None,
     }

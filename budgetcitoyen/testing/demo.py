@@ -53,7 +53,7 @@ def demo_built(django_db_setup, django_db_blocker) -> Iterator[BuiltDemo]:  # ty
 @pytest.fixture
 def demo(db, demo_built):  # type: ignore[no-untyped-def]
     """The demo edition (2025), in this test's transaction: changes are rolled back."""
-    from budgetcitoyen.core.demo import DEMO_YEAR
+    from budgetcitoyen.demo.editions import DEMO_YEAR
     from budgetcitoyen.editions.models import Edition
 
     restore(demo_built.snapshot)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from budgetcitoyen.core.demo import ensure_demo_edition
+from budgetcitoyen.demo.editions import ensure_demo_edition
 from budgetcitoyen.territories.models import Commune
 from budgetcitoyen.testing.cast import client_for
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from budgetcitoyen.core.demo import DEMO_PASSWORD
+from budgetcitoyen.demo.accounts import DEMO_PASSWORD
 from budgetcitoyen.testing.browser import assert_axe_clean, new_context
 
 # Not transactional: the copy is committed once for the module (pytest-django would flush the
@@ -125,7 +125,7 @@ PORTEUR_PAGES = [
 def test_axe_finds_no_violation_on_the_porteur_s_dossier_pages(
     shared_demo_server, porteur_tab, path, settings
 ):
-    from budgetcitoyen.core.demo import paris
+    from budgetcitoyen.demo.editions import paris
 
     settings.DEBUG = True
     settings.BUDGETCITOYEN_NOW = paris(2025, 3, 3, 12)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from budgetcitoyen.core.demo import DEMO_PASSWORD
+from budgetcitoyen.demo.accounts import DEMO_PASSWORD
 from budgetcitoyen.testing.browser import assert_axe_clean
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_voting_with_the_keyboard_and_the_live_counter(demo_server, page, settings):
     """The demo resident votes during the 2025 vote: every step passes axe, the counter follows."""
-    from budgetcitoyen.core.demo import paris
+    from budgetcitoyen.demo.editions import paris
 
     settings.DEBUG = True
     settings.BUDGETCITOYEN_NOW = paris(2025, 9, 15, 12)

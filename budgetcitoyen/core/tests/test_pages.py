@@ -6,7 +6,7 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from budgetcitoyen.core.demo import ensure_demo_edition
+from budgetcitoyen.demo.editions import ensure_demo_edition
 from budgetcitoyen.testing.a11y import accessibility_problems, assert_accessible
 from budgetcitoyen.testing.cast import PERSONAS, client_for
 from budgetcitoyen.testing.factories import ComptoirFactory, EditionFactory, paris

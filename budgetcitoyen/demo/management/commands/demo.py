@@ -12,6 +12,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from budgetcitoyen.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from budgetcitoyen.demo.builder import load_demo
 from budgetcitoyen.env import parse_frozen_now
 
 
@@ -46,8 +48,6 @@ class Command(BaseCommand):
                 frozen = parse_frozen_now(options["date"], ZoneInfo(settings.TIME_ZONE))
             except ImproperlyConfigured as exc:
                 raise CommandError(str(exc)) from exc
-
-        from budgetcitoyen.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
 
         call_command("migrate", interactive=False, verbosity=0)
         call_command("load_reference", stdout=StringIO())

@@ -13,12 +13,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.test.utils import override_settings
 
 from budgetcitoyen.accounts.models import User
 from budgetcitoyen.comptoirs.models import Registration
+from budgetcitoyen.demo.accounts import DEMO_PASSWORD
+from budgetcitoyen.demo.dossiers import fill_dossier
 from budgetcitoyen.dossiers import services as dossier_services
-from budgetcitoyen.dossiers.demo import _fill
 from budgetcitoyen.dossiers.rules import Line
 from budgetcitoyen.editions.models import Edition
 from budgetcitoyen.labelling import services as labelling_services
@@ -139,7 +141,7 @@ def _more_projects(edition: Edition) -> None:
             dossier = dossier_services.dossier_start(
                 registration=registration, by=registration.person
             )
-            _fill(dossier, project, edition, index)
+            fill_dossier(dossier, project, edition, index)
             dossier = dossier_services.dossier_submit(
                 dossier=dossier, by=registration.person, sworn=True
             )
@@ -161,10 +163,6 @@ def _more_projects(edition: Edition) -> None:
 
 
 def _voter(number: int) -> User:
-    from allauth.account.models import EmailAddress
-
-    from budgetcitoyen.core.demo import DEMO_PASSWORD
-
     email = f"votant{number:02d}@demo.budgetcitoyen.fr"
     user = User.objects.filter(email=email).first()
     if user is None:

@@ -156,7 +156,9 @@ def demo_pdf(text: str) -> bytes:
     return bytes(out)
 
 
-def _fill(dossier: Dossier, project: dict[str, Any], edition: Edition, index: int) -> None:
+def fill_dossier(dossier: Dossier, project: dict[str, Any], edition: Edition, index: int) -> None:
+    """Fill the five steps of a draft from a project's description, add a photo and the statutes,
+    as its holder would; the demo's dossiers and its vote's extra projects share it."""
     person = dossier.holder
     registration = dossier.registration
     category = edition.categories.order_by("priority")[project["category"] - 1]
@@ -227,7 +229,7 @@ def ensure_demo_dossiers(edition: Edition) -> None:
         moment = start + timedelta(hours=5 * index, minutes=17 * index)
         with override_settings(DEBUG=True, BUDGETCITOYEN_NOW=moment):
             dossier = services.dossier_start(registration=registration, by=registration.person)
-            _fill(dossier, project, edition, index)
+            fill_dossier(dossier, project, edition, index)
             dossier = services.dossier_submit(dossier=dossier, by=registration.person, sworn=True)
         if index == len(PROJECTS) - 1:
             with override_settings(DEBUG=True, BUDGETCITOYEN_NOW=moment + timedelta(hours=20)):
