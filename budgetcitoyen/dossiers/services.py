@@ -299,7 +299,6 @@ def _delete_after_commit(storage: Any, name: str | None) -> None:
 
 
 @transaction.atomic
-@transaction.atomic
 def dossier_save_page(
     *,
     dossier: Dossier,
@@ -326,6 +325,7 @@ def dossier_save_page(
     return refused
 
 
+@transaction.atomic
 def photo_set(*, dossier: Dossier, by: Any, upload: Any) -> Dossier:
     """The project's photo: a JPEG or PNG image, 10 MB at most; replaces the previous one."""
     dossier = _locked_draft(dossier, by)
