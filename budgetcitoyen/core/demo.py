@@ -16,7 +16,7 @@ from budgetcitoyen.accounts.models import User
 from budgetcitoyen.accounts.roles import Role, role_grant
 from budgetcitoyen.comptoirs.models import Comptoir
 from budgetcitoyen.comptoirs.services import comptoir_create
-from budgetcitoyen.editions.models import Edition, VoteRule
+from budgetcitoyen.editions.models import Edition
 from budgetcitoyen.editions.services import category_create, edition_create
 from budgetcitoyen.territories.models import Commune
 
@@ -160,7 +160,7 @@ def ensure_demo_edition() -> Edition:
             vote_start=paris(2025, 9, 1),
             vote_end=paris(2025, 10, 1),
             results_at=paris(2025, 11, 20, 18),
-            vote_rule=VoteRule.FAVOURITES,
+            vote_rule="favourites",
             vote_min_choices=3,
             vote_max_choices=3,
         )
