@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
-from budgetcitoyen.editions.models import Edition, VoteRule
+from budgetcitoyen.editions.models import Edition
 from budgetcitoyen.editions.services import category_create, edition_create
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -70,7 +70,7 @@ def ensure_demo_edition() -> Edition:
             vote_start=paris(2025, 9, 1),
             vote_end=paris(2025, 10, 1),
             results_at=paris(2025, 11, 20, 18),
-            vote_rule=VoteRule.FAVOURITES,
+            vote_rule="favourites",
             vote_min_choices=3,
             vote_max_choices=3,
         )

@@ -5,12 +5,27 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import Field
 from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from budgetcitoyen.editions import services
 from budgetcitoyen.editions.models import Category, Edition
 from budgetcitoyen.editions.phases import current_phase
+from budgetcitoyen.voting import rules as ballot_rules
+
+
+def vote_rule_help() -> str:
+    """Every ballot rule of the registry with its description, under the rule field."""
+    return format_html(
+        "<ul>{}</ul>",
+        format_html_join(
+            "",
+            "<li><strong>{}</strong> : {}</li>",
+            ((rule.label, rule.description) for rule in ballot_rules.RULES.values()),
+        ),
+    )
 
 
 class CategoryInline(admin.TabularInline):
@@ -56,6 +71,12 @@ class EditionAdmin(admin.ModelAdmin):
         ),
         (_("Répartition"), {"fields": ["allocation_rule", "allocation_threshold"]}),
     ]
+
+    def formfield_for_dbfield(self, db_field: Field, request: HttpRequest, **kwargs: Any) -> Any:
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "vote_rule" and formfield is not None:
+            formfield.help_text = vote_rule_help()
+        return formfield
 
     @admin.display(description=_("étape en cours"))
     def phase(self, obj: Edition) -> str:

@@ -13,17 +13,16 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from budgetcitoyen.core.models import TimeStampedModel
+from budgetcitoyen.voting import rules as ballot_rules
 
 
-class VoteRule(models.TextChoices):
-    ONE_PER_CATEGORY = "one_per_category", _("Un projet par catégorie")
-    FAVOURITES = "favourites", _("Coups de cœur (entre un minimum et un maximum de projets)")
-    APPROVAL = "approval", _("Approbation (jusqu'à un nombre maximum de projets)")
-    POINTS = "points", _("Classement de k projets (k points au premier, k−1 au suivant…)")
-    KNAPSACK = "knapsack", _("Panier (montant total des projets choisis limité au budget)")
+def vote_rule_choices() -> list[tuple[str, str | Promise]]:
+    """The ballot rules of the registry (``voting.rules``, pure): a new rule needs no migration."""
+    return ballot_rules.choices()
 
 
 class AllocationRule(models.TextChoices):
@@ -67,7 +66,10 @@ class Edition(TimeStampedModel):
     results_at = models.DateTimeField(_("publication des résultats"))
 
     vote_rule = models.CharField(
-        _("règle de vote"), max_length=20, choices=VoteRule.choices, default=VoteRule.FAVOURITES
+        _("règle de vote"),
+        max_length=20,
+        choices=vote_rule_choices,
+        default=ballot_rules.Favourites.code,
     )
     vote_min_choices = models.PositiveSmallIntegerField(
         _("nombre minimum de choix"),

@@ -10,7 +10,6 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
-from django.utils.translation import gettext_lazy as _
 
 from budgetcitoyen.core import clock
 from budgetcitoyen.editions import phases
@@ -64,45 +63,11 @@ def current_edition(at: datetime | None = None) -> Edition | None:
 
 def vote_rule_text(edition: Edition) -> str:
     """The edition's vote rule in plain French, as a voter reads it."""
-    from django.utils.translation import ngettext
+    from budgetcitoyen.voting import rules
 
-    from budgetcitoyen.editions.models import VoteRule
-
-    rule, low, high = edition.vote_rule, edition.vote_min_choices, edition.vote_max_choices
-    if rule == VoteRule.ONE_PER_CATEGORY:
-        return str(_("Vous choisissez un projet dans chaque catégorie."))
-    if rule == VoteRule.FAVOURITES:
-        if low == high:
-            return ngettext(
-                "Vous choisissez votre coup de cœur parmi les projets labellisés.",
-                "Vous choisissez vos %(count)d coups de cœur parmi les projets labellisés.",
-                high or 0,
-            ) % {"count": high}
-        return str(
-            _(
-                "Vous choisissez entre %(low)d et %(high)d coups de cœur parmi les projets labellisés."
-            )
-        ) % {
-            "low": low,
-            "high": high,
-        }
-    if rule == VoteRule.APPROVAL:
-        return ngettext(
-            "Vous soutenez le projet de votre choix.",
-            "Vous soutenez jusqu'à %(count)d projets.",
-            high or 0,
-        ) % {"count": high}
-    if rule == VoteRule.POINTS:
-        return str(
-            _(
-                "Vous classez %(k)d projets : le premier reçoit %(k)d points, le suivant un de moins, et ainsi de suite."
-            )
-        ) % {"k": high}
-    return str(
-        _(
-            "Vous composez votre panier de projets : leur montant total ne peut dépasser le budget de l'édition."
-        )
-    )
+    # The sentence needs the edition's numbers, not its budget (which would read its categories).
+    rule = rules.rule_class(edition.vote_rule)
+    return rule(edition.vote_min_choices, edition.vote_max_choices).voter_text()
 
 
 def edition_overview(edition: Edition, at: datetime | None = None) -> dict[str, object]:

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from budgetcitoyen.core.audit import changes, log_action
 from budgetcitoyen.core.errors import InvalidInput
-from budgetcitoyen.editions.models import Category, Edition, VoteRule
+from budgetcitoyen.editions.models import Category, Edition
+from budgetcitoyen.voting import rules as ballot_rules
 
 EDITION_FIELDS = [
     "year",
@@ -103,22 +104,10 @@ def calendar_errors(edition: Edition) -> dict[str, str]:
 
 def vote_settings_errors(edition: Edition) -> dict[str, str]:
     errors: dict[str, str] = {}
-    rule, low, high = edition.vote_rule, edition.vote_min_choices, edition.vote_max_choices
-    if rule == VoteRule.FAVOURITES:
-        if not low:
-            errors["vote_min_choices"] = _(
-                "Indiquez le nombre minimum de coups de cœur (au moins 1)."
-            )
-        if not high:
-            errors["vote_max_choices"] = _("Indiquez le nombre maximum de coups de cœur.")
-        elif low and high < low:
-            errors["vote_max_choices"] = _("Le maximum de choix ne peut être inférieur au minimum.")
-    elif rule == VoteRule.APPROVAL and not high:
-        errors["vote_max_choices"] = _(
-            "Indiquez le nombre maximum de projets qu'un votant peut approuver."
-        )
-    elif rule == VoteRule.POINTS and not high:
-        errors["vote_max_choices"] = _("Indiquez le nombre k de projets à classer.")
+    # An unknown rule is reported on its field by the field's choices.
+    rule = ballot_rules.RULES.get(edition.vote_rule)
+    if rule is not None:
+        errors.update(rule.settings_errors(edition.vote_min_choices, edition.vote_max_choices))
     if edition.age_reference_date and edition.vote_end:
         from django.utils import timezone
 
@@ -131,11 +120,11 @@ def vote_settings_errors(edition: Edition) -> dict[str, str]:
 
 def _normalise_vote_settings(edition: Edition) -> None:
     """Drop the numbers a rule does not use, so what is stored is what applies."""
-    if edition.vote_rule in (VoteRule.ONE_PER_CATEGORY, VoteRule.KNAPSACK):
-        edition.vote_min_choices = None
-        edition.vote_max_choices = None
-    elif edition.vote_rule in (VoteRule.APPROVAL, VoteRule.POINTS):
-        edition.vote_min_choices = None
+    rule = ballot_rules.RULES.get(edition.vote_rule)
+    if rule is not None:
+        edition.vote_min_choices, edition.vote_max_choices = rule.normalise_settings(
+            edition.vote_min_choices, edition.vote_max_choices
+        )
 
 
 def edition_validate(edition: Edition) -> None:

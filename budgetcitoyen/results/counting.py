@@ -23,10 +23,11 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Min, QuerySet, Subquery
 
-from budgetcitoyen.editions.models import Edition, VoteRule
+from budgetcitoyen.editions.models import Edition
 from budgetcitoyen.tally import pabulib, rules
 from budgetcitoyen.tally.cli import outcome_to_dict
 from budgetcitoyen.tally.model import Outcome, Profile, Project, TraceLine
+from budgetcitoyen.voting import rules as ballot_rules
 from budgetcitoyen.voting.models import Ballot, BallotChoice
 from budgetcitoyen.voting.services import published_projects
 
@@ -183,7 +184,7 @@ def count(edition: Edition, extra: tuple[str, ...] = ()) -> Counted:
         edition=edition,
         projects=engine_projects(edition),
         groups=ballot_groups(edition, extra),
-        uses_points=edition.vote_rule == VoteRule.POINTS,
+        uses_points=ballot_rules.rule_class(edition.vote_rule).uses_points,
         envelopes=envelopes,
     )
 
@@ -213,7 +214,7 @@ def pb_meta(counted: Counted) -> dict[str, str]:
         "unit": organisation,
         "instance": str(edition.year),
         "budget": pabulib.decimal_text(counted.budget),
-        "vote_type": "cumulative" if counted.uses_points else "approval",
+        "vote_type": ballot_rules.rule_class(edition.vote_rule).pb_vote_type,
         "rule": edition.allocation_rule,
         "date_begin": edition.vote_start.strftime("%d.%m.%Y"),
         "date_end": edition.vote_end.strftime("%d.%m.%Y"),
@@ -249,7 +250,7 @@ def pb_text(counted: Counted, outcome: Outcome | None = None) -> str:
         projects=counted.projects,
         project_rows=project_rows,
         votes=[],
-        vote_type="cumulative" if counted.uses_points else "approval",
+        vote_type=ballot_rules.rule_class(counted.edition.vote_rule).pb_vote_type,
     )
     no_fields: dict[str, str] = {}
     groups = [

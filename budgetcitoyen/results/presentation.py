@@ -23,10 +23,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from budgetcitoyen.core.exports import csv_response
-from budgetcitoyen.editions.models import VoteRule
 from budgetcitoyen.results.charts import Bar, bar_chart
 from budgetcitoyen.results.models import ResultSnapshot
 from budgetcitoyen.tally.money import euros
+from budgetcitoyen.voting import rules as ballot_rules
 
 CATEGORY_RULES = ("pas-de-calais",)
 THRESHOLD_RULES = ("greedy", "greedy-no-skip", "pas-de-calais")
@@ -74,7 +74,7 @@ def uses_points(snapshot: ResultSnapshot) -> bool:
     """Points ballots, as recorded when counted (older snapshots: the edition's setting)."""
     if "uses_points" in snapshot.outcome:
         return bool(snapshot.outcome["uses_points"])
-    return snapshot.edition.vote_rule == VoteRule.POINTS
+    return ballot_rules.rule_class(snapshot.edition.vote_rule).uses_points
 
 
 def pb_filename(snapshot: ResultSnapshot) -> str:

@@ -423,7 +423,7 @@ def _record(
 
 def ballot_check(edition: Edition, choices: Sequence[int]) -> list[tuple[int, int]]:
     """Validate a ballot against the edition's rule and projects (for the summary page)."""
-    return rules.validate(rules.rule_of(edition), options_of(edition), choices)
+    return rules.rule_of(edition).validate(options_of(edition), choices)
 
 
 def ballot_cast(

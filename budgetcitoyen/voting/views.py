@@ -96,42 +96,14 @@ def _ballot_context(edition: Edition, chosen: list[int]) -> dict[str, Any]:
         "rule_text": vote_rule_text(edition),
         "groups": groups,
         "options": options,
-        "ranks": list(range(1, (rule.most or 1) + 1)),
-        "counter": rules.counter_text(rule, options, chosen),
+        "counter": rule.counter(options, chosen),
         "chosen": chosen,
-        "budget": rule.budget,
     }
 
 
 def parse_choices(edition: Edition, data: Mapping[str, Any]) -> list[int]:
-    """The ordered project ids a ballot form sends, whatever its shape (see rules.validate)."""
-    rule = rules.rule_of(edition)
-    try:
-        if rule.kind == rules.POINTS:
-            ranks = {
-                int(key.removeprefix("rang-")): str(value)
-                for key, value in data.items()
-                if key.startswith("rang-")
-            }
-            return rules.parse_ranking(ranks, rule.most or 1)
-        if rule.kind == rules.ONE_PER_CATEGORY:
-            picked = [
-                str(value)
-                for key, value in data.items()
-                if key.startswith("categorie-") and str(value).strip()
-            ]
-            return [int(value) for value in picked]
-        getlist = getattr(data, "getlist", None)
-        values = getlist("projets") if getlist else data.get("projets", [])
-        return [int(value) for value in values]
-    except ValueError as error:
-        raise InvalidInput(
-            errors={
-                "choices": _(
-                    "Un des projets choisis ne fait pas partie des projets soumis au vote."
-                )
-            }
-        ) from error
+    """The ordered project ids a ballot form sends, whatever its shape (see ``rules``)."""
+    return rules.rule_of(edition).parse(data)
 
 
 def _voter(request: HttpRequest) -> Any:
@@ -317,6 +289,7 @@ def ballot(request: HttpRequest) -> HttpResponse:
                     for row in group["projects"]
                 }
                 context["summary"] = [(by_pk[pk], p) for pk, p in points]
+                context["form_fields"] = context["rule"].form_fields(context["options"], chosen)
                 return render(request, "voting/summary.html", context)
     context = _ballot_context(edition, chosen)
     context["error"] = error
@@ -384,7 +357,13 @@ def verify(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "voting/verify.html",
-        {"form": form, "ballot": found, "searched": searched},
+        {
+            "form": form,
+            "ballot": found,
+            "searched": searched,
+            "shows_points": found is not None
+            and rules.rule_class(found.edition.vote_rule).uses_points,
+        },
         status=status,
     )
 

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 
 from budgetcitoyen.core.errors import InvalidInput
 from budgetcitoyen.core.models import AuditEntry
-from budgetcitoyen.editions.models import Edition, VoteRule
+from budgetcitoyen.editions.models import Edition
 from budgetcitoyen.editions.services import (
     category_create,
     category_delete,
@@ -55,7 +55,7 @@ class TestEditionCreate:
         assert edition.minimum_voter_age == 11
         assert edition.age_reckoned_on == date(2040, 9, 1)
         assert edition.allocation_rule == "pas-de-calais"
-        assert edition.vote_rule == VoteRule.FAVOURITES
+        assert edition.vote_rule == "favourites"
         assert (edition.vote_min_choices, edition.vote_max_choices) == (3, 3)
 
     @pytest.mark.parametrize(
@@ -138,20 +138,20 @@ class TestVoteSettings:
 
     def test_approval_needs_a_maximum(self, sam):
         with pytest.raises(InvalidInput) as caught:
-            edition_create(by=sam, **calendar(vote_rule=VoteRule.APPROVAL, vote_max_choices=None))
+            edition_create(by=sam, **calendar(vote_rule="approval", vote_max_choices=None))
         assert "nombre maximum" in caught.value.errors["vote_max_choices"]
 
     def test_points_need_k(self, sam):
         with pytest.raises(InvalidInput) as caught:
-            edition_create(by=sam, **calendar(vote_rule=VoteRule.POINTS, vote_max_choices=None))
+            edition_create(by=sam, **calendar(vote_rule="points", vote_max_choices=None))
         assert "nombre k" in caught.value.errors["vote_max_choices"]
 
     def test_one_per_category_stores_no_numbers(self, sam):
-        edition = edition_create(by=sam, **calendar(vote_rule=VoteRule.ONE_PER_CATEGORY))
+        edition = edition_create(by=sam, **calendar(vote_rule="one_per_category"))
         assert (edition.vote_min_choices, edition.vote_max_choices) == (None, None)
 
     def test_points_keep_k_only(self, sam):
-        edition = edition_create(by=sam, **calendar(vote_rule=VoteRule.POINTS, vote_max_choices=5))
+        edition = edition_create(by=sam, **calendar(vote_rule="points", vote_max_choices=5))
         assert (edition.vote_min_choices, edition.vote_max_choices) == (None, 5)
 
     def test_age_reference_date_must_fall_before_the_vote_ends(self, sam):

@@ -20,7 +20,6 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from budgetcitoyen.editions.models import VoteRule
 from budgetcitoyen.results import presentation, services
 from budgetcitoyen.results.models import ResultSnapshot
 from budgetcitoyen.results.tests.factories import published_snapshot
@@ -68,7 +67,7 @@ def text(response) -> str:
 def edition(db):
     """2025, approval ballots (up to 3 projects), three envelopes by priority."""
     edition = EditionFactory(
-        year=2025, vote_rule=VoteRule.APPROVAL, vote_min_choices=None, vote_max_choices=3
+        year=2025, vote_rule="approval", vote_min_choices=None, vote_max_choices=3
     )
     CategoryFactory(edition=edition, name="Innovation sociale", priority=1, envelope=Decimal(30000))
     CategoryFactory(edition=edition, name="Coopération", priority=2, envelope=Decimal(20000))
@@ -499,7 +498,7 @@ def test_with_points_ballots_the_programs_shown_count_points(
     request, edition, staff, rule, tmp_path, monkeypatch, capsys
 ):
     pytest.importorskip("pabutools")
-    edition.vote_rule = VoteRule.POINTS
+    edition.vote_rule = "points"
     edition.save()
     request.getfixturevalue("ballots")
     snapshot = _switch_rule(edition, rule, staff, threshold=3)

@@ -14,7 +14,6 @@ from budgetcitoyen.core.errors import (
     PhaseClosed,
 )
 from budgetcitoyen.core.models import AuditEntry
-from budgetcitoyen.editions.models import VoteRule
 from budgetcitoyen.territories.models import Commune
 from budgetcitoyen.testing.factories import EditionFactory, labelled_project, paris, verified_person
 from budgetcitoyen.voting import services
@@ -239,7 +238,7 @@ def test_an_unpublished_edition_has_no_vote(edition, projects, declared, during_
 
 
 def test_points_ballots_store_their_points(edition, projects, declared, during_vote):
-    edition.vote_rule = VoteRule.POINTS
+    edition.vote_rule = "points"
     edition.vote_max_choices = 3
     edition.save()
     ballot, _code = services.ballot_cast(

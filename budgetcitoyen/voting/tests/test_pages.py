@@ -12,7 +12,6 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from budgetcitoyen.editions.models import VoteRule
 from budgetcitoyen.testing.a11y import assert_accessible
 from budgetcitoyen.testing.cast import PERSONAS, make_persona
 from budgetcitoyen.testing.factories import labelled_project, paris, verified_person
@@ -181,7 +180,7 @@ def test_whatever_the_browser_sends_is_judged_by_the_server(
 
 
 def test_ranked_ballots_use_rank_selects(edition, projects, declared, during_vote):
-    edition.vote_rule = VoteRule.POINTS
+    edition.vote_rule = "points"
     edition.vote_max_choices = 2
     edition.save()
     client = signed_in(declared)
@@ -203,7 +202,7 @@ def test_ranked_ballots_use_rank_selects(edition, projects, declared, during_vot
 
 
 def test_one_per_category_uses_radio_groups(edition, projects, declared, during_vote):
-    edition.vote_rule = VoteRule.ONE_PER_CATEGORY
+    edition.vote_rule = "one_per_category"
     edition.save()
     client = signed_in(declared)
     page = client.get("/voter/bulletin/")
@@ -219,7 +218,7 @@ def test_one_per_category_uses_radio_groups(edition, projects, declared, during_
 
 
 def test_knapsack_shows_the_amount_left(edition, projects, declared, during_vote):
-    edition.vote_rule = VoteRule.KNAPSACK
+    edition.vote_rule = "knapsack"
     edition.save()
     page = text(signed_in(declared).get("/voter/bulletin/"))
     assert "Il vous reste 50 000 € sur 50 000 €" in page

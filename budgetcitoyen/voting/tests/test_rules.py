@@ -1,128 +1,86 @@
+"""The registry of ballot rules, and what every rule shares (each rule has its own test file)."""
+
 from __future__ import annotations
 
+import html
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.template.loader import get_template
 
-from budgetcitoyen.core.errors import InvalidInput
+from budgetcitoyen.editions.admin import vote_rule_help
+from budgetcitoyen.editions.models import Edition
 from budgetcitoyen.voting import rules
-from budgetcitoyen.voting.rules import BallotRule, Option
+from budgetcitoyen.voting.rules import Approval, Favourites, Knapsack, OnePerCategory, Points
 
-OPTIONS = {
-    1: Option(1, "Recyclerie", 10, "Innovation sociale", Decimal("12000")),
-    2: Option(2, "Épicerie", 10, "Innovation sociale", Decimal("8000")),
-    3: Option(3, "Jardin", 10, "Innovation sociale", Decimal("15000")),
-    4: Option(4, "Tiers-lieu", 20, "Coopération", Decimal("9000")),
-    5: Option(5, "Café", 20, "Coopération", Decimal("5000")),
-}
+from .rule_helpers import OPTIONS, form, refused
 
+# The codes editions already store (editions migration 0001): a rule may be added, never renamed.
+STORED_CODES = {"one_per_category", "favourites", "approval", "points", "knapsack"}
 
-def plain(text):
-    """Amounts use narrow no-break spaces; compare with ordinary spaces."""
-    return text.replace("\u202f", " ").replace("\u00a0", " ")
-
-
-def refused(rule, choices):
-    with pytest.raises(InvalidInput) as caught:
-        rules.validate(rule, OPTIONS, choices)
-    assert "choices" in caught.value.errors
-    return plain(caught.value.errors["choices"])
+EVERY_RULE = [
+    OnePerCategory(),
+    Favourites(3, 3),
+    Approval(None, 4),
+    Points(None, 3),
+    Knapsack(budget=Decimal("50000")),
+]
 
 
-@pytest.mark.parametrize(
-    "rule",
-    [
-        BallotRule(rules.ONE_PER_CATEGORY),
-        BallotRule(rules.FAVOURITES, 3, 3),
-        BallotRule(rules.APPROVAL, None, 4),
-        BallotRule(rules.POINTS, None, 3),
-        BallotRule(rules.KNAPSACK, budget=Decimal("50000")),
-    ],
-)
+def test_the_registry_holds_the_stored_codes():
+    assert set(rules.RULES) == STORED_CODES
+    assert all(code == rule.code for code, rule in rules.RULES.items())
+
+
+def test_the_edition_field_offers_the_registry():
+    field = Edition._meta.get_field("vote_rule")
+    assert [code for code, _label in field.choices] == list(rules.RULES)
+    assert dict(field.choices)["points"] == Points.label
+    assert field.default in rules.RULES
+
+
+def test_the_choices_come_from_a_callable_so_a_rule_needs_no_migration():
+    _name, _path, _args, kwargs = Edition._meta.get_field("vote_rule").deconstruct()
+    assert callable(kwargs["choices"])
+
+
+@pytest.mark.parametrize("code", sorted(STORED_CODES))
+def test_each_rule_has_its_template_and_its_test_file(code):
+    rule = rules.RULES[code]()
+    assert get_template(rule.template)
+    assert (Path(__file__).parent / f"test_rule_{code}.py").exists()
+
+
+def test_a_code_registered_twice_is_refused():
+    with pytest.raises(ValueError, match="twice"):
+        rules.register(Points)
+
+
+def test_an_unknown_code_is_a_french_refusal():
+    with pytest.raises(rules.InvalidInput, match="règle de vote de cette édition est inconnue"):
+        rules.rule_class("borda")
+
+
+def test_the_admin_help_lists_every_rule_with_its_description():
+    help_text = html.unescape(vote_rule_help())
+    for rule in rules.RULES.values():
+        assert f"<strong>{rule.label}</strong> : {rule.description}</li>" in help_text
+
+
+@pytest.mark.parametrize("rule", EVERY_RULE, ids=lambda rule: rule.code)
 def test_every_rule_refuses_empty_duplicate_and_unknown_choices(rule):
     assert "au moins un projet" in refused(rule, [])
     assert "qu'une fois" in refused(rule, [1, 1])
     assert "ne fait pas partie" in refused(rule, [99])
 
 
-def test_one_per_category():
-    rule = BallotRule(rules.ONE_PER_CATEGORY)
-    assert rules.validate(rule, OPTIONS, [1, 4]) == [(1, 1), (4, 1)]
-    assert rules.validate(rule, OPTIONS, [5]) == [(5, 1)]
-    assert "« Innovation sociale »" in refused(rule, [1, 2])
-    assert "« Coopération »" in refused(rule, [4, 1, 5])
+@pytest.mark.parametrize("rule", EVERY_RULE, ids=lambda rule: rule.code)
+def test_every_rule_reads_back_what_its_summary_sends(rule):
+    chosen = [4, 1]
+    assert rule.parse(form(rule.form_fields(OPTIONS, chosen))) == chosen
 
 
-def test_favourites_exactly_three():
-    rule = BallotRule(rules.FAVOURITES, 3, 3)
-    assert rules.validate(rule, OPTIONS, [3, 1, 5]) == [(3, 1), (1, 1), (5, 1)]
-    assert refused(rule, [1, 2]) == "Choisissez exactement 3 projets (vous en avez choisi 2)."
-    assert refused(rule, [1, 2, 3, 4]) == "Choisissez exactement 3 projets (vous en avez choisi 4)."
-
-
-def test_favourites_between_a_minimum_and_a_maximum():
-    rule = BallotRule(rules.FAVOURITES, 2, 4)
-    assert len(rules.validate(rule, OPTIONS, [1, 2])) == 2
-    assert len(rules.validate(rule, OPTIONS, [1, 2, 3, 4])) == 4
-    assert refused(rule, [1]) == "Choisissez entre 2 et 4 projets (vous en avez choisi 1)."
-    assert "entre 2 et 4" in refused(rule, [1, 2, 3, 4, 5])
-
-
-def test_approval_up_to_n():
-    rule = BallotRule(rules.APPROVAL, None, 2)
-    assert rules.validate(rule, OPTIONS, [1]) == [(1, 1)]
-    assert rules.validate(rule, OPTIONS, [1, 4]) == [(1, 1), (4, 1)]
-    assert (
-        refused(rule, [1, 2, 3]) == "Vous pouvez choisir au plus 2 projets (vous en avez choisi 3)."
-    )
-
-
-def test_points_first_gets_k_then_one_less():
-    rule = BallotRule(rules.POINTS, None, 3)
-    assert rules.validate(rule, OPTIONS, [4, 1, 2]) == [(4, 3), (1, 2), (2, 1)]
-    assert rules.validate(rule, OPTIONS, [5]) == [(5, 3)]
-    assert "au plus 3 projets" in refused(rule, [1, 2, 3, 4])
-
-
-def test_knapsack_total_at_most_the_budget():
-    rule = BallotRule(rules.KNAPSACK, budget=Decimal("30000"))
-    assert len(rules.validate(rule, OPTIONS, [1, 2, 4])) == 3  # 29 000 €
-    assert len(rules.validate(rule, OPTIONS, [3, 1])) == 2  # exactly 27 000 €
-    message = refused(rule, [1, 3, 5])  # 32 000 €
-    assert "32 000 €" in message and "2 000 €" in message
-
-
-def test_knapsack_at_the_exact_budget_is_valid():
-    rule = BallotRule(rules.KNAPSACK, budget=Decimal("35000"))
-    assert len(rules.validate(rule, OPTIONS, [1, 2, 3])) == 3
-
-
-def test_parse_ranking():
-    assert rules.parse_ranking({1: "2", 4: "1", 2: ""}, 3) == [4, 1]
-    with pytest.raises(InvalidInput, match="donné à deux projets"):
-        rules.parse_ranking({1: "1", 2: "1"}, 3)
-    with pytest.raises(InvalidInput, match="il manque le rang 2"):
-        rules.parse_ranking({1: "1", 2: "3"}, 3)
-    with pytest.raises(InvalidInput, match="de 1 à 3"):
-        rules.parse_ranking({1: "4"}, 3)
-    with pytest.raises(InvalidInput, match="de 1 à 3"):
-        rules.parse_ranking({1: "un"}, 3)
-
-
-def test_counters():
-    assert (
-        rules.counter_text(BallotRule(rules.FAVOURITES, 3, 3), OPTIONS, [1, 2]) == "2 choix sur 3"
-    )
-    assert rules.counter_text(BallotRule(rules.APPROVAL), OPTIONS, [1]) == "1 choix"
-    knapsack = BallotRule(rules.KNAPSACK, budget=Decimal("30000"))
-    assert (
-        plain(rules.counter_text(knapsack, OPTIONS, [1])) == "Il vous reste 18 000 € sur 30 000 €"
-    )
-    assert (
-        plain(rules.counter_text(knapsack, OPTIONS, [1, 3, 5]))
-        == "Dépassement du budget : 2 000 € de trop"
-    )
-    assert (
-        rules.counter_text(BallotRule(rules.ONE_PER_CATEGORY), OPTIONS, [1])
-        == "1 catégorie(s) sur 2"
-    )
+@pytest.mark.parametrize("rule", EVERY_RULE, ids=lambda rule: rule.code)
+def test_every_rule_says_in_french_how_to_vote(rule):
+    assert rule.voter_text().startswith("Vous ")
