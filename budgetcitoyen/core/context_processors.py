@@ -1,14 +1,14 @@
-"""Values every page needs: the site's name, the organisation, the edition shown, demo notice."""
+"""Values every page needs: the site's name, the organisation's names and addresses, the edition
+shown, demo notice."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from budgetcitoyen.core import clock
+from budgetcitoyen.core import clock, organisation
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
@@ -17,8 +17,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
     edition = SimpleLazyObject(lambda: current_edition_for(request))
     return {
         "site_name": "Budget citoyen",
-        "organisation": settings.BUDGETCITOYEN_ORGANISATION,
-        "contact_email": settings.BUDGETCITOYEN_CONTACT_EMAIL,
+        **organisation.template_context(),
         "current_edition": edition,
         "clock_frozen_at": clock.now() if clock.is_frozen() else None,
     }

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from budgetcitoyen.core.models import TimeStampedModel
+from budgetcitoyen.core.organisation import default_minimum_voter_age
 
 
 class VoteRule(models.TextChoices):
@@ -85,7 +86,7 @@ class Edition(TimeStampedModel):
     )
     minimum_voter_age = models.PositiveSmallIntegerField(
         _("âge minimum pour voter"),
-        default=11,
+        default=default_minimum_voter_age,
         validators=[MinValueValidator(1), MaxValueValidator(120)],
     )
     age_reference_date = models.DateField(

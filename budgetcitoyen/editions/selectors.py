@@ -13,7 +13,7 @@ from enum import StrEnum
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from budgetcitoyen.core import clock
+from budgetcitoyen.core import clock, organisation
 from budgetcitoyen.editions.models import Category, Edition
 
 
@@ -69,7 +69,7 @@ STEP_DESCRIPTIONS = {
         "dossier, qualifie sa catégorie et décide de son label."
     ),
     Phase.VOTE: _(
-        "Les habitants du Pas-de-Calais âgés de %(age)s ans ou plus votent en ligne pour leurs projets préférés."
+        "Les habitants %(area_of)s âgés de %(age)s ans ou plus votent en ligne pour leurs projets préférés."
     ),
     Phase.RESULTS: _(
         "Chaque catégorie dispose d'une enveloppe : les projets les plus votés sont financés, "
@@ -154,7 +154,7 @@ def timeline(edition: Edition, at: datetime | None = None) -> list[TimelineStep]
         for step in steps:
             if step[3] == "upcoming" and not next_marked:
                 step[3], next_marked = "next", True
-    description_args = {"age": edition.minimum_voter_age}
+    description_args = {"age": edition.minimum_voter_age, **organisation.names()}
     return [
         TimelineStep(
             phase=phase,
