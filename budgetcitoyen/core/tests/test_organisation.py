@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
 import time_machine
 from django import forms
@@ -44,7 +46,7 @@ def text(response) -> str:  # type: ignore[no-untyped-def]
 
 
 def published_edition() -> Edition:
-    edition = EditionFactory(year=2025)
+    edition = cast(Edition, EditionFactory(year=2025))
     CategoryFactory(edition=edition, name="Innovation sociale", priority=1)
     return edition
 
