@@ -101,7 +101,10 @@ def resolve_commune(text: str) -> tuple[Commune | None, str]:
         }
     return None, _(
         "« %(text)s » désigne plusieurs communes : précisez le code postal, par exemple « %(example)s »."
-    ) % {"text": text, "example": f"{candidates[0].name} (62…)"}
+    ) % {
+        "text": text,
+        "example": f"{candidates[0].name} ({(candidates[0].postal_code_list or ['…'])[0]})",
+    }
 
 
 class StepForm(forms.Form):

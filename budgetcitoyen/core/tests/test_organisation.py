@@ -13,6 +13,7 @@ from django.utils import translation
 from budgetcitoyen.core import organisation
 from budgetcitoyen.dossiers.forms import ProjectForm
 from budgetcitoyen.editions.models import Edition
+from budgetcitoyen.territories.models import Commune, PostalCode
 from budgetcitoyen.testing.factories import CategoryFactory, EditionFactory, paris, verified_person
 
 pytestmark = pytest.mark.django_db
@@ -143,3 +144,16 @@ def test_a_new_edition_takes_the_configured_minimum_age_and_keeps_its_own(settin
     assert EditionFactory(year=2026).minimum_voter_age == 16
     before.refresh_from_db()
     assert before.minimum_voter_age == 11
+
+
+def test_a_namesake_is_explained_with_a_postal_code_of_its_own():
+    arras = Commune.objects.get(insee_code="62041")
+    namesake = Commune.objects.create(
+        insee_code="34998", name="Arras", population=1, territory=arras.territory, epci=arras.epci
+    )
+    PostalCode.objects.create(code="34999", commune=namesake)
+    with pytest.raises(forms.ValidationError) as caught:
+        ProjectForm.base_fields["communes"].clean("Arras")
+    (message,) = caught.value.messages
+    assert "désigne plusieurs communes" in message
+    assert "« Arras (62000) »" in message or "« Arras (34999) »" in message
