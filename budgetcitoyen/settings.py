@@ -284,9 +284,31 @@ LOGGING = {
 }
 
 # --- Platform ------------------------------------------------------------------------------
+# The collectivité this instance serves, read through budgetcitoyen.core.organisation. French
+# needs several forms of a name ("le Pas-de-Calais", "du …", "dans …"); each is given here,
+# none is derived, so "la Métropole de Lyon" or "l'Hérault" read right. English uses one form.
 BUDGETCITOYEN_ORGANISATION = env_str("BUDGETCITOYEN_ORGANISATION", "Département du Pas-de-Calais")
+BUDGETCITOYEN_ORGANISATION_SHORT = env_str("BUDGETCITOYEN_ORGANISATION_SHORT", "le Département")
+BUDGETCITOYEN_ORGANISATION_OF = env_str("BUDGETCITOYEN_ORGANISATION_OF", "du Département")
+BUDGETCITOYEN_ORGANISATION_EN = env_str("BUDGETCITOYEN_ORGANISATION_EN", "the Département")
+BUDGETCITOYEN_ORGANISATION_ADDRESS = env_str(
+    "BUDGETCITOYEN_ORGANISATION_ADDRESS",
+    "Hôtel du Département, rue Ferdinand Buisson, 62018 Arras Cedex",
+)
+BUDGETCITOYEN_PUBLICATION_DIRECTOR = env_str(
+    "BUDGETCITOYEN_PUBLICATION_DIRECTOR", "le président du Conseil départemental"
+)
+BUDGETCITOYEN_PUBLICATION_DIRECTOR_EN = env_str(
+    "BUDGETCITOYEN_PUBLICATION_DIRECTOR_EN", "the President of the Departmental Council"
+)
+BUDGETCITOYEN_AREA = env_str("BUDGETCITOYEN_AREA", "le Pas-de-Calais")
+BUDGETCITOYEN_AREA_OF = env_str("BUDGETCITOYEN_AREA_OF", "du Pas-de-Calais")
+BUDGETCITOYEN_AREA_IN = env_str("BUDGETCITOYEN_AREA_IN", "dans le Pas-de-Calais")
+BUDGETCITOYEN_AREA_EN = env_str("BUDGETCITOYEN_AREA_EN", "the Pas-de-Calais")
 BUDGETCITOYEN_CONTACT_EMAIL = env_str("BUDGETCITOYEN_CONTACT_EMAIL", "budgetcitoyen@pasdecalais.fr")
 BUDGETCITOYEN_DPO_EMAIL = env_str("BUDGETCITOYEN_DPO_EMAIL", "dpo@pasdecalais.fr")
+# The default of a new edition's minimum voting age; each edition keeps its own value.
+BUDGETCITOYEN_MINIMUM_VOTER_AGE = env_int("BUDGETCITOYEN_MINIMUM_VOTER_AGE", 11)
 BUDGETCITOYEN_TRUST_X_FORWARDED_FOR = env_bool("BEHIND_HTTPS_PROXY", False)
 # "count/seconds" per action and key (see budgetcitoyen.core.ratelimit).
 BUDGETCITOYEN_RATE_LIMITS = {

@@ -1,19 +1,18 @@
-"""Values every page needs: the site's name, the organisation and its contact, the simulated date."""
+"""Values every page needs: the site's name, the organisation's names and addresses, the
+simulated date. (The edition shown comes from ``editions.context_processors``.)"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
 
-from budgetcitoyen.core import clock
+from budgetcitoyen.core import clock, organisation
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
     return {
         "site_name": "Budget citoyen",
-        "organisation": settings.BUDGETCITOYEN_ORGANISATION,
-        "contact_email": settings.BUDGETCITOYEN_CONTACT_EMAIL,
+        **organisation.template_context(),
         "clock_frozen_at": clock.now() if clock.is_frozen() else None,
     }

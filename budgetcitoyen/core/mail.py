@@ -11,13 +11,15 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from budgetcitoyen.core import organisation
+
 
 def send_templated(*, to: list[str], template: str, context: dict[str, Any]) -> None:
     """Render ``emails/<template>_subject.txt``, ``.txt`` and ``.html`` and send them."""
     with translation.override("fr"):
         full = {
             "site_url": settings.SITE_URL,
-            "organisation": settings.BUDGETCITOYEN_ORGANISATION,
+            **organisation.template_context(),
             **context,
         }
         # Templates autoescape for HTML; the subject and the plain-text part are not HTML,

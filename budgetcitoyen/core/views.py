@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
@@ -17,11 +16,7 @@ def legal_notice(request: HttpRequest) -> HttpResponse:
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "pages/donnees_personnelles.html",
-        {"dpo_email": settings.BUDGETCITOYEN_DPO_EMAIL},
-    )
+    return render(request, "pages/donnees_personnelles.html")
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

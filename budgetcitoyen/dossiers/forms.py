@@ -15,6 +15,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from budgetcitoyen.core import organisation
 from budgetcitoyen.dossiers import rules
 from budgetcitoyen.dossiers.models import Dossier, StructureKind
 from budgetcitoyen.dossiers.services import largest_maximum
@@ -94,10 +95,16 @@ def resolve_commune(text: str) -> tuple[Commune | None, str]:
     if len(candidates) == 1:
         return candidates[0], ""
     if not candidates:
-        return None, _("« %(text)s » : commune inconnue dans le Pas-de-Calais.") % {"text": text}
+        return None, _("« %(text)s » : commune inconnue %(area_in)s.") % {
+            "text": text,
+            **organisation.names(),
+        }
     return None, _(
         "« %(text)s » désigne plusieurs communes : précisez le code postal, par exemple « %(example)s »."
-    ) % {"text": text, "example": f"{candidates[0].name} (62…)"}
+    ) % {
+        "text": text,
+        "example": f"{candidates[0].name} ({(candidates[0].postal_code_list or ['…'])[0]})",
+    }
 
 
 class StepForm(forms.Form):

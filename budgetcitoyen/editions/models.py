@@ -17,6 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from budgetcitoyen.core.models import TimeStampedModel
+from budgetcitoyen.core.organisation import default_minimum_voter_age
 from budgetcitoyen.voting import rules as ballot_rules
 
 
@@ -87,7 +88,7 @@ class Edition(TimeStampedModel):
     )
     minimum_voter_age = models.PositiveSmallIntegerField(
         _("âge minimum pour voter"),
-        default=11,
+        default=default_minimum_voter_age,
         validators=[MinValueValidator(1), MaxValueValidator(120)],
     )
     age_reference_date = models.DateField(

@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from budgetcitoyen.core import clock
+from budgetcitoyen.core import clock, organisation
 
 
 class Step(StrEnum):
@@ -61,8 +61,8 @@ class StepSpec:
     start_field: str
     end_field: str | None
     label: Promise
-    # Shown on "Comment ça marche"; ``%(age)s`` is the edition's minimum voting age and
-    # ``%(area)s`` the electorate's area ("le Pas-de-Calais"…).
+    # Shown on "Comment ça marche"; ``%(age)s`` is the edition's minimum voting age, and the
+    # organisation's names (``core.organisation.names()``: ``%(area_of)s``…) can be used.
     description: Promise
 
 
@@ -103,7 +103,7 @@ STEPS: tuple[StepSpec, ...] = (
         "vote_end",
         _("Vote des habitants"),
         _(
-            "Les habitants du Pas-de-Calais âgés de %(age)s ans ou plus votent en ligne pour leurs projets préférés."
+            "Les habitants %(area_of)s âgés de %(age)s ans ou plus votent en ligne pour leurs projets préférés."
         ),
     ),
     StepSpec(
@@ -259,7 +259,7 @@ def timeline(edition: Any, at: datetime | None = None) -> list[TimelineStep]:
             states.append("past")
     if "current" not in states and "upcoming" in states:
         states[states.index("upcoming")] = "next"
-    description_args = {"age": edition.minimum_voter_age}
+    description_args = {"age": edition.minimum_voter_age, **organisation.names()}
     return [
         TimelineStep(
             phase=Phase(spec.step),

@@ -1,4 +1,5 @@
-"""Writes on territories: loading the shipped reference data, moving communes between territories."""
+"""Writes on territories: loading reference data (the shipped file or any département's in the
+same CSV format, see docs/REFERENCE.md), moving communes between territories."""
 
 from __future__ import annotations
 
@@ -16,6 +17,18 @@ from budgetcitoyen.core.errors import InvalidInput
 from budgetcitoyen.territories.models import Commune, CommuneAlias, Epci, PostalCode, Territory
 
 REFERENCE_CSV = Path(__file__).resolve().parent / "data" / "pas-de-calais-communes.csv"
+REFERENCE_COLUMNS = (
+    "insee_code",
+    "name",
+    "kind",
+    "parent_insee_code",
+    "postal_codes",
+    "population",
+    "epci_siren",
+    "epci_name",
+    "territory",
+)
+CURRENT = "commune-actuelle"
 
 
 @dataclass
@@ -32,13 +45,58 @@ class LoadReport:
 
 
 def _read_rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+    """The file's rows, refused with a French message before anything is written if a column
+    is missing or a row cannot be loaded (so a wrong file never half-loads)."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            missing = [
+                column for column in REFERENCE_COLUMNS if column not in (reader.fieldnames or [])
+            ]
+            if missing:
+                raise InvalidInput(
+                    _("Colonnes manquantes dans %(file)s : %(columns)s.")
+                    % {"file": path.name, "columns": ", ".join(missing)}
+                )
+            rows = list(reader)
+    except (OSError, UnicodeDecodeError) as error:
+        raise InvalidInput(
+            _("Impossible de lire %(file)s (fichier CSV en UTF-8 attendu) : %(error)s")
+            % {"file": path.name, "error": error}
+        ) from error
+    kinds = {CURRENT, *CommuneAlias.Kind.values}
+    current = {row["insee_code"] for row in rows if row["kind"] == CURRENT}
+    for line, row in enumerate(rows, start=2):
+        problem = None
+        if row["kind"] not in kinds:
+            problem = _("nature « %(kind)s » inconnue (attendu : %(kinds)s)") % {
+                "kind": row["kind"],
+                "kinds": ", ".join(sorted(kinds)),
+            }
+        elif not row["insee_code"] or not row["name"]:
+            problem = _("code INSEE et nom obligatoires")
+        elif row["kind"] == CURRENT and not (
+            row["population"].isdigit() and row["epci_siren"] and row["territory"]
+        ):
+            problem = _("une commune actuelle a une population entière, un EPCI et un territoire")
+        elif row["kind"] != CURRENT and row["parent_insee_code"] not in current:
+            problem = _("commune de rattachement %(code)s absente du fichier") % {
+                "code": row["parent_insee_code"] or "—"
+            }
+        if problem:
+            raise InvalidInput(
+                _("%(file)s, ligne %(line)d : %(problem)s.")
+                % {"file": path.name, "line": line, "problem": problem}
+            )
+    return rows
 
 
 @transaction.atomic
 def load_reference(*, path: Path = REFERENCE_CSV, by: Any | None = None) -> LoadReport:
     """Load territories, EPCIs, communes, postal codes and former communes. Idempotent.
+
+    ``path`` is any file in the shipped CSV format (columns in ``REFERENCE_COLUMNS``, described
+    in docs/REFERENCE.md); a file that does not fit is refused whole with ``InvalidInput``.
 
     A second run changes nothing. Territories already chosen (possibly by staff) for an
     existing EPCI or commune are kept: the file only sets the territory of new rows.
@@ -47,13 +105,15 @@ def load_reference(*, path: Path = REFERENCE_CSV, by: Any | None = None) -> Load
     report = LoadReport()
 
     territories = {t.name: t for t in Territory.objects.all()}
-    for name in sorted({row["territory"] for row in rows}):
+    for name in sorted({row["territory"] for row in rows if row["kind"] == CURRENT}):
         if name not in territories:
             territories[name] = Territory.objects.create(name=name, slug=slugify(name))
             report.count(report.created, "territoires")
 
     epcis = {e.siren: e for e in Epci.objects.all()}
     for row in rows:
+        if row["kind"] != CURRENT:
+            continue
         siren, name = row["epci_siren"], row["epci_name"]
         epci = epcis.get(siren)
         if epci is None:
@@ -67,7 +127,7 @@ def load_reference(*, path: Path = REFERENCE_CSV, by: Any | None = None) -> Load
             report.count(report.updated, "intercommunalités")
 
     communes = {c.insee_code: c for c in Commune.objects.all()}
-    current_rows = [row for row in rows if row["kind"] == "commune-actuelle"]
+    current_rows = [row for row in rows if row["kind"] == CURRENT]
     for row in current_rows:
         commune = communes.get(row["insee_code"])
         values = {
@@ -99,7 +159,7 @@ def load_reference(*, path: Path = REFERENCE_CSV, by: Any | None = None) -> Load
 
     aliases = {(a.insee_code, a.name): a for a in CommuneAlias.objects.select_related("commune")}
     for row in rows:
-        if row["kind"] == "commune-actuelle":
+        if row["kind"] == CURRENT:
             continue
         parent = communes[row["parent_insee_code"]]
         alias = aliases.get((row["insee_code"], row["name"]))

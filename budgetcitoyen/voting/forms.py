@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from budgetcitoyen.core import organisation
 from budgetcitoyen.territories.models import Commune
 from budgetcitoyen.territories.selectors import (
     commune_by_insee,
@@ -44,7 +45,7 @@ class CodeForm(forms.Form):
 
 def resolve_commune(text: str, postal_code: str) -> Commune | None:
     """The commune a person typed (name, former name or INSEE code), using the postal code to
-    choose between namesakes. None when nothing in the Pas-de-Calais matches."""
+    choose between namesakes. None when no commune of the reference data matches."""
     text = re.sub(r"\s*\(.*\)\s*$", "", text).strip()
     if not text:
         return None
@@ -91,9 +92,11 @@ class IdentityForm(forms.Form):
     commune = forms.CharField(
         label=_("Commune de résidence"),
         max_length=120,
-        help_text=_(
-            "Commencez à taper son nom : la liste propose les communes du Pas-de-Calais, "
-            "anciennes communes comprises."
+        help_text=organisation.with_names_lazy(
+            _(
+                "Commencez à taper son nom : la liste propose les communes %(area_of)s, "
+                "anciennes communes comprises."
+            )
         ),
         widget=forms.TextInput(attrs={"autocomplete": "address-level2", "list": "communes"}),
         error_messages={"required": _("Indiquez votre commune de résidence.")},
@@ -111,10 +114,12 @@ class IdentityForm(forms.Form):
         },
     )
     sworn = forms.BooleanField(
-        label=_(
-            "Je déclare sur l'honneur que ces informations sont exactes, que je réside dans le "
-            "Pas-de-Calais et que je ne vote qu'une fois. Tout vote multiple entraîne "
-            "l'annulation de tous mes votes."
+        label=organisation.with_names_lazy(
+            _(
+                "Je déclare sur l'honneur que ces informations sont exactes, que je réside "
+                "%(area_in)s et que je ne vote qu'une fois. Tout vote multiple entraîne "
+                "l'annulation de tous mes votes."
+            )
         ),
         required=False,
     )

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from budgetcitoyen.accounts.permissions import require
-from budgetcitoyen.core import clock
+from budgetcitoyen.core import clock, organisation
 from budgetcitoyen.core.audit import log_action
 from budgetcitoyen.core.errors import (
     AlreadyDone,
@@ -212,9 +212,11 @@ def identity_errors(identity: dict[str, Any]) -> dict[str, str]:
     elif birth_date.year < today.year - 120:
         errors["birth_date"] = _("Vérifiez l'année de naissance.")
     if commune is None:
-        errors["commune"] = _(
-            "Le vote est réservé aux habitants du Pas-de-Calais : choisissez votre commune "
-            "de résidence dans la liste."
+        errors["commune"] = organisation.with_names(
+            _(
+                "Le vote est réservé aux habitants %(area_of)s : choisissez votre commune "
+                "de résidence dans la liste."
+            )
         )
     elif postal_code.strip() not in commune.postal_code_list:
         codes = ", ".join(commune.postal_code_list)
@@ -227,7 +229,9 @@ def identity_errors(identity: dict[str, Any]) -> dict[str, str]:
 def check_eligible(edition: Edition, *, birth_date: date, commune: Commune | None) -> None:
     """The commune is in the département and the voter has the minimum age on the reference day."""
     if commune is None:
-        raise NotEligible(_("Le vote est réservé aux habitants du Pas-de-Calais."))
+        raise NotEligible(
+            organisation.with_names(_("Le vote est réservé aux habitants %(area_of)s."))
+        )
     day = edition.age_reckoned_on
     if age_on(birth_date, day) < edition.minimum_voter_age:
         raise NotEligible(
