@@ -15,6 +15,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from budgetcitoyen.core.formatting import number
 from budgetcitoyen.dossiers import rules
 from budgetcitoyen.dossiers.models import Dossier, StructureKind
 from budgetcitoyen.dossiers.services import largest_maximum
@@ -40,7 +41,8 @@ class EuroField(forms.CharField):
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, Decimal):
-            return rules.format_euros(value).replace("\u202f", " ")
+            # Typed back as a person types it: French, ordinary spaces.
+            return number(value, locale="fr_FR").replace("\u202f", " ")
         return value
 
     def clean(self, value: Any) -> Decimal | None:  # type: ignore[override]

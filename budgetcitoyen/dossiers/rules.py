@@ -9,12 +9,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+# Amounts in messages: "12 500,50", the unit written by the message itself.
+from budgetcitoyen.core.formatting import number as format_euros
+from budgetcitoyen.core.formatting import parse_amount
 from budgetcitoyen.dossiers.models import StructureKind
 
 SUMMARY_MAX_LENGTH = 500
@@ -163,19 +166,14 @@ def parse_euros(text: str) -> Decimal:
 
     Raises ValueError with a French message.
     """
-    cleaned = re.sub(r"[\s\u00a0\u202f€]", "", str(text))
-    if cleaned.count(",") == 1 and "." not in cleaned:
-        cleaned = cleaned.replace(",", ".")
-    if not re.fullmatch(r"\d+(\.\d{1,2})?", cleaned):
+    try:
+        amount = parse_amount(text)
+    except ValueError as exc:
         raise ValueError(
             _(
                 "Indiquez un montant en euros, avec au plus deux décimales (par exemple 12 500 ou 12 500,50)."
             )
-        )
-    try:
-        amount = Decimal(cleaned)
-    except InvalidOperation as exc:  # pragma: no cover - the pattern above rules it out
-        raise ValueError(_("Montant illisible.")) from exc
+        ) from exc
     if amount > MAX_AMOUNT:
         raise ValueError(_("Ce montant est trop élevé."))
     return amount.quantize(Decimal("0.01"))
@@ -251,19 +249,6 @@ def financing_errors(
                 }
             )
     return errors
-
-
-def format_euros(amount: Decimal) -> str:
-    """12500.5 -> "12 500,50" (narrow no-break space, as French typography wants)."""
-    quantized = amount.quantize(Decimal("0.01"))
-    sign = "-" if quantized < 0 else ""
-    units, cents = f"{abs(quantized):.2f}".split(".")
-    groups: list[str] = []
-    while units:
-        groups.insert(0, units[-3:])
-        units = units[:-3]
-    text = "\u202f".join(groups)
-    return f"{sign}{text}" if cents == "00" else f"{sign}{text},{cents}"
 
 
 # --- Completeness --------------------------------------------------------------------------

@@ -24,8 +24,8 @@ from django.utils.translation import ngettext
 from budgetcitoyen.core import clock
 from budgetcitoyen.core.audit import log_action
 from budgetcitoyen.core.errors import AlreadyDone, Conflict, InvalidInput, PhaseClosed
+from budgetcitoyen.core.formatting import fr_datetime
 from budgetcitoyen.core.mail import send_after_commit
-from budgetcitoyen.core.templatetags.bc import fr_datetime
 from budgetcitoyen.editions.models import Edition
 from budgetcitoyen.labelling.models import Decision
 from budgetcitoyen.results import counting

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from budgetcitoyen.core.errors import InvalidInput
-from budgetcitoyen.core.templatetags.bc import euros as format_euros
+from budgetcitoyen.core.formatting import money as format_euros
 
 ONE_PER_CATEGORY = "one_per_category"
 FAVOURITES = "favourites"

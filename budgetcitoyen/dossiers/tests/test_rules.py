@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from budgetcitoyen.core import formatting
 from budgetcitoyen.dossiers import rules
 from budgetcitoyen.dossiers.rules import Line
 
@@ -91,7 +92,7 @@ class TestAmounts:
 
     @given(cents)
     def test_formatting_round_trips(self, amount):
-        assert rules.parse_euros(rules.format_euros(amount)) == amount
+        assert rules.parse_euros(formatting.number(amount)) == amount
 
     def test_amount_requested_limits(self):
         assert (
@@ -124,7 +125,7 @@ class TestFinancingPlan:
         if gap == 0:
             assert errors == []
         else:
-            assert rules.format_euros(abs(gap)) in errors[0]
+            assert formatting.number(abs(gap)) in errors[0]
 
     def test_no_floating_point_drift(self):
         others = [Line("A", Decimal("0.10")), Line("B", Decimal("0.20"))]
