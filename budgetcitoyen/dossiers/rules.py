@@ -14,6 +14,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from stdnum.exceptions import InvalidChecksum, ValidationError
+from stdnum.fr import siret
 
 # Amounts in messages: "12 500,50", the unit written by the message itself.
 from budgetcitoyen.core.formatting import number as format_euros
@@ -25,9 +27,6 @@ MAX_ATTACHMENTS = 10
 MAX_FILE_SIZE = 10 * 1024 * 1024
 MAX_DURATION_MONTHS = 60
 MAX_AMOUNT = Decimal("9999999999.99")
-
-# The SIREN of La Poste, whose establishments follow a different check (sum divisible by 5).
-LA_POSTE_SIREN = "356000000"
 
 
 @dataclass(frozen=True)
@@ -93,26 +92,21 @@ def step_of(field: str) -> Step:
 # --- Identifiers ---------------------------------------------------------------------------
 
 
-def luhn_ok(digits: str) -> bool:
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char)
-        if index % 2 == 1:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return total % 10 == 0
-
-
 def siret_error(value: str) -> str | None:
-    """Why ``value`` is not a SIRET number, or None. Spaces are ignored by the caller."""
-    if not re.fullmatch(r"\d{14}", value):
+    """Why ``value`` is not a SIRET number, or None. Spaces are ignored by the caller.
+
+    python-stdnum checks the Luhn key of the SIRET and of its SIREN, and knows La Poste's
+    exception: its establishments (SIREN 356 000 000) are checked by the sum of their digits,
+    a multiple of 5, except the head office (356 000 000 00048), which follows Luhn.
+    """
+    if not re.fullmatch(r"[0-9]{14}", value):
         return _("Le numéro SIRET compte 14 chiffres.")
-    if value.startswith(LA_POSTE_SIREN) and sum(int(c) for c in value) % 5 == 0:
-        return None
-    if not luhn_ok(value):
+    try:
+        siret.validate(value)
+    except InvalidChecksum:
         return _("Ce numéro SIRET n'existe pas : vérifiez les chiffres (clé de contrôle).")
+    except ValidationError:  # pragma: no cover - the pattern above rules the others out
+        return _("Le numéro SIRET compte 14 chiffres.")
     return None
 
 
