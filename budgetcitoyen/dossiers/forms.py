@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from budgetcitoyen.core.formatting import number
+from budgetcitoyen.core.phones import PhoneField
 from budgetcitoyen.dossiers import rules
 from budgetcitoyen.dossiers.models import Dossier, StructureKind
 from budgetcitoyen.dossiers.services import largest_maximum
@@ -277,7 +278,7 @@ class CarrierForm(StepForm):
         required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    contact_phone = forms.CharField(
+    contact_phone = PhoneField(
         label=gettext_lazy("Son téléphone (facultatif)"),
         max_length=30,
         required=False,

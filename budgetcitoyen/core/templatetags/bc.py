@@ -11,6 +11,7 @@ from decimal import Decimal
 from django import template
 
 from budgetcitoyen.core import formatting
+from budgetcitoyen.core.phones import display_phone
 
 register = template.Library()
 
@@ -19,6 +20,7 @@ register.filter("fr_time", formatting.fr_time)
 register.filter("fr_datetime", formatting.fr_datetime)
 register.filter("window_end", formatting.window_end)
 register.filter("iso", formatting.iso)
+register.filter("phone", display_phone)
 
 
 @register.filter
