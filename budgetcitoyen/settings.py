@@ -309,7 +309,15 @@ BUDGETCITOYEN_CONTACT_EMAIL = env_str("BUDGETCITOYEN_CONTACT_EMAIL", "budgetcito
 BUDGETCITOYEN_DPO_EMAIL = env_str("BUDGETCITOYEN_DPO_EMAIL", "dpo@pasdecalais.fr")
 # The default of a new edition's minimum voting age; each edition keeps its own value.
 BUDGETCITOYEN_MINIMUM_VOTER_AGE = env_int("BUDGETCITOYEN_MINIMUM_VOTER_AGE", 11)
-BUDGETCITOYEN_TRUST_X_FORWARDED_FOR = env_bool("BEHIND_HTTPS_PROXY", False)
+# How many proxies of ours stand in front of the application, each appending the address it
+# received from to X-Forwarded-For: the client's address is the Nth from the right (the ones
+# further left are whatever the client sent). 0 reads REMOTE_ADDR only. One proxy by default
+# behind an HTTPS proxy, none otherwise.
+TRUSTED_PROXY_COUNT = env_int(
+    "TRUSTED_PROXY_COUNT", 1 if env_bool("BEHIND_HTTPS_PROXY", False) else 0
+)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT doit être positif ou nul.")
 # "count/seconds" per action and key (see budgetcitoyen.core.ratelimit).
 BUDGETCITOYEN_RATE_LIMITS = {
     "vote_code:email": "3/900",

@@ -1,5 +1,5 @@
 # Shared by scripts/demo and scripts/test: create .venv with Python 3.11 and install the project.
-# Usage: . scripts/_venv.sh "extras"   (extras: "" or "test")
+# Usage: . scripts/_venv.sh "extras"   (extras: "", "test", or "test,dev" for the lint tools too)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"

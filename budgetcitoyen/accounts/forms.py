@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from budgetcitoyen.core.phones import PhoneField
 from budgetcitoyen.territories.models import Commune
 
 
@@ -16,7 +15,7 @@ class CommuneChoiceField(forms.ModelChoiceField):
 class ProfileForm(forms.Form):
     first_name = forms.CharField(label=_("Prénom"), max_length=150)
     last_name = forms.CharField(label=_("Nom"), max_length=150)
-    phone = forms.CharField(
+    phone = PhoneField(
         label=_("Téléphone (facultatif)"),
         max_length=20,
         required=False,
@@ -41,16 +40,3 @@ class ProfileForm(forms.Form):
         self.fields["commune"].choices = [("", self.fields["commune"].empty_label), *groups.items()]
         self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
         self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
-
-    def clean_phone(self) -> str:
-        raw = self.cleaned_data["phone"].strip()
-        if not raw:
-            return ""
-        digits = re.sub(r"[\s.\-()]", "", raw)
-        if digits.startswith("+33"):
-            digits = "0" + digits[3:]
-        if not re.fullmatch(r"0[1-9][0-9]{8}", digits):
-            raise forms.ValidationError(
-                _("Saisissez un numéro à 10 chiffres, par exemple 03 21 21 62 62.")
-            )
-        return " ".join(digits[i : i + 2] for i in range(0, 10, 2))

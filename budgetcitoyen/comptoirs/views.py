@@ -21,6 +21,7 @@ from budgetcitoyen.comptoirs.models import Comptoir, Registration
 from budgetcitoyen.core import clock
 from budgetcitoyen.core.errors import DomainError, passes
 from budgetcitoyen.core.forms import add_domain_error
+from budgetcitoyen.core.phones import display_phone
 from budgetcitoyen.editions.selectors import current_edition_for
 from budgetcitoyen.territories.selectors import territory_list
 
@@ -313,7 +314,7 @@ def registrants_csv(request: HttpRequest, pk: int) -> HttpResponse:
                 person.first_name,
                 person.last_name,
                 person.email,
-                person.phone,
+                display_phone(person.phone),
                 registration.idea_title,
                 registration.idea_summary,
                 registration.idea_territory.name,

@@ -9,6 +9,7 @@ several keys at once (the email address and the IP address), each counted separa
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import time
 
 from django.conf import settings
@@ -61,10 +62,24 @@ def consume(action: str, **keys: str | None) -> None:
 
 
 def client_ip(request: object) -> str | None:
-    """The client's address: REMOTE_ADDR, or the proxy's X-Forwarded-For when configured."""
+    """The client's address, as the proxies we trust saw it.
+
+    With ``settings.TRUSTED_PROXY_COUNT`` = N > 0, each of our N proxies appended the address
+    it received from to X-Forwarded-For, so the client's is the Nth from the right: entries
+    further left were written by the client and prove nothing. With 0, REMOTE_ADDR. A header
+    shorter than N (a proxy that did not append) gives its leftmost entry; an entry that is not
+    an IP address gives REMOTE_ADDR.
+    """
     meta = getattr(request, "META", {})
-    if settings.BUDGETCITOYEN_TRUST_X_FORWARDED_FOR:
-        forwarded = meta.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip() or None
-    return meta.get("REMOTE_ADDR") or None
+    remote = meta.get("REMOTE_ADDR") or None
+    count = settings.TRUSTED_PROXY_COUNT
+    if count <= 0:
+        return remote
+    hops = [hop.strip() for hop in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    if not hops:
+        return remote
+    candidate = hops[-count] if len(hops) >= count else hops[0]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote

@@ -16,15 +16,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from budgetcitoyen.core import organisation
+from budgetcitoyen.core.formatting import number
+from budgetcitoyen.core.phones import PhoneField
 from budgetcitoyen.dossiers import rules
 from budgetcitoyen.dossiers.models import Dossier, StructureKind
 from budgetcitoyen.dossiers.services import largest_maximum
+from budgetcitoyen.territories import selectors as territories
 from budgetcitoyen.territories.models import Commune, Territory
-from budgetcitoyen.territories.selectors import (
-    commune_by_insee,
-    communes_by_name,
-    communes_by_postal_code,
-)
 
 TEXTAREA = {"rows": 5}
 
@@ -41,7 +39,8 @@ class EuroField(forms.CharField):
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, Decimal):
-            return rules.format_euros(value).replace("\u202f", " ")
+            # Typed back as a person types it: French, ordinary spaces.
+            return number(value, locale="fr_FR").replace("\u202f", " ")
         return value
 
     def clean(self, value: Any) -> Decimal | None:  # type: ignore[override]
@@ -82,29 +81,26 @@ class CommunesField(forms.CharField):
 
 
 def resolve_commune(text: str) -> tuple[Commune | None, str]:
+    """One line of the communes field: the commune, or why there is none."""
     match = re.fullmatch(r"(.*?)\s*\((\d{5})\)", text)
-    name, postal = (match.group(1), match.group(2)) if match else (text, "")
-    if re.fullmatch(r"\d[\dAB]\d{3}", name) and (commune := commune_by_insee(name)):
-        return commune, ""
-    candidates = list(communes_by_name(name)) if name else []
-    if postal:
-        serving = set(communes_by_postal_code(postal).values_list("pk", flat=True))
-        candidates = [c for c in candidates if c.pk in serving] or (
-            list(communes_by_postal_code(postal)) if not name else []
-        )
-    if len(candidates) == 1:
-        return candidates[0], ""
-    if not candidates:
+    try:
+        commune = territories.resolve_commune(text)
+    except territories.AmbiguousCommune as exc:
+        return None, exc.message
+    # A postal code written beside the name must serve the commune.
+    if (
+        commune is not None
+        and match
+        and match.group(1)
+        and not commune.postal_codes.filter(code=match.group(2)).exists()
+    ):
+        commune = None
+    if commune is None:
         return None, _("« %(text)s » : commune inconnue %(area_in)s.") % {
             "text": text,
             **organisation.names(),
         }
-    return None, _(
-        "« %(text)s » désigne plusieurs communes : précisez le code postal, par exemple « %(example)s »."
-    ) % {
-        "text": text,
-        "example": f"{candidates[0].name} ({(candidates[0].postal_code_list or ['…'])[0]})",
-    }
+    return commune, ""
 
 
 class StepForm(forms.Form):
@@ -286,7 +282,7 @@ class CarrierForm(StepForm):
         required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    contact_phone = forms.CharField(
+    contact_phone = PhoneField(
         label=gettext_lazy("Son téléphone (facultatif)"),
         max_length=30,
         required=False,

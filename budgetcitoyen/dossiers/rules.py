@@ -9,12 +9,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from stdnum.exceptions import InvalidChecksum, ValidationError
+from stdnum.fr import siret
 
+# Amounts in messages: "12 500,50", the unit written by the message itself.
+from budgetcitoyen.core.formatting import number as format_euros
+from budgetcitoyen.core.formatting import parse_amount
 from budgetcitoyen.dossiers.models import StructureKind
 
 SUMMARY_MAX_LENGTH = 500
@@ -22,9 +27,6 @@ MAX_ATTACHMENTS = 10
 MAX_FILE_SIZE = 10 * 1024 * 1024
 MAX_DURATION_MONTHS = 60
 MAX_AMOUNT = Decimal("9999999999.99")
-
-# The SIREN of La Poste, whose establishments follow a different check (sum divisible by 5).
-LA_POSTE_SIREN = "356000000"
 
 
 @dataclass(frozen=True)
@@ -90,26 +92,21 @@ def step_of(field: str) -> Step:
 # --- Identifiers ---------------------------------------------------------------------------
 
 
-def luhn_ok(digits: str) -> bool:
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char)
-        if index % 2 == 1:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return total % 10 == 0
-
-
 def siret_error(value: str) -> str | None:
-    """Why ``value`` is not a SIRET number, or None. Spaces are ignored by the caller."""
-    if not re.fullmatch(r"\d{14}", value):
+    """Why ``value`` is not a SIRET number, or None. Spaces are ignored by the caller.
+
+    python-stdnum checks the Luhn key of the SIRET and of its SIREN, and knows La Poste's
+    exception: its establishments (SIREN 356 000 000) are checked by the sum of their digits,
+    a multiple of 5, except the head office (356 000 000 00048), which follows Luhn.
+    """
+    if not re.fullmatch(r"[0-9]{14}", value):
         return _("Le numéro SIRET compte 14 chiffres.")
-    if value.startswith(LA_POSTE_SIREN) and sum(int(c) for c in value) % 5 == 0:
-        return None
-    if not luhn_ok(value):
+    try:
+        siret.validate(value)
+    except InvalidChecksum:
         return _("Ce numéro SIRET n'existe pas : vérifiez les chiffres (clé de contrôle).")
+    except ValidationError:  # pragma: no cover - the pattern above rules the others out
+        return _("Le numéro SIRET compte 14 chiffres.")
     return None
 
 
@@ -163,19 +160,14 @@ def parse_euros(text: str) -> Decimal:
 
     Raises ValueError with a French message.
     """
-    cleaned = re.sub(r"[\s\u00a0\u202f€]", "", str(text))
-    if cleaned.count(",") == 1 and "." not in cleaned:
-        cleaned = cleaned.replace(",", ".")
-    if not re.fullmatch(r"\d+(\.\d{1,2})?", cleaned):
+    try:
+        amount = parse_amount(text)
+    except ValueError as exc:
         raise ValueError(
             _(
                 "Indiquez un montant en euros, avec au plus deux décimales (par exemple 12 500 ou 12 500,50)."
             )
-        )
-    try:
-        amount = Decimal(cleaned)
-    except InvalidOperation as exc:  # pragma: no cover - the pattern above rules it out
-        raise ValueError(_("Montant illisible.")) from exc
+        ) from exc
     if amount > MAX_AMOUNT:
         raise ValueError(_("Ce montant est trop élevé."))
     return amount.quantize(Decimal("0.01"))
@@ -251,19 +243,6 @@ def financing_errors(
                 }
             )
     return errors
-
-
-def format_euros(amount: Decimal) -> str:
-    """12500.5 -> "12 500,50" (narrow no-break space, as French typography wants)."""
-    quantized = amount.quantize(Decimal("0.01"))
-    sign = "-" if quantized < 0 else ""
-    units, cents = f"{abs(quantized):.2f}".split(".")
-    groups: list[str] = []
-    while units:
-        groups.insert(0, units[-3:])
-        units = units[:-3]
-    text = "\u202f".join(groups)
-    return f"{sign}{text}" if cents == "00" else f"{sign}{text},{cents}"
 
 
 # --- Completeness --------------------------------------------------------------------------

@@ -33,8 +33,8 @@ from budgetcitoyen.core.errors import (
     NotFound,
     PhaseClosed,
 )
+from budgetcitoyen.core.formatting import fr_datetime
 from budgetcitoyen.core.mail import send_after_commit
-from budgetcitoyen.core.templatetags.bc import fr_datetime
 from budgetcitoyen.dossiers import files, permissions, rules
 from budgetcitoyen.dossiers.models import Attachment, Dossier, FinancingLine, private_storage
 from budgetcitoyen.dossiers.snapshot import build_snapshot, canonical_json, sha256_hex

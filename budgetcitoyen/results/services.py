@@ -25,8 +25,8 @@ from budgetcitoyen.accounts.permissions import require
 from budgetcitoyen.core import clock
 from budgetcitoyen.core.audit import log_action
 from budgetcitoyen.core.errors import AlreadyDone, Conflict, InvalidInput, PhaseClosed
+from budgetcitoyen.core.formatting import fr_datetime
 from budgetcitoyen.core.mail import send_after_commit
-from budgetcitoyen.core.templatetags.bc import fr_datetime
 from budgetcitoyen.editions.models import Edition
 from budgetcitoyen.editions.phases import Step, has_ended, q_ended, q_started
 from budgetcitoyen.labelling.models import Decision

@@ -19,9 +19,11 @@ import os
 import re
 import sys
 from collections.abc import Sequence
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any, NoReturn
 
+from budgetcitoyen.core.formatting import number
 from budgetcitoyen.tally import rules
 from budgetcitoyen.tally.model import Outcome, Project, TallyError
 from budgetcitoyen.tally.pabulib import (
@@ -84,11 +86,7 @@ def outcome_to_dict(outcome: Outcome, projects: Sequence[Project], voters: int) 
 
 def amount_text(amount: Fraction) -> str:
     """An exact amount the French way, without unit: ``1 603 000``, ``12,5``."""
-    text = decimal_text(amount)
-    sign = "-" if text.startswith("-") else ""
-    units, _, decimals = text.lstrip("-").partition(".")
-    grouped = f"{int(units):,}".replace(",", NARROW)
-    return sign + grouped + ("," + decimals if decimals else "")
+    return number(Decimal(decimal_text(amount)), exact=True, locale="fr_FR")
 
 
 def _truncate(text: str, width: int) -> str:

@@ -1,7 +1,8 @@
 """French amounts for the trace: ``3 200 €``, ``1 234,50 €`` (exact, from a Fraction).
 
 The unit is the euro unless a count runs ``in_currency("PLN")`` (pabulib files of other
-countries): the trace then reads ``1 603 000 PLN``.
+countries): the trace then reads ``1 603 000 PLN``. The writing itself is the platform's
+(``core.formatting.money``, Babel, no Django), in French whatever the reader's language.
 """
 
 from __future__ import annotations
@@ -11,24 +12,20 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from fractions import Fraction
 
+from budgetcitoyen.core.formatting import money
+
 NARROW = "\u202f"
-SIGNS = {"EUR": "€"}
-_unit: ContextVar[str] = ContextVar("unit", default="€")
+_currency: ContextVar[str] = ContextVar("currency", default="EUR")
 
 
 @contextmanager
 def in_currency(code: str | None) -> Iterator[None]:
-    token = _unit.set(SIGNS.get(code or "EUR", code or "€"))
+    token = _currency.set(code or "EUR")
     try:
         yield
     finally:
-        _unit.reset(token)
+        _currency.reset(token)
 
 
 def euros(amount: Fraction) -> str:
-    cents = round(amount * 100)
-    sign = "-" if cents < 0 else ""
-    units, rest = divmod(abs(cents), 100)
-    grouped = f"{units:,}".replace(",", NARROW)
-    text = grouped if rest == 0 else f"{grouped},{rest:02d}"
-    return f"{sign}{text}\u00a0{_unit.get()}"
+    return money(amount, currency=_currency.get(), locale="fr_FR")

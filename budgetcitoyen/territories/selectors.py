@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import re
 
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from budgetcitoyen.core.errors import InvalidInput
 from budgetcitoyen.territories.models import Commune, CommuneAlias, Territory
 from budgetcitoyen.territories.normalize import fold_name
 
@@ -88,3 +92,52 @@ def department_population() -> int:
     from django.db.models import Sum
 
     return Commune.objects.aggregate(total=Sum("population"))["total"] or 0
+
+
+class AmbiguousCommune(InvalidInput):
+    """A name several communes bear, which the postal code given (if any) does not separate."""
+
+    def __init__(self, text: str, candidates: list[Commune]) -> None:
+        self.text = text
+        self.candidates = candidates
+        first = candidates[0]
+        code = first.postal_codes.order_by("code").values_list("code", flat=True).first()
+        super().__init__(
+            _(
+                "« %(text)s » désigne plusieurs communes : précisez le code postal, par exemple « %(example)s »."
+            )
+            % {"text": text, "example": f"{first.name} ({code})" if code else first.name}
+        )
+
+
+_INSEE = re.compile(r"\d[\dAB]\d{3}")
+_WITH_POSTAL_CODE = re.compile(r"(.*?)\s*\((\d{5})\)")
+_PARENTHESIS = re.compile(r"\s*\(.*\)\s*$")
+
+
+def resolve_commune(text: str, postal_code: str = "") -> Commune | None:
+    """The one commune a person means: a name (a former commune's name too), an INSEE code, or
+    "Name (postal code)", the postal code telling namesakes apart.
+
+    None when nothing matches. Raises ``AmbiguousCommune`` when several communes bear the name
+    and no postal code separates them: the platform never picks one of them silently. With a
+    single match, the postal code is not checked here (eligibility checks it).
+    """
+    text = text.strip()
+    if match := _WITH_POSTAL_CODE.fullmatch(text):
+        text, postal_code = match.group(1), postal_code.strip() or match.group(2)
+    else:
+        text = _PARENTHESIS.sub("", text).strip()
+    postal_code = postal_code.strip()
+    if _INSEE.fullmatch(text.upper()) and (commune := commune_by_insee(text)):
+        return commune
+    if not text:
+        served = list(communes_by_postal_code(postal_code)) if postal_code else []
+        return served[0] if len(served) == 1 else None
+    candidates = list(communes_by_name(text))
+    if len(candidates) > 1 and postal_code:
+        serving = set(communes_by_postal_code(postal_code).values_list("pk", flat=True))
+        candidates = [c for c in candidates if c.pk in serving] or candidates
+    if len(candidates) > 1:
+        raise AmbiguousCommune(text, candidates)
+    return candidates[0] if candidates else None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
@@ -10,11 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from budgetcitoyen.core import organisation
 from budgetcitoyen.territories.models import Commune
-from budgetcitoyen.territories.selectors import (
-    commune_by_insee,
-    communes_by_name,
-    communes_by_postal_code,
-)
+from budgetcitoyen.territories.selectors import AmbiguousCommune, resolve_commune
 
 DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %m %Y", "%Y-%m-%d"]
 
@@ -41,22 +36,6 @@ class CodeForm(forms.Form):
         ),
         error_messages={"required": _("Saisissez le code reçu par courriel.")},
     )
-
-
-def resolve_commune(text: str, postal_code: str) -> Commune | None:
-    """The commune a person typed (name, former name or INSEE code), using the postal code to
-    choose between namesakes. None when no commune of the reference data matches."""
-    text = re.sub(r"\s*\(.*\)\s*$", "", text).strip()
-    if not text:
-        return None
-    if re.fullmatch(r"\d[\dAB]\d{3}", text.upper()):
-        return commune_by_insee(text)
-    candidates = list(communes_by_name(text))
-    if len(candidates) > 1 and postal_code.strip():
-        served = set(communes_by_postal_code(postal_code).values_list("pk", flat=True))
-        narrowed = [c for c in candidates if c.pk in served]
-        candidates = narrowed or candidates
-    return candidates[0] if candidates else None
 
 
 class IdentityForm(forms.Form):
@@ -130,6 +109,20 @@ class IdentityForm(forms.Form):
             raise forms.ValidationError(_("Un code postal a 5 chiffres."))
         return value
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # Namesakes the postal code does not separate are the person's to choose between: an
+        # error on the field, never a silent pick that would decide eligibility.
+        self.resolved_commune: Commune | None = None
+        if data.get("commune"):
+            try:
+                self.resolved_commune = resolve_commune(
+                    data["commune"], data.get("postal_code", "")
+                )
+            except AmbiguousCommune as exc:
+                self.add_error("commune", exc.message)
+        return data
+
     def identity(self) -> dict[str, Any]:
         """The declared identity, commune resolved, for the services."""
         data = self.cleaned_data
@@ -138,7 +131,7 @@ class IdentityForm(forms.Form):
             "first_name": data.get("first_name", ""),
             "other_first_names": data.get("other_first_names", ""),
             "birth_date": data.get("birth_date"),
-            "commune": resolve_commune(data.get("commune", ""), data.get("postal_code", "")),
+            "commune": self.resolved_commune,
             "postal_code": data.get("postal_code", ""),
         }
 

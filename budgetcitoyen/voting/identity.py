@@ -18,20 +18,17 @@ day): that is why a match is put under review by a person, never annulled automa
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date
 
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"})
+from budgetcitoyen.territories.normalize import fold_letters
+
 _APOSTROPHES = re.compile(r"['’‘`´ʼ]")
 _SEPARATORS = re.compile(r"[^a-z0-9]+")
 
 
 def name_parts(value: str) -> list[str]:
     """``"D'Artagnan-Le Gall"`` → ``["dartagnan", "le", "gall"]``, in the order written."""
-    value = value.translate(_LIGATURES)
-    value = unicodedata.normalize("NFKD", value)
-    value = "".join(ch for ch in value if not unicodedata.combining(ch)).lower()
-    value = _APOSTROPHES.sub("", value)
+    value = _APOSTROPHES.sub("", fold_letters(value))
     words = [w for w in _SEPARATORS.split(value) if w]
     parts: list[str] = []
     pending = ""

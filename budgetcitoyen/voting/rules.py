@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from budgetcitoyen.core.errors import InvalidInput
-from budgetcitoyen.core.templatetags.bc import euros as format_euros
+from budgetcitoyen.core.formatting import money as format_euros
 
 
 @dataclass(frozen=True)

@@ -36,9 +36,9 @@ from budgetcitoyen.core.errors import (
     PermissionRefused,
     PhaseClosed,
 )
+from budgetcitoyen.core.formatting import fr_date, fr_datetime, window_end
 from budgetcitoyen.core.mail import send_after_commit
 from budgetcitoyen.core.ratelimit import consume
-from budgetcitoyen.core.templatetags.bc import fr_date, fr_datetime, window_end
 from budgetcitoyen.editions import phases
 from budgetcitoyen.editions.models import Edition
 from budgetcitoyen.editions.phases import Step

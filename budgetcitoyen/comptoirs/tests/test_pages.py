@@ -394,7 +394,8 @@ class TestAccounts:
         )
         person = world["people"]["resident"]
         person.refresh_from_db()
-        assert (person.phone, person.commune) == ("03 21 21 62 62", arras)
+        assert (person.phone, person.commune) == ("+33321216262", arras)
+        assert 'value="03 21 21 62 62"' in client.get("/compte/profil/").content.decode()
 
 
 @pytest.mark.django_db

@@ -29,6 +29,7 @@ print(json.dumps({
     "LANGUAGES": [code for code, _name in settings.LANGUAGES],
     "EMAIL_BACKEND": settings.EMAIL_BACKEND,
     "NOW": settings.BUDGETCITOYEN_NOW.isoformat() if settings.BUDGETCITOYEN_NOW else None,
+    "TRUSTED_PROXY_COUNT": settings.TRUSTED_PROXY_COUNT,
 }))
 """
 
@@ -46,6 +47,8 @@ def load_settings(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str
             "BUDGETCITOYEN_TODAY",
             "EMAIL_BACKEND",
             "BUDGETCITOYEN_VAR_DIR",
+            "BEHIND_HTTPS_PROXY",
+            "TRUSTED_PROXY_COUNT",
         }
     }
     clean.update(env)
@@ -70,6 +73,16 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     result = load_settings(tmp_path)
     assert result.returncode != 0
     assert "SECRET_KEY est obligatoire" in result.stderr
+
+
+def test_the_client_address_trusts_as_many_proxies_as_configured(tmp_path):
+    assert settings_in(tmp_path, SECRET_KEY="s")["TRUSTED_PROXY_COUNT"] == 0
+    behind = settings_in(tmp_path, SECRET_KEY="s", BEHIND_HTTPS_PROXY="1")
+    assert behind["TRUSTED_PROXY_COUNT"] == 1
+    two = settings_in(tmp_path, SECRET_KEY="s", BEHIND_HTTPS_PROXY="1", TRUSTED_PROXY_COUNT="2")
+    assert two["TRUSTED_PROXY_COUNT"] == 2
+    refused = load_settings(tmp_path, SECRET_KEY="s", TRUSTED_PROXY_COUNT="-1")
+    assert refused.returncode != 0 and "TRUSTED_PROXY_COUNT" in refused.stderr
 
 
 def test_debug_is_off_unless_set(tmp_path):

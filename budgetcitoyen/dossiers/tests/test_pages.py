@@ -118,6 +118,31 @@ class TestSteps:
         summary = holder_client.get(f"/mes-dossiers/{draft.pk}/recapitulatif/").content.decode()
         assert "contient des erreurs à corriger" in summary
 
+    def test_the_contact_phone_is_checked_stored_in_one_form_and_shown_the_french_way(
+        self, holder_client, draft
+    ):
+        data = {
+            "structure_kind": "collective",
+            "structure_name": "Collectif du Littoral",
+            "contact_name": "Inès",
+            "contact_phone": "12 34",
+            "action": "save",
+        }
+        response = holder_client.post(f"/mes-dossiers/{draft.pk}/porteur/", data)
+        assert response.status_code == 400
+        assert "Saisissez un numéro à 10 chiffres" in response.content.decode()
+        draft.refresh_from_db()
+        assert draft.contact_phone == "" and draft.structure_name == "Collectif du Littoral"
+        holder_client.post(
+            f"/mes-dossiers/{draft.pk}/porteur/", {**data, "contact_phone": "+33 6.12.34.56.78"}
+        )
+        draft.refresh_from_db()
+        assert draft.contact_phone == "+33612345678"
+        page = holder_client.get(f"/mes-dossiers/{draft.pk}/porteur/").content.decode()
+        assert 'value="06 12 34 56 78"' in page
+        summary = holder_client.get(f"/mes-dossiers/{draft.pk}/recapitulatif/").content.decode()
+        assert "06 12 34 56 78" in summary
+
     def test_amounts_are_read_the_french_way_and_the_plan_is_checked(self, holder_client, draft):
         response = holder_client.post(
             f"/mes-dossiers/{draft.pk}/budget/",

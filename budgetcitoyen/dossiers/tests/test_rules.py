@@ -7,7 +7,9 @@ from decimal import Decimal
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from stdnum import luhn
 
+from budgetcitoyen.core import formatting
 from budgetcitoyen.dossiers import rules
 from budgetcitoyen.dossiers.rules import Line
 
@@ -34,12 +36,28 @@ class TestSiret:
     def test_la_poste_establishments_follow_their_own_check(self):
         # 356 000 000 + a NIC whose digits make the sum a multiple of 5, not Luhn-valid
         value = "35600000049837"
-        assert sum(map(int, value)) % 5 == 0 and not rules.luhn_ok(value)
+        assert sum(map(int, value)) % 5 == 0 and not luhn.is_valid(value)
         assert rules.siret_error(value) is None
+
+    def test_la_poste_head_office_follows_luhn(self):
+        # The head office of La Poste is the one establishment of its SIREN checked by Luhn
+        value = "35600000000048"
+        assert sum(map(int, value)) % 5 != 0 and luhn.is_valid(value)
+        assert rules.siret_error(value) is None
+        assert "clé de contrôle" in rules.siret_error("35600000000049")
+
+    def test_a_la_poste_establishment_with_a_wrong_sum_is_refused(self):
+        assert "clé de contrôle" in rules.siret_error("35600000049838")
+
+    def test_the_siren_inside_must_be_valid_too(self):
+        # Luhn-valid over 14 digits, but its first nine digits are not a SIREN
+        value = "12345678000006"
+        assert luhn.is_valid(value) and not luhn.is_valid(value[:9])
+        assert "clé de contrôle" in rules.siret_error(value)
 
     @given(st.text(alphabet="0123456789", min_size=13, max_size=13))
     def test_exactly_one_check_digit_in_ten_is_right(self, body):
-        valid = [d for d in "0123456789" if rules.luhn_ok(body + d)]
+        valid = [d for d in "0123456789" if luhn.is_valid(body + d)]
         assert len(valid) == 1
 
     def test_spaces_and_dots_are_ignored(self):
@@ -91,7 +109,7 @@ class TestAmounts:
 
     @given(cents)
     def test_formatting_round_trips(self, amount):
-        assert rules.parse_euros(rules.format_euros(amount)) == amount
+        assert rules.parse_euros(formatting.number(amount)) == amount
 
     def test_amount_requested_limits(self):
         assert (
@@ -124,7 +142,7 @@ class TestFinancingPlan:
         if gap == 0:
             assert errors == []
         else:
-            assert rules.format_euros(abs(gap)) in errors[0]
+            assert formatting.number(abs(gap)) in errors[0]
 
     def test_no_floating_point_drift(self):
         others = [Line("A", Decimal("0.10")), Line("B", Decimal("0.20"))]

@@ -287,7 +287,7 @@ class TestPublicProjectPage:
             "Fonds propres",
             "2 rue des Écoles",
             SECRET_COMMENT,
-            "20\u00a0000",
+            "20\u202f000",
             dossier.reference,
             "Emplois d&#x27;insertion",
             "Réduire les déchets",

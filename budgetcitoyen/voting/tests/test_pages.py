@@ -441,3 +441,23 @@ def test_a_paper_ballot_with_a_bad_shape_keeps_the_input(edition, projects, agen
     body = text(response)
     assert "exactement 3 projets" in body and 'value="Dupont"' in body
     assert f'value="{projects[0].pk}" data-amount="12000.00" checked' in body
+
+
+def test_namesakes_the_postal_code_does_not_separate_are_a_form_error(edition, voter, during_vote):
+    from budgetcitoyen.territories.models import Commune, PostalCode
+
+    dainville = Commune.objects.get(name="Dainville")
+    twin = Commune.objects.create(
+        insee_code="62998",
+        name="Dainville",
+        population=100,
+        epci=dainville.epci,
+        territory=dainville.territory,
+    )
+    PostalCode.objects.create(code="62000", commune=twin)
+    response = signed_in(voter).post(
+        "/voter/identite/", {**IDENTITY_POST, "commune": "Dainville", "postal_code": "62000"}
+    )
+    assert response.status_code == 400
+    assert "« Dainville » désigne plusieurs communes : précisez le code postal" in text(response)
+    assert not voter.voter_declarations.exists()
