@@ -52,6 +52,11 @@ def has_management_rights(user: Any) -> bool:
     return is_signed_in(user) and bool(user.is_staff or user.is_superuser or user.groups.exists())
 
 
+def can_sign_in_by_code(user: Any) -> bool:
+    """A one-time code opens only accounts with no right: the others use their password."""
+    return not has_management_rights(user)
+
+
 def require(allowed: bool, message: Any = None) -> None:
     """Raise ``PermissionRefused`` (403, with its French message) unless ``allowed``."""
     if not allowed:

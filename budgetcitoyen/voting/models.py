@@ -16,25 +16,6 @@ from budgetcitoyen.editions.models import Edition
 from budgetcitoyen.territories.models import Commune, Territory
 
 
-class SignInCode(models.Model):
-    """A one-time code sent by email to sign a voter in. Only its hash is kept."""
-
-    email = models.EmailField(_("adresse électronique"), db_index=True)
-    code_hash = models.CharField(max_length=64)
-    created_at = models.DateTimeField(_("créé le"))
-    expires_at = models.DateTimeField(_("expire le"))
-    attempts = models.PositiveSmallIntegerField(_("essais"), default=0)
-    used_at = models.DateTimeField(_("utilisé le"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("code de connexion")
-        verbose_name_plural = _("codes de connexion")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.email} ({self.created_at:%Y-%m-%d %H:%M})"
-
-
 class IdentityFields(models.Model):
     """What a voter declares: names, date of birth, commune and postal code."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from budgetcitoyen.accounts.permissions import has_management_rights, is_paper_agent, is_staff
+from budgetcitoyen.accounts.permissions import is_paper_agent, is_staff
 
 
 def can_enter_paper(user: Any) -> bool:
@@ -15,8 +15,3 @@ def can_enter_paper(user: Any) -> bool:
 def can_follow_vote(user: Any) -> bool:
     """The vote's dashboard, the multiple-vote reviews and their decisions: staff."""
     return is_staff(user)
-
-
-def can_sign_in_by_code(user: Any) -> bool:
-    """A one-time code opens only accounts with no right: the others use their password."""
-    return not has_management_rights(user)

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from budgetcitoyen.accounts import signin
 from budgetcitoyen.core.errors import DomainError, InvalidInput, RateLimited, refusal
 from budgetcitoyen.core.forms import add_domain_error
 from budgetcitoyen.core.ratelimit import client_ip, consume
@@ -181,7 +182,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     context = {"edition": edition_or_404(request), "franceconnect_url": _franceconnect_url()}
     if form.is_bound and form.is_valid():
         try:
-            services.code_request(email=form.cleaned_data["email"], ip=client_ip(request))
+            signin.code_request(email=form.cleaned_data["email"], ip=client_ip(request))
         except DomainError as error:
             return _with_form_error(request, "voting/sign_in.html", context, form, error)
         request.session[SESSION_EMAIL] = form.cleaned_data["email"].lower()
@@ -198,7 +199,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
     context = {"edition": edition_or_404(request), "email": email}
     if form.is_bound and form.is_valid():
         try:
-            user = services.code_verify(
+            user = signin.code_verify(
                 email=email, code=form.cleaned_data["code"], ip=client_ip(request)
             )
         except DomainError as error:

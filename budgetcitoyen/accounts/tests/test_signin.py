@@ -7,12 +7,19 @@ import pytest
 import time_machine
 from django.core import mail
 
-from budgetcitoyen.accounts.models import User
+from budgetcitoyen.accounts import signin
+from budgetcitoyen.accounts.models import SignInCode, User
 from budgetcitoyen.core.errors import InvalidInput, PermissionRefused, RateLimited
-from budgetcitoyen.voting import services
-from budgetcitoyen.voting.models import SignInCode
+from budgetcitoyen.testing.factories import paris
 
-from .conftest import DURING_VOTE
+NOW = paris(2025, 9, 15, 12)
+
+
+@pytest.fixture
+def frozen_clock():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
 
 pytestmark = pytest.mark.django_db
 
@@ -25,79 +32,79 @@ def sent_code() -> str:
 
 def request_code(email="nouveau@exemple.fr", ip="203.0.113.1", *, captured):
     with captured(execute=True):
-        services.code_request(email=email, ip=ip)
+        signin.code_request(email=email, ip=ip)
     return sent_code()
 
 
 def test_a_code_signs_a_new_voter_in_and_creates_the_account(
-    django_capture_on_commit_callbacks, during_vote
+    django_capture_on_commit_callbacks, frozen_clock
 ):
     code = request_code(captured=django_capture_on_commit_callbacks)
     assert mail.outbox[-1].to == ["nouveau@exemple.fr"]
     assert "Votre code pour voter" in mail.outbox[-1].subject
-    user = services.code_verify(email="Nouveau@Exemple.fr", code=code, ip=None)
+    user = signin.code_verify(email="Nouveau@Exemple.fr", code=code, ip=None)
     assert user.email == "nouveau@exemple.fr"
     assert not user.has_usable_password()
     assert user.emailaddress_set.get().verified
     # Used once: the same code no longer works.
     with pytest.raises(InvalidInput, match="plus valable"):
-        services.code_verify(email="nouveau@exemple.fr", code=code, ip=None)
+        signin.code_verify(email="nouveau@exemple.fr", code=code, ip=None)
     # Only a hash is stored.
     assert code not in SignInCode.objects.get().code_hash
 
 
 def test_an_existing_account_signs_in_with_a_code(
-    alice, django_capture_on_commit_callbacks, during_vote
+    alice, django_capture_on_commit_callbacks, frozen_clock
 ):
     code = request_code(alice.email, captured=django_capture_on_commit_callbacks)
-    assert services.code_verify(email=alice.email, code=code, ip=None) == alice
+    assert signin.code_verify(email=alice.email, code=code, ip=None) == alice
     assert User.objects.filter(email=alice.email).count() == 1
 
 
 def test_accounts_with_management_rights_must_use_their_password(
-    sam, django_capture_on_commit_callbacks, during_vote
+    sam, django_capture_on_commit_callbacks, frozen_clock
 ):
     code = request_code(sam.email, captured=django_capture_on_commit_callbacks)
     with pytest.raises(PermissionRefused, match="mot de passe"):
-        services.code_verify(email=sam.email, code=code, ip=None)
+        signin.code_verify(email=sam.email, code=code, ip=None)
 
 
 def test_a_wrong_code_counts_and_five_wrong_codes_kill_it(
-    django_capture_on_commit_callbacks, during_vote
+    django_capture_on_commit_callbacks, frozen_clock
 ):
     code = request_code(captured=django_capture_on_commit_callbacks)
     wrong = "000000" if code != "000000" else "111111"
     for left in (4, 3, 2, 1):
         with pytest.raises(InvalidInput, match=f"encore {left} essai"):
-            services.code_verify(email="nouveau@exemple.fr", code=wrong, ip=None)
+            signin.code_verify(email="nouveau@exemple.fr", code=wrong, ip=None)
     with pytest.raises(InvalidInput, match="plus valable"):
-        services.code_verify(email="nouveau@exemple.fr", code=wrong, ip=None)
+        signin.code_verify(email="nouveau@exemple.fr", code=wrong, ip=None)
     with pytest.raises(InvalidInput, match="Trop d'essais"):
-        services.code_verify(email="nouveau@exemple.fr", code=code, ip=None)
+        signin.code_verify(email="nouveau@exemple.fr", code=code, ip=None)
     assert SignInCode.objects.get().attempts == 5
 
 
 def test_a_code_expires_after_15_minutes(django_capture_on_commit_callbacks):
-    with time_machine.travel(DURING_VOTE, tick=False):
+    with time_machine.travel(NOW, tick=False):
         code = request_code(captured=django_capture_on_commit_callbacks)
     with (
-        time_machine.travel(DURING_VOTE + timedelta(minutes=15), tick=False),
+        time_machine.travel(NOW + timedelta(minutes=15), tick=False),
         pytest.raises(InvalidInput, match="plus valable"),
     ):
-        services.code_verify(email="nouveau@exemple.fr", code=code, ip=None)
+        signin.code_verify(email="nouveau@exemple.fr", code=code, ip=None)
 
 
-def test_a_new_code_replaces_the_previous_one(django_capture_on_commit_callbacks, during_vote):
+def test_a_new_code_replaces_the_previous_one(django_capture_on_commit_callbacks, frozen_clock):
     first = request_code(captured=django_capture_on_commit_callbacks)
     second = request_code(captured=django_capture_on_commit_callbacks)
     if first != second:
         with pytest.raises(InvalidInput):
-            services.code_verify(email="nouveau@exemple.fr", code=first, ip=None)
-    assert services.code_verify(email="nouveau@exemple.fr", code=second, ip=None)
+            signin.code_verify(email="nouveau@exemple.fr", code=first, ip=None)
+    assert signin.code_verify(email="nouveau@exemple.fr", code=second, ip=None)
 
 
 def test_code_requests_are_limited_per_address_and_per_ip(
-    django_capture_on_commit_callbacks, during_vote, settings
+    django_capture_on_commit_callbacks, frozen_clock, settings
 ):
     settings.BUDGETCITOYEN_RATE_LIMITS = {
         **settings.BUDGETCITOYEN_RATE_LIMITS,
@@ -107,15 +114,15 @@ def test_code_requests_are_limited_per_address_and_per_ip(
     for _ in range(3):
         request_code("a@exemple.fr", captured=django_capture_on_commit_callbacks)
     with pytest.raises(RateLimited, match="Réessayez dans") as caught:
-        services.code_request(email="a@exemple.fr", ip="203.0.113.1")
+        signin.code_request(email="a@exemple.fr", ip="203.0.113.1")
     assert caught.value.status_code == 429
     # Other addresses from the same IP: the IP has 3 counted, two more, then it is stopped.
-    services.code_request(email="b@exemple.fr", ip="203.0.113.1")
-    services.code_request(email="c@exemple.fr", ip="203.0.113.1")
+    signin.code_request(email="b@exemple.fr", ip="203.0.113.1")
+    signin.code_request(email="c@exemple.fr", ip="203.0.113.1")
     with pytest.raises(RateLimited):
-        services.code_request(email="e@exemple.fr", ip="203.0.113.1")
+        signin.code_request(email="e@exemple.fr", ip="203.0.113.1")
     # Another IP and address are untouched.
-    services.code_request(email="d@exemple.fr", ip="198.51.100.7")
+    signin.code_request(email="d@exemple.fr", ip="198.51.100.7")
 
 
 def test_franceconnect_is_switched_on_by_configuration_alone():
