@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from budgetcitoyen.core.models import TimeStampedModel
@@ -27,7 +28,7 @@ class VoteRule(models.TextChoices):
     KNAPSACK = "knapsack", _("Panier (montant total des projets choisis limité au budget)")
 
 
-def allocation_rule_choices() -> list[tuple[str, str]]:
+def allocation_rule_choices() -> list[tuple[str, str | Promise]]:
     """The counting rules of ``tally.registry``, as the admin lists them. A callable, so that
     migrations store a reference to it and a new rule needs no migration."""
     return [(rule.name, _(rule.label)) for rule in registry.RULES.values()]
