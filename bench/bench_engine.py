@@ -4,7 +4,7 @@
     .venv/bin/python bench/bench_engine.py --quick    # skip the slow pabutools comparisons
 
 Targets on the reference 2-core machine (docs/PERFORMANCE.md):
-- 1,000,000 approval ballots × 150 projects × 3 categories, ``pas-de-calais``: counting and
+- 1,000,000 approval ballots × 150 projects × 3 categories, ``envelopes``: counting and
   allocation ≤ 1 s;
 - ``mes`` on 100,000 ballots × 100 projects ≤ 2 s; ``mes-add1`` ≤ 20 s.
 Each part also runs pabutools (when installed) on a smaller instance in the same process, checks
@@ -24,8 +24,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import instances
-from budgetcitoyen.tally import rules
-from budgetcitoyen.tally.model import Profile, Project
+from budgetcitoyen.tally import registry, rules
+from budgetcitoyen.tally.model import Outcome, Profile, Project
 
 
 def timed(label: str, job: Callable[[], Any]) -> tuple[float, Any]:
@@ -58,8 +58,8 @@ def compare(label: str, ours: Callable[[], list[str]], theirs: Callable[[], set[
     print(f"  → sélection {same} ; Budget citoyen {their_time / ours_time:,.0f} fois plus rapide")
 
 
-def pas_de_calais(quick: bool) -> None:
-    print("pas-de-calais : 1 000 000 bulletins d'approbation × 150 projets × 3 catégories")
+def envelopes_rule(quick: bool) -> None:
+    print("envelopes : 1 000 000 bulletins d'approbation × 150 projets × 3 catégories")
     projects = instances.projects(150, categories=3)
     ballots = instances.one_per_category_ballots(projects, 1_000_000)
     envelopes = [
@@ -70,9 +70,9 @@ def pas_de_calais(quick: bool) -> None:
         for i in (1, 2, 3)
     ]
 
-    def count_and_allocate() -> rules.Outcome:
-        return rules.run(
-            "pas-de-calais", projects, Profile.from_approvals(ballots), envelopes=envelopes
+    def count_and_allocate() -> Outcome:
+        return registry.run(
+            "envelopes", projects, Profile.from_approvals(ballots), envelopes=envelopes
         )
 
     _elapsed, outcome = timed("comptage et répartition (cible ≤ 1 s)", count_and_allocate)
@@ -165,7 +165,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="sans les comparaisons pabutools")
     options = parser.parse_args()
-    pas_de_calais(options.quick)
+    envelopes_rule(options.quick)
     equal_shares(options.quick)
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from budgetcitoyen.core.models import TimeStampedModel
 from budgetcitoyen.core.organisation import default_minimum_voter_age
+from budgetcitoyen.tally import registry
 from budgetcitoyen.voting import rules as ballot_rules
 
 
@@ -26,15 +27,10 @@ def vote_rule_choices() -> list[tuple[str, str | Promise]]:
     return ballot_rules.choices()
 
 
-class AllocationRule(models.TextChoices):
-    PAS_DE_CALAIS = (
-        "pas-de-calais",
-        _("Enveloppes par catégorie, reliquats redistribués par priorité"),
-    )
-    GREEDY = "greedy", _("Glouton : les plus votés tant que le budget le permet")
-    GREEDY_NO_SKIP = "greedy-no-skip", _("Glouton sans saut : s'arrête au premier projet trop cher")
-    MES = "mes", _("Méthode des parts égales")
-    MES_ADD1 = "mes-add1", _("Méthode des parts égales, complétée (Add1)")
+def allocation_rule_choices() -> list[tuple[str, str | Promise]]:
+    """The counting rules of ``tally.registry``, as the admin lists them. A callable, so that
+    migrations store a reference to it and a new rule needs no migration."""
+    return [(rule.name, _(rule.label)) for rule in registry.RULES.values()]
 
 
 class Edition(TimeStampedModel):
@@ -100,8 +96,8 @@ class Edition(TimeStampedModel):
     allocation_rule = models.CharField(
         _("règle de répartition"),
         max_length=20,
-        choices=AllocationRule.choices,
-        default=AllocationRule.PAS_DE_CALAIS,
+        choices=allocation_rule_choices,
+        default=registry.DEFAULT,
     )
     allocation_threshold = models.PositiveIntegerField(
         _("seuil de voix"),

@@ -24,9 +24,9 @@ from django.db import connection
 from django.db.models import Count, Min, QuerySet, Subquery
 
 from budgetcitoyen.editions.models import Edition
-from budgetcitoyen.tally import pabulib, rules
-from budgetcitoyen.tally.cli import outcome_to_dict
-from budgetcitoyen.tally.model import Outcome, Profile, Project, TraceLine
+from budgetcitoyen.tally import pabulib, registry, rules, trace
+from budgetcitoyen.tally.model import Outcome, Profile, Project, ranking
+from budgetcitoyen.tally.output import outcome_to_dict
 from budgetcitoyen.voting import rules as ballot_rules
 from budgetcitoyen.voting.models import Ballot, BallotChoice
 from budgetcitoyen.voting.services import published_projects
@@ -192,7 +192,7 @@ def count(edition: Edition, extra: tuple[str, ...] = ()) -> Counted:
 def run_rule(counted: Counted) -> Outcome:
     """The edition's rule on the counted ballots (raises ``TallyError``, in French)."""
     edition = counted.edition
-    return rules.run(
+    return registry.run(
         edition.allocation_rule,
         counted.projects,
         counted.profile,
@@ -221,7 +221,8 @@ def pb_meta(counted: Counted) -> dict[str, str]:
         "language": "fr",
         "currency": "EUR",
     }
-    if edition.allocation_rule == "pas-de-calais":
+    rule = registry.find(edition.allocation_rule)
+    if rule is not None and rule.envelopes:
         # The envelopes, in redistribution priority order: what `pb tally --envelope` needs.
         meta["budget_per_category"] = json.dumps(
             {c: pabulib.decimal_text(a) for c, a in counted.envelopes}, ensure_ascii=False
@@ -263,8 +264,9 @@ def pb_text(counted: Counted, outcome: Outcome | None = None) -> str:
 
 
 def outcome_data(counted: Counted, outcome: Outcome) -> dict[str, Any]:
-    """What a snapshot keeps: the CLI's JSON plus the request and each project's rank."""
-    data = outcome_to_dict(outcome, counted.projects, counted.voters)
+    """What a snapshot keeps: the CLI's JSON (its trace as events, without their French text)
+    plus the request and each project's rank."""
+    data = outcome_to_dict(outcome, counted.projects, counted.voters, text=False)
     data["rule_version"] = rules.VERSION
     data["uses_points"] = counted.uses_points
     data["threshold"] = counted.edition.allocation_threshold
@@ -272,11 +274,9 @@ def outcome_data(counted: Counted, outcome: Outcome) -> dict[str, Any]:
         {"category": c, "amount": pabulib.decimal_text(a)} for c, a in counted.envelopes
     ]
     by_id = {p.id: p for p in counted.projects}
+    rows = {row["id"]: row for row in data["projects"]}
     ranks: dict[str | None, int] = defaultdict(int)
-    ordered = sorted(
-        data["projects"],
-        key=lambda row: (-row["score"], by_id[row["id"]].cost, int(row["id"])),
-    )
+    ordered = [rows[p.id] for p in ranking(counted.projects, outcome.scores)]
     for row in ordered:
         ranks[row["category"]] += 1
         row["rank"] = ranks[row["category"]]
@@ -303,7 +303,7 @@ def outcome_from_data(data: dict[str, Any]) -> tuple[Outcome, list[Project]]:
         selected=list(data["selected"]),
         costs={p.id: p.cost for p in projects},
         scores={row["id"]: row["score"] for row in data["projects"]},
-        trace=[TraceLine(t["project_id"], t["selected"], t["text"]) for t in data["trace"]],
+        trace=[trace.from_data(line) for line in data["trace"]],
         spending={c: Fraction(a) for c, a in data.get("spending", {}).items()},
         moves=[(m["from"], m["to"], Fraction(m["amount"])) for m in data.get("moves", [])],
     )

@@ -2,7 +2,8 @@
 
 A snapshot freezes one count: the rule and its version, the request (budget, envelopes by
 priority, threshold), the anonymised ballots exactly as counted (the .pb file, compressed) and
-their SHA-256, the outcome with its French trace, who ran it and when. Publishing one makes it
+their SHA-256, the outcome with its trace (events, rendered in the reader's language; older
+counts stored French sentences), who ran it and when. Publishing one makes it
 the edition's result; it can never be changed afterwards.
 """
 
@@ -14,15 +15,19 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from budgetcitoyen.core.models import TimeStampedModel
-from budgetcitoyen.editions.models import AllocationRule, Edition
+from budgetcitoyen.editions.models import Edition, allocation_rule_choices
+from budgetcitoyen.tally import registry
 
 
 class ResultSnapshot(TimeStampedModel):
     edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="results")
-    rule = models.CharField(_("règle"), max_length=20, choices=AllocationRule.choices)
+    # As counted: a snapshot of an older count may hold a former name (``pas-de-calais``), which
+    # ``tally.registry`` still resolves.
+    rule = models.CharField(_("règle"), max_length=20, choices=allocation_rule_choices)
     rule_version = models.CharField(_("version de la règle"), max_length=10)
     threshold = models.PositiveIntegerField(_("seuil de voix"), null=True, blank=True)
     budget = models.DecimalField(_("budget"), max_digits=14, decimal_places=2)
@@ -61,7 +66,13 @@ class ResultSnapshot(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.edition} — {self.get_rule_display()} — {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.edition} — {self.rule_label} — {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def rule_label(self) -> str:
+        """The rule as the admin names it, in the reader's language (a former name included)."""
+        rule = registry.find(self.rule)
+        return gettext(rule.label) if rule is not None else self.rule
 
     @property
     def is_published(self) -> bool:

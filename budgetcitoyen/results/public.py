@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -16,36 +15,18 @@ from budgetcitoyen.core import clock
 from budgetcitoyen.editions import selectors
 from budgetcitoyen.editions.models import Edition
 from budgetcitoyen.editions.phases import Step, has_started, phase_open
-from budgetcitoyen.results import presentation
+from budgetcitoyen.results import downloads
 from budgetcitoyen.results.models import ResultSnapshot
-
-
-def published_results() -> QuerySet[ResultSnapshot]:
-    """Published results of published editions, the latest edition first (without the ballots
-    file, which only its download reads). A result is public from its publication time on (a
-    site shown as on an earlier day does not show it)."""
-    return (
-        ResultSnapshot.objects.filter(
-            published_at__isnull=False, published_at__lte=clock.now(), edition__is_published=True
-        )
-        .select_related("edition")
-        .defer("ballots_file")
-        .order_by("-edition__year")
-    )
-
-
-def _other_editions(exclude: ResultSnapshot | None = None) -> list[dict[str, Any]]:
-    rows = published_results()
-    if exclude is not None:
-        rows = rows.exclude(pk=exclude.pk)
-    return [dict(row) for row in rows.values("edition__year", "edition__title")]
+from budgetcitoyen.results.page import result_context
+from budgetcitoyen.results.selectors import other_editions as _other_editions
+from budgetcitoyen.results.selectors import published_results
 
 
 def _results_page(
     request: HttpRequest, snapshot: ResultSnapshot, template: str, **extra: Any
 ) -> HttpResponse:
     context = {
-        **presentation.result_context(snapshot),
+        **result_context(snapshot),
         "preview": False,
         "other_editions": _other_editions(snapshot),
         **extra,
@@ -105,15 +86,12 @@ def _published_or_404(year: int, *, with_ballots: bool = False) -> ResultSnapsho
 
 
 def results_csv(request: HttpRequest, year: int) -> HttpResponse:
-    return presentation.csv_download(_published_or_404(year))
+    return downloads.csv_download(_published_or_404(year))
 
 
 def results_json(request: HttpRequest, year: int) -> HttpResponse:
-    return presentation.json_download(_published_or_404(year))
+    return downloads.json_download(_published_or_404(year))
 
 
 def ballots_pb(request: HttpRequest, year: int) -> HttpResponse:
-    snapshot = _published_or_404(year, with_ballots=True)
-    response = HttpResponse(snapshot.ballots_pb(), content_type="text/plain; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{presentation.pb_filename(snapshot)}"'
-    return response
+    return downloads.ballots_download(_published_or_404(year, with_ballots=True))

@@ -32,9 +32,9 @@ from budgetcitoyen.editions.phases import Step, has_ended, q_ended, q_started
 from budgetcitoyen.labelling.models import Decision
 from budgetcitoyen.results import counting, permissions
 from budgetcitoyen.results.models import Award, ResultSnapshot
+from budgetcitoyen.results.selectors import open_reviews, published_result
 from budgetcitoyen.tally import rules
 from budgetcitoyen.tally.model import TallyError
-from budgetcitoyen.voting.models import IdentityReview
 
 
 def check_vote_closed(edition: Edition, at: datetime | None = None) -> None:
@@ -43,18 +43,6 @@ def check_vote_closed(edition: Edition, at: datetime | None = None) -> None:
             _("Le vote est ouvert jusqu'au %(end)s : le dépouillement viendra après.")
             % {"end": fr_datetime(edition.vote_end)}
         )
-
-
-def open_reviews(edition: Edition) -> int:
-    return IdentityReview.objects.filter(edition=edition, status=IdentityReview.Status.OPEN).count()
-
-
-def published_result(edition: Edition) -> ResultSnapshot | None:
-    """The edition's published result. (Its publication time is never in the future, except
-    on a site shown as on an earlier day: the result is then not out yet.)"""
-    return ResultSnapshot.objects.filter(
-        edition=edition, published_at__isnull=False, published_at__lte=clock.now()
-    ).first()
 
 
 def tally_run(*, edition: Edition, by: Any | None) -> ResultSnapshot:

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 from budgetcitoyen.core.errors import DomainError, refusal
 from budgetcitoyen.editions.phases import Step, has_started
 from budgetcitoyen.editions.selectors import edition_or_404
-from budgetcitoyen.results import permissions, services
+from budgetcitoyen.results import downloads, permissions, selectors, services
 from budgetcitoyen.results.models import ResultSnapshot
-from budgetcitoyen.results.presentation import result_context
+from budgetcitoyen.results.page import result_context
 
 
 def _require_staff(request: HttpRequest) -> None:
@@ -41,12 +41,10 @@ def staff_results(request: HttpRequest) -> HttpResponse:
         "results/staff.html",
         {
             "edition": edition,
-            "snapshots": ResultSnapshot.objects.filter(edition=edition).select_related(
-                "run_by", "published_by"
-            ),
-            "published": services.published_result(edition),
+            "snapshots": selectors.edition_snapshots(edition),
+            "published": selectors.published_result(edition),
             "closed_refusal": refusal(services.check_vote_closed, edition),
-            "open_reviews": services.open_reviews(edition),
+            "open_reviews": selectors.open_reviews(edition),
             "automatic": not has_started(edition, Step.RESULTS),
         },
     )
@@ -66,9 +64,9 @@ def _snapshot_context(snapshot: ResultSnapshot) -> dict[str, Any]:
         "edition": edition,
         "snapshot": snapshot,
         "preview": not snapshot.is_published,
-        "open_reviews": services.open_reviews(edition),
+        "open_reviews": selectors.open_reviews(edition),
         "closed_refusal": refusal(services.check_vote_closed, edition),
-        "published": services.published_result(edition),
+        "published": selectors.published_result(edition),
     }
 
 
@@ -98,8 +96,6 @@ def publish_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def snapshot_ballots(request: HttpRequest, pk: int) -> HttpResponse:
     snapshot = _snapshot(request, pk)
-    response = HttpResponse(snapshot.ballots_pb(), content_type="text/plain; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="budget-citoyen-{snapshot.edition.year}-depouillement-{snapshot.pk}.pb"'
+    return downloads.ballots_download(
+        snapshot, f"budget-citoyen-{snapshot.edition.year}-depouillement-{snapshot.pk}.pb"
     )
-    return response

@@ -8,7 +8,8 @@ unreadable file, or a request the file cannot serve; a request or file problem i
 on stderr, ``FILE:LINE: problem`` (``FILE: problem`` when no line of the file is to blame).
 
 :func:`outcome_to_dict` and :func:`outcome_to_text` are shared with the platform's own
-``budgetcitoyen tally --edition YEAR``.
+``budgetcitoyen tally --edition YEAR`` (they live in ``tally.output``); the rules, their
+names and what each accepts come from ``tally.registry``.
 """
 
 from __future__ import annotations
@@ -18,152 +19,18 @@ import json
 import os
 import re
 import sys
-from collections.abc import Sequence
-from decimal import Decimal
 from fractions import Fraction
-from typing import Any, NoReturn
+from typing import NoReturn
 
-from budgetcitoyen.core.formatting import number
-from budgetcitoyen.tally import rules
-from budgetcitoyen.tally.model import Outcome, Project, TallyError
-from budgetcitoyen.tally.pabulib import (
-    Election,
-    PabulibError,
-    decimal_text,
-    parse_amount,
-    read,
-)
+from budgetcitoyen.tally import registry
+from budgetcitoyen.tally.model import Outcome, TallyError
+from budgetcitoyen.tally.money import in_currency
+from budgetcitoyen.tally.output import outcome_to_dict, outcome_to_text
+from budgetcitoyen.tally.pabulib import Election, PabulibError, parse_amount, read
 
-__all__ = ["decimal_text", "main", "outcome_to_dict", "outcome_to_text"]
+__all__ = ["main", "run"]
 
 PROG = "budgetcitoyen pb tally"
-THRESHOLD_RULES = ("greedy", "greedy-no-skip", "pas-de-calais")
-APPROVAL_RULES = ("mes", "mes-add1")
-NAME_WIDTH = 40
-NARROW = "\u202f"  # between thousands, as in the engine's French amounts
-
-
-# --- Output ------------------------------------------------------------------------------------
-
-
-def outcome_to_dict(outcome: Outcome, projects: Sequence[Project], voters: int) -> dict[str, Any]:
-    """The outcome as plain JSON data, keys in a fixed order; amounts are exact decimal strings.
-
-    ``rule``, ``budget``, ``selected`` (ids in selection order), ``total_cost``, ``leftover``,
-    ``voters``, ``spending`` ({category: amount}, pas-de-calais only, else empty), ``moves``
-    (leftovers passed from one category to another), ``projects`` (in the given order) and
-    ``trace`` (why each project is in or out, in French)."""
-    chosen = set(outcome.selected)
-    return {
-        "rule": outcome.rule,
-        "budget": decimal_text(outcome.budget),
-        "selected": list(outcome.selected),
-        "total_cost": decimal_text(outcome.total_cost),
-        "leftover": decimal_text(outcome.leftover),
-        "voters": voters,
-        "spending": {c: decimal_text(a) for c, a in outcome.spending.items()},
-        "moves": [
-            {"from": source, "to": target, "amount": decimal_text(amount)}
-            for source, target, amount in outcome.moves
-        ],
-        "projects": [
-            {
-                "id": p.id,
-                "name": p.name,
-                "category": p.category,
-                "cost": decimal_text(p.cost),
-                "score": outcome.scores.get(p.id, 0),
-                "selected": p.id in chosen,
-            }
-            for p in projects
-        ],
-        "trace": [
-            {"project_id": t.project_id, "selected": t.selected, "text": t.text}
-            for t in outcome.trace
-        ],
-    }
-
-
-def amount_text(amount: Fraction) -> str:
-    """An exact amount the French way, without unit: ``1 603 000``, ``12,5``."""
-    return number(Decimal(decimal_text(amount)), exact=True, locale="fr_FR")
-
-
-def _truncate(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-_CURRENCY_SIGNS = {"EUR": "€"}
-
-
-def outcome_to_text(
-    outcome: Outcome,
-    projects: Sequence[Project],
-    voters: int,
-    *,
-    currency: str | None = "EUR",
-    score_label: str = "Voix",
-) -> str:
-    """A readable French table: the projects from the most to the least supported (ties in the
-    engine's tie order), whether each is funded, then budget, total, leftover and moves.
-
-    ``currency`` (an ISO code, ``None`` for none) labels the amounts; ``score_label`` heads the
-    support column (``Points`` for points ballots)."""
-    unit = _CURRENCY_SIGNS.get(currency or "", currency or "")
-    suffix = f"\u00a0{unit}" if unit else ""
-    chosen = set(outcome.selected)
-    numeric = all(re.fullmatch(r"-?[0-9]+", p.id) for p in projects)
-    ranked = sorted(
-        projects,
-        key=lambda p: (
-            -outcome.scores.get(p.id, 0),
-            p.cost,
-            int(p.id) if numeric else 0,
-            p.id,
-        ),
-    )
-    cost_head = f"Coût ({unit})" if unit else "Coût"
-    rows = [("Rang", "Projet", "Nom", cost_head, score_label, "Financé")]
-    for rank, p in enumerate(ranked, start=1):
-        rows.append(
-            (
-                str(rank),
-                p.id,
-                _truncate(p.name, NAME_WIDTH),
-                amount_text(p.cost),
-                f"{outcome.scores.get(p.id, 0):,}".replace(",", NARROW),
-                "oui" if p.id in chosen else "non",
-            )
-        )
-    widths = [max(len(row[i]) for row in rows) for i in range(6)]
-    right = (True, False, False, True, True, False)
-    lines = [
-        f"Règle : {outcome.rule}",
-        f"Votants : {voters:,}".replace(",", NARROW),
-        "",
-    ]
-    for row in rows:
-        cells = [
-            cell.rjust(widths[i]) if right[i] else cell.ljust(widths[i])
-            for i, cell in enumerate(row)
-        ]
-        lines.append("  ".join(cells).rstrip())
-    count = len(outcome.selected)
-    lines += [
-        "",
-        f"Budget : {amount_text(outcome.budget)}{suffix}",
-        f"Total financé : {amount_text(outcome.total_cost)}{suffix} "
-        f"({count} projet{'s' if count > 1 else ''})",
-        f"Reste : {amount_text(outcome.leftover)}{suffix}",
-    ]
-    if outcome.spending:
-        lines.append("Dépense par catégorie :")
-        lines += [f"  {c} : {amount_text(a)}{suffix}" for c, a in outcome.spending.items()]
-    if outcome.moves:
-        lines.append("Transferts de reliquat :")
-        lines += [f"  {s} → {t} : {amount_text(a)}{suffix}" for s, t, a in outcome.moves]
-    return "\n".join(lines) + "\n"
 
 
 # --- Command line ------------------------------------------------------------------------------
@@ -203,26 +70,31 @@ def _parser() -> argparse.ArgumentParser:
     parser._positionals.title = "arguments"
     parser._optionals.title = "options"
     parser.add_argument("file", metavar="FICHIER.pb", help="le fichier pabulib à dépouiller")
+    aliases = ", ".join(
+        f"{alias} pour {rule.name}" for rule in registry.RULES.values() for alias in rule.aliases
+    )
     parser.add_argument(
         "--rule",
         required=True,
-        choices=rules.RULES,
+        choices=registry.accepted_names(),
         metavar="RÈGLE",
-        help=f"la règle d'attribution : {', '.join(rules.RULES)}",
+        help=f"la règle d'attribution : {', '.join(registry.names())}"
+        + (f" (accepté aussi : {aliases})" if aliases else ""),
     )
     parser.add_argument(
         "--threshold",
         metavar="N",
         help="nombre minimal de voix (ou de points) pour qu'un projet puisse être financé "
-        "(greedy, greedy-no-skip, pas-de-calais)",
+        f"({', '.join(registry.with_threshold())})",
     )
     parser.add_argument(
         "--envelope",
         action="append",
         default=[],
         metavar="CATÉGORIE=MONTANT",
-        help="enveloppe d'une catégorie pour pas-de-calais (répéter l'option ; leur ordre est "
-        "la priorité de redistribution des reliquats ; le budget est leur somme)",
+        help=f"enveloppe d'une catégorie pour {', '.join(registry.with_envelopes())} (répéter "
+        "l'option ; leur ordre est la priorité de redistribution des reliquats ; le budget est "
+        "leur somme)",
     )
     parser.add_argument(
         "--format",
@@ -234,12 +106,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _threshold(path: str, text: str | None, rule: str) -> int | None:
+def _threshold(path: str, text: str | None, rule: registry.CountingRule) -> int | None:
     if text is None:
         return None
-    if rule not in THRESHOLD_RULES:
+    if not rule.threshold:
         raise PabulibError(
-            path, None, f"--threshold ne s'applique qu'aux règles {', '.join(THRESHOLD_RULES)}"
+            path,
+            None,
+            f"--threshold ne s'applique qu'aux règles {', '.join(registry.with_threshold())}",
         )
     if not re.fullmatch(r"\d+", text.strip()):
         raise PabulibError(
@@ -248,9 +122,12 @@ def _threshold(path: str, text: str | None, rule: str) -> int | None:
     return int(text)
 
 
-def _envelopes(path: str, texts: list[str], rule: str) -> list[tuple[str, Fraction]]:
-    if texts and rule != "pas-de-calais":
-        raise PabulibError(path, None, "--envelope ne s'applique qu'à la règle pas-de-calais")
+def _envelopes(
+    path: str, texts: list[str], rule: registry.CountingRule
+) -> list[tuple[str, Fraction]]:
+    if texts and not rule.envelopes:
+        which = ", ".join(registry.with_envelopes())
+        raise PabulibError(path, None, f"--envelope ne s'applique qu'à la règle {which}")
     envelopes: list[tuple[str, Fraction]] = []
     seen: set[str] = set()
     for text in texts:
@@ -268,19 +145,21 @@ def _envelopes(path: str, texts: list[str], rule: str) -> list[tuple[str, Fracti
     return envelopes
 
 
-def _check_request(election: Election, rule: str, envelopes: list[tuple[str, Fraction]]) -> None:
+def _check_request(
+    election: Election, rule: registry.CountingRule, envelopes: list[tuple[str, Fraction]]
+) -> None:
     """Refuse, with the line to blame, what the file cannot serve."""
-    if rule in APPROVAL_RULES and election.vote_type not in ("approval", "choose-1"):
+    if rule.approval_only and election.vote_type not in ("approval", "choose-1"):
         points = " (ici des points)" if election.has_points() else ""
         raise election.error(
             "vote_type",
-            f"la règle {rule} ne s'applique qu'aux bulletins d'approbation, "
+            f"la règle {rule.name} ne s'applique qu'aux bulletins d'approbation, "
             f"pas à un vote {election.vote_type}{points}",
         )
-    if rule == "pas-de-calais":
+    if rule.envelopes:
         if not envelopes:
             raise election.error(
-                None, "la règle pas-de-calais demande une enveloppe par catégorie (--envelope)"
+                None, f"la règle {rule.name} demande une enveloppe par catégorie (--envelope)"
             )
         given = {category for category, _ in envelopes}
         for project in election.projects:
@@ -288,7 +167,7 @@ def _check_request(election: Election, rule: str, envelopes: list[tuple[str, Fra
                 what = (
                     f"dans la catégorie « {project.category} », qui n'a pas d'enveloppe"
                     if project.category is not None
-                    else "sans catégorie : pas-de-calais demande une catégorie par projet"
+                    else f"sans catégorie : {rule.name} demande une catégorie par projet"
                 )
                 raise election.error(None, f"le projet {project.id} est {what}", project=project.id)
     else:
@@ -300,19 +179,19 @@ def run(argv: list[str]) -> tuple[str, Outcome, Election]:
     args = _parser().parse_args(argv)
     path: str = args.file
     election = read(path)
-    threshold = _threshold(path, args.threshold, args.rule)
-    envelopes = _envelopes(path, args.envelope, args.rule)
-    _check_request(election, args.rule, envelopes)
+    rule = registry.get(args.rule)
+    threshold = _threshold(path, args.threshold, rule)
+    envelopes = _envelopes(path, args.envelope, rule)
+    _check_request(election, rule, envelopes)
     profile = election.profile()
     try:
-        outcome = rules.run(
-            args.rule,
+        outcome = registry.run(
+            rule.name,
             election.projects,
             profile,
-            budget=None if args.rule == "pas-de-calais" else election.budget,
+            budget=None if rule.envelopes else election.budget,
             envelopes=envelopes,
             threshold=threshold,
-            currency=election.meta.get("currency") or None,
         )
     except PabulibError:
         raise
@@ -320,9 +199,9 @@ def run(argv: list[str]) -> tuple[str, Outcome, Election]:
         raise PabulibError(path, None, str(error)) from None
     voters = profile.voters
     if args.format == "json":
-        text = json.dumps(
-            outcome_to_dict(outcome, election.projects, voters), ensure_ascii=False, indent=2
-        )
+        with in_currency(election.meta.get("currency") or None):  # the trace's amounts
+            data = outcome_to_dict(outcome, election.projects, voters)
+        text = json.dumps(data, ensure_ascii=False, indent=2)
         return text + "\n", outcome, election
     score_label = "Points" if election.uses_points() else "Voix"
     text = outcome_to_text(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -69,12 +70,16 @@ class Profile:
 
 
 @dataclass(frozen=True)
-class TraceLine:
-    """Why one project is in or out, in French."""
+class TraceEvent:
+    """Why one project is in or out: a code and its parameters, never a sentence.
+
+    ``tally.trace`` lists the codes, their parameters and their French wording; whoever shows
+    the trace renders it in its reader's language."""
 
     project_id: str
     selected: bool
-    text: str
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -84,7 +89,7 @@ class Outcome:
     selected: list[str]
     costs: dict[str, Fraction]
     scores: dict[str, int]
-    trace: list[TraceLine]
+    trace: list[TraceEvent]
     spending: dict[str, Fraction] = field(default_factory=dict)
     moves: list[tuple[str, str, Fraction]] = field(default_factory=list)
 
@@ -101,8 +106,43 @@ class TallyError(ValueError):
     """An impossible request (a category without an envelope, an unknown rule…)."""
 
 
-def tie_key_factory(projects: Sequence[Project]) -> dict[str, object]:
-    """Project ids compare as integers when every id is one, else as strings."""
-    if all(re.fullmatch(r"-?[0-9]+", p.id) for p in projects):
-        return {p.id: int(p.id) for p in projects}
-    return {p.id: p.id for p in projects}
+_INTEGER = re.compile(r"-?[0-9]+")
+
+IdKey = tuple[int, str]
+
+
+def numeric_ids(ids: Iterable[str]) -> bool:
+    """Whether every project id is an integer (ids then compare as integers)."""
+    return all(_INTEGER.fullmatch(i) for i in ids)
+
+
+def id_order(ids: Iterable[str]) -> Callable[[str], IdKey]:
+    """How these project ids compare: as integers when every id is one, else as strings.
+
+    Comparing safely matters: one id that is not an integer makes all of them compare as text,
+    so no id is ever converted blindly."""
+    if numeric_ids(ids):
+        return lambda project_id: (int(project_id), "")
+    return lambda project_id: (0, project_id)
+
+
+TieKey = tuple[Fraction, int, IdKey]
+
+
+def tie_order(
+    projects: Iterable[Project], scores: Mapping[str, int]
+) -> Callable[[Project], TieKey]:
+    """THE tie order, used whenever two projects are otherwise equal: lower cost first, then
+    higher score, then project id ascending (see ``id_order``). The engine, the CLI's table, the
+    results pages and the recount instructions all come through here."""
+    projects = list(projects)
+    key = id_order(p.id for p in projects)
+    return lambda p: (p.cost, -scores.get(p.id, 0), key(p.id))
+
+
+def ranking(projects: Iterable[Project], scores: Mapping[str, int]) -> list[Project]:
+    """The projects from the most to the least supported, ties in the tie order: the order the
+    greedy rules examine them in, and the rank the pages print."""
+    projects = list(projects)
+    tie = tie_order(projects, scores)
+    return sorted(projects, key=lambda p: (-scores.get(p.id, 0), tie(p)))

@@ -27,7 +27,7 @@ How ballots become a :class:`~budgetcitoyen.tally.model.Profile` (:meth:`Electio
 
 Projects: ``Project.category`` is the ``category`` cell as written (pabulib allows several
 categories separated by commas: ``"culture,sport"`` is then one category for the envelopes of
-the pas-de-calais rule); ``Project.territory`` is the ``territory`` cell, else the ``district``
+the envelopes rule); ``Project.territory`` is the ``territory`` cell, else the ``district``
 cell; both are ``None`` for an empty cell or ``None``. ``Project.name`` is the ``name`` cell.
 Every cell, these and the others (``target``, ``votes``, ``selected``…), stays in
 :attr:`Election.project_rows` as read.

@@ -1,7 +1,9 @@
 """The allocation rules, with exactly the semantics of the CLI contract (see docs).
 
-Tie order, used whenever two projects are otherwise equal: lower cost first, then higher
-score, then project id ascending (as integers if every id is an integer, else as strings).
+Tie order, used whenever two projects are otherwise equal: ``model.tie_order`` (lower cost
+first, then higher score, then project id). Each rule explains each project with a
+``TraceEvent`` (``tally.trace`` lists the codes). ``tally.registry`` names the rules and runs
+them.
 """
 
 from __future__ import annotations
@@ -19,65 +21,56 @@ from budgetcitoyen.tally.model import (
     Profile,
     Project,
     TallyError,
-    TraceLine,
-    tie_key_factory,
+    TraceEvent,
+    ranking,
+    tie_order,
 )
-from budgetcitoyen.tally.money import euros, in_currency
 
-RULES = ("greedy", "greedy-no-skip", "mes", "mes-add1", "pas-de-calais")
 VERSION = "1"
-
-
-def _votes(score: int) -> str:
-    return f"{score} voix" if score != 1 else "1 voix"
 
 
 def greedy_order(
     projects: Sequence[Project], scores: dict[str, int], threshold: int | None
 ) -> list[Project]:
     """Projects with score > 0 (and >= threshold), most voted first, ties by the tie order."""
-    ids = tie_key_factory(projects)
     eligible = [
         p for p in projects if scores.get(p.id, 0) > 0 and scores.get(p.id, 0) >= (threshold or 0)
     ]
-    return sorted(eligible, key=lambda p: (-scores.get(p.id, 0), p.cost, ids[p.id]))  # type: ignore[return-value]
+    return ranking(eligible, scores)
 
 
-def _tie_notes(ordered: Sequence[Project], scores: dict[str, int]) -> dict[str, str]:
+def _event(project: Project, selected: bool, code: str, score: int, **params: object) -> TraceEvent:
+    return TraceEvent(project.id, selected, code, {"votes": score, **params})
+
+
+def _tie_notes(ordered: Sequence[Project], scores: dict[str, int]) -> dict[str, dict[str, str]]:
     """For projects with as many votes as a neighbour in the order: how the tie was broken."""
-    notes: dict[str, str] = {}
+    notes: dict[str, dict[str, str]] = {}
     for before, after in pairwise(ordered):
         if scores[before.id] == scores[after.id]:
-            how = (
-                "par le coût, le moins cher d'abord"
-                if before.cost != after.cost
-                else ("par le numéro de projet")
-            )
-            notes.setdefault(before.id, f" ; ex aequo avec le projet {after.id}, départagé {how}")
-            notes.setdefault(after.id, f" ; ex aequo avec le projet {before.id}, départagé {how}")
+            how = "cost" if before.cost != after.cost else "id"
+            notes.setdefault(before.id, {"tie_with": after.id, "tie_by": how})
+            notes.setdefault(after.id, {"tie_with": before.id, "tie_by": how})
     return notes
 
 
-def _noted(trace: list[TraceLine], notes: dict[str, str]) -> list[TraceLine]:
+def _noted(trace: list[TraceEvent], notes: dict[str, dict[str, str]]) -> list[TraceEvent]:
     return [
-        TraceLine(t.project_id, t.selected, t.text + notes.get(t.project_id, "")) for t in trace
+        TraceEvent(t.project_id, t.selected, t.code, {**t.params, **notes.get(t.project_id, {})})
+        for t in trace
     ]
 
 
 def _below_threshold(
     projects: Sequence[Project], scores: dict[str, int], threshold: int | None
-) -> list[TraceLine]:
+) -> list[TraceEvent]:
     lines = []
     for p in projects:
         score = scores.get(p.id, 0)
         if score == 0:
-            lines.append(TraceLine(p.id, False, "aucune voix : non financé"))
+            lines.append(_event(p, False, "no_votes", 0))
         elif threshold and score < threshold:
-            lines.append(
-                TraceLine(
-                    p.id, False, f"{_votes(score)}, sous le seuil de {threshold} voix : non financé"
-                )
-            )
+            lines.append(_event(p, False, "below_threshold", score, threshold=threshold))
     return lines
 
 
@@ -92,34 +85,22 @@ def greedy(
     scores = dict(profile.scores())
     remaining = budget
     selected: list[str] = []
-    trace: list[TraceLine] = []
+    trace: list[TraceEvent] = []
     stopped = False
     order = greedy_order(projects, scores, threshold)
     for project in order:
         score = scores[project.id]
         if stopped:
-            trace.append(
-                TraceLine(
-                    project.id, False, f"{_votes(score)} : le décompte s'est arrêté avant lui"
-                )
-            )
+            trace.append(_event(project, False, "stopped", score))
         elif project.cost <= remaining:
             remaining -= project.cost
             selected.append(project.id)
             trace.append(
-                TraceLine(
-                    project.id,
-                    True,
-                    f"{_votes(score)} : financé ({euros(project.cost)}), reste {euros(remaining)}",
-                )
+                _event(project, True, "funded", score, cost=project.cost, remaining=remaining)
             )
         else:
             trace.append(
-                TraceLine(
-                    project.id,
-                    False,
-                    f"{_votes(score)} : son coût de {euros(project.cost)} ne tenait pas dans le reste de {euros(remaining)}",
-                )
+                _event(project, False, "over_budget", score, cost=project.cost, remaining=remaining)
             )
             stopped = not skip
     trace = _noted(trace, _tie_notes(order, scores))
@@ -134,7 +115,7 @@ def greedy(
     )
 
 
-def pas_de_calais(
+def by_envelopes(
     projects: Sequence[Project],
     profile: Profile,
     envelopes: Sequence[tuple[str, Fraction]],
@@ -153,7 +134,7 @@ def pas_de_calais(
             )
     scores = dict(profile.scores())
     selected: list[str] = []
-    trace: list[TraceLine] = []
+    trace: list[TraceEvent] = []
     spending = {c: Fraction(0) for c in priority}
     leftover: dict[str, Fraction] = {}
     ordered = {
@@ -169,11 +150,14 @@ def pas_de_calais(
                 selected.append(project.id)
                 spending[category] += project.cost
                 trace.append(
-                    TraceLine(
-                        project.id,
+                    _event(
+                        project,
                         True,
-                        f"{_votes(scores[project.id])} : financé sur l'enveloppe {category} "
-                        f"({euros(project.cost)}), reste {euros(remaining)}",
+                        "funded_in_envelope",
+                        scores[project.id],
+                        category=category,
+                        cost=project.cost,
+                        remaining=remaining,
                     )
                 )
         leftover[category] = remaining
@@ -196,31 +180,37 @@ def pas_de_calais(
                 for source, amount in sources:
                     if source != category:
                         moves.append((source, category, amount))
-                names = _list_of([source for source, _ in sources])
                 trace.append(
-                    TraceLine(
-                        project.id,
+                    _event(
+                        project,
                         True,
-                        f"{_votes(score)} : ne tenait pas dans l'enveloppe {category} ; financé par "
-                        f"le reliquat {names} ({euros(project.cost)}), reste commun {euros(pool)}",
+                        "funded_from_leftovers",
+                        score,
+                        category=category,
+                        sources=[source for source, _ in sources],
+                        cost=project.cost,
+                        pool=pool,
                     )
                 )
             else:
                 trace.append(
-                    TraceLine(
-                        project.id,
+                    _event(
+                        project,
                         False,
-                        f"{_votes(score)} : son coût de {euros(project.cost)} ne tenait ni dans "
-                        f"l'enveloppe {category} ni dans le reste commun de {euros(pool)}",
+                        "over_envelope_and_pool",
+                        score,
+                        category=category,
+                        cost=project.cost,
+                        pool=pool,
                     )
                 )
-    notes: dict[str, str] = {}
+    notes: dict[str, dict[str, str]] = {}
     for category in priority:
         notes.update(_tie_notes(ordered[category], scores))
     trace = _noted(trace, notes)
     trace.extend(_below_threshold(projects, scores, threshold))
     return Outcome(
-        rule="pas-de-calais",
+        rule="envelopes",
         budget=sum(envelope.values(), Fraction(0)),
         selected=selected,
         costs={p.id: p.cost for p in projects},
@@ -229,17 +219,6 @@ def pas_de_calais(
         spending=spending,
         moves=_merge(moves),
     )
-
-
-def _of(name: str) -> str:
-    """« de Coopération », « d'Innovation sociale »: French elision before a vowel or mute h."""
-    return f"d'{name}" if name[:1].lower() in "aeiouyhàâéèêëîïôöûüœ" else f"de {name}"
-
-
-def _list_of(names: list[str]) -> str:
-    """« de A », « de A et de B », « de A, de B et de C »."""
-    parts = [_of(n) for n in names]
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " et " + parts[-1]
 
 
 def _draw(
@@ -284,7 +263,7 @@ class _EqualShares:
 
     def __init__(self, projects: Sequence[Project], profile: Profile) -> None:
         scores = profile.scores()
-        ids = tie_key_factory(projects)
+        tie = tie_order(projects, scores)
         self.projects = [p for p in projects if scores.get(p.id, 0) > 0]
         index = {p.id: i for i, p in enumerate(self.projects)}
         groups = list(profile.approvals.items())
@@ -297,7 +276,7 @@ class _EqualShares:
                     members[i].append(g)
         self.supporters = [np.array(m, dtype=np.int64) for m in members]
         self.groups = len(groups)
-        self.tie = [(p.cost, -scores[p.id], ids[p.id]) for p in self.projects]
+        self.tie = [tie(p) for p in self.projects]
         self.costs = [mpq(p.cost) for p in self.projects]
 
     def run(self, per_voter: Fraction) -> tuple[list[str], dict[str, Fraction]]:
@@ -414,26 +393,29 @@ def _mes_outcome(
     scores = profile.scores()
     trace = []
     chosen = set(selected)
+    by_id = {p.id: p for p in projects}
     for project_id in selected:
-        cost = next(p.cost for p in projects if p.id == project_id)
+        project = by_id[project_id]
         trace.append(
-            TraceLine(
-                project_id,
+            _event(
+                project,
                 True,
-                f"{_votes(scores[project_id])} : financé ({euros(cost)}) ; chaque soutien a payé "
-                f"au plus {euros(rhos[project_id] * cost)}",
+                "funded_equal_shares",
+                scores[project_id],
+                cost=project.cost,
+                max_payment=rhos[project_id] * project.cost,
             )
         )
     for project in projects:
         if project.id in chosen:
             continue
         score = scores.get(project.id, 0)
-        text = (
-            "aucune voix : non financé"
-            if score == 0
-            else f"{_votes(score)} : ses soutiens n'avaient plus assez en commun pour {euros(project.cost)}"
-        )
-        trace.append(TraceLine(project.id, False, text))
+        if score == 0:
+            trace.append(_event(project, False, "no_votes", 0))
+        else:
+            trace.append(
+                _event(project, False, "unaffordable_equal_shares", score, cost=project.cost)
+            )
     return Outcome(
         rule=rule,
         budget=budget,
@@ -442,51 +424,3 @@ def _mes_outcome(
         scores={p.id: scores.get(p.id, 0) for p in projects},
         trace=trace,
     )
-
-
-def run(
-    rule: str,
-    projects: Sequence[Project],
-    profile: Profile,
-    *,
-    budget: Fraction | None = None,
-    envelopes: Sequence[tuple[str, Fraction]] = (),
-    threshold: int | None = None,
-    currency: str | None = "EUR",
-) -> Outcome:
-    """Run a rule by name (the CLI and the platform both come through here). ``currency`` is
-    the unit the trace speaks of (an ISO code)."""
-    with in_currency(currency):
-        return _run(
-            rule, projects, profile, budget=budget, envelopes=envelopes, threshold=threshold
-        )
-
-
-def _run(
-    rule: str,
-    projects: Sequence[Project],
-    profile: Profile,
-    *,
-    budget: Fraction | None,
-    envelopes: Sequence[tuple[str, Fraction]],
-    threshold: int | None,
-) -> Outcome:
-    if rule == "pas-de-calais":
-        if not envelopes:
-            raise TallyError(
-                "la règle pas-de-calais demande une enveloppe par catégorie (--envelope)"
-            )
-        return pas_de_calais(projects, profile, envelopes, threshold=threshold)
-    if budget is None:
-        raise TallyError("budget manquant")
-    if rule == "greedy":
-        return greedy(projects, profile, budget, threshold=threshold)
-    if rule == "greedy-no-skip":
-        return greedy(projects, profile, budget, threshold=threshold, skip=False)
-    if threshold and rule in ("mes", "mes-add1"):
-        raise TallyError("le seuil de voix ne s'applique pas à la méthode des parts égales")
-    if rule == "mes":
-        return mes(projects, profile, budget)
-    if rule == "mes-add1":
-        return mes_add1(projects, profile, budget)
-    raise TallyError(f"règle inconnue « {rule} » (règles : {', '.join(RULES)})")

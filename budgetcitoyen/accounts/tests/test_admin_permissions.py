@@ -149,7 +149,7 @@ def edition_form_data(year: int, **overrides: str) -> dict[str, str]:
         "vote_min_choices": "3",
         "vote_max_choices": "3",
         "minimum_voter_age": "11",
-        "allocation_rule": "pas-de-calais",
+        "allocation_rule": "envelopes",
         "categories-TOTAL_FORMS": "0",
         "categories-INITIAL_FORMS": "0",
     }

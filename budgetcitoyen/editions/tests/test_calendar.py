@@ -54,7 +54,7 @@ class TestEditionCreate:
         edition = edition_create(by=sam, **calendar())
         assert edition.minimum_voter_age == 11
         assert edition.age_reckoned_on == date(2040, 9, 1)
-        assert edition.allocation_rule == "pas-de-calais"
+        assert edition.allocation_rule == "envelopes"
         assert edition.vote_rule == "favourites"
         assert (edition.vote_min_choices, edition.vote_max_choices) == (3, 3)
 

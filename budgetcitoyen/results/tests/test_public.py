@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from budgetcitoyen.results import presentation, services
+from budgetcitoyen.results import page, presentation, services
 from budgetcitoyen.results.models import ResultSnapshot
 from budgetcitoyen.results.tests.factories import published_snapshot
 from budgetcitoyen.tally import cli
@@ -342,7 +342,7 @@ def test_while_a_new_edition_runs_the_index_shows_the_last_results_and_when_the_
 
 def test_the_staff_preview_include_says_it_is_not_published(snapshot):
     html = render_to_string(
-        "results/_result.html", {**presentation.result_context(snapshot), "preview": True}
+        "results/_result.html", {**page.result_context(snapshot), "preview": True}
     )
     assert "Aperçu — non publié" in html
     assert (
@@ -351,7 +351,7 @@ def test_the_staff_preview_include_says_it_is_not_published(snapshot):
     assert f"/gestion/resultats/{snapshot.pk}/bulletins.pb" in html
     assert "téléchargeable à la publication" in html
     public = render_to_string(
-        "results/_result.html", {**presentation.result_context(snapshot), "preview": False}
+        "results/_result.html", {**page.result_context(snapshot), "preview": False}
     )
     assert "Aperçu" not in public
 
@@ -402,7 +402,7 @@ def test_json_download(published, projects):
     assert data["published_at"].startswith("2025-10-02T09:00:00")
     assert data["ballots_sha256"] == published.ballots_sha256
     assert data["rule_version"] == published.rule_version
-    assert data["rule"] == "pas-de-calais"
+    assert data["rule"] == "envelopes"
     assert len(data["projects"]) == len(projects)
     funded = {str(projects[k].pk) for k in ("a1", "a2", "a3", "b1", "b2", "c1")}
     assert set(data["selected"]) == funded
@@ -443,7 +443,7 @@ def test_the_command_shown_recounts_the_same_result(published, tmp_path, monkeyp
     _downloaded_pb(tmp_path, monkeypatch)
     command = _shown(Client().get(URL), "2. Recompter")
     assert command == (
-        "budgetcitoyen pb tally budget-citoyen-2025.pb --rule pas-de-calais "
+        "budgetcitoyen pb tally budget-citoyen-2025.pb --rule envelopes "
         '--envelope "Innovation sociale=30000" --envelope "Coopération=20000" '
         '--envelope "Pratiques de l\'ESS=10000"'
     )
@@ -467,8 +467,8 @@ def _switch_rule(edition, rule, staff, threshold=None):
 @pytest.mark.parametrize(
     ("rule", "threshold"),
     [
-        ("pas-de-calais", None),
-        ("pas-de-calais", 2),
+        ("envelopes", None),
+        ("envelopes", 2),
         ("greedy", None),
         ("greedy", 3),
         ("greedy-no-skip", None),
@@ -493,7 +493,7 @@ def test_the_pabutools_program_shown_finds_the_same_projects(
     assert sorted(outcome.selected) == sorted(snapshot.outcome["selected"])
 
 
-@pytest.mark.parametrize("rule", ["pas-de-calais", "greedy", "greedy-no-skip"])
+@pytest.mark.parametrize("rule", ["envelopes", "greedy", "greedy-no-skip"])
 def test_with_points_ballots_the_programs_shown_count_points(
     request, edition, staff, rule, tmp_path, monkeypatch, capsys
 ):
@@ -562,7 +562,9 @@ def test_moves_sentence_for_none_one_and_several():
     )
 
 
-@pytest.mark.parametrize("rule", ["pas-de-calais", "greedy", "greedy-no-skip", "mes", "mes-add1"])
+@pytest.mark.parametrize(
+    "rule", ["envelopes", "pas-de-calais", "greedy", "greedy-no-skip", "mes", "mes-add1"]
+)
 def test_each_rule_has_its_sentence(rule):
     sentence = presentation.rule_sentence(rule, 12)
     assert sentence.endswith(".") and "%(" not in sentence

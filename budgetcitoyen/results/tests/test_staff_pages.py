@@ -11,7 +11,7 @@ import time_machine
 from django.core.management import call_command
 from django.test import Client
 
-from budgetcitoyen.results import services
+from budgetcitoyen.results import selectors, services
 from budgetcitoyen.results.models import ResultSnapshot
 from budgetcitoyen.tally import pabulib
 from budgetcitoyen.testing.a11y import assert_accessible
@@ -49,7 +49,7 @@ def test_staff_pages_per_role(ballots, after_vote, persona):
         assert client.get(url).status_code == (200 if allowed else 404), url
     response = client.post(f"/gestion/resultats/{snapshot.pk}/publier/", {"confirm": "1"})
     assert response.status_code == (302 if allowed else 404)
-    assert (services.published_result(edition) is not None) == allowed
+    assert (selectors.published_result(edition) is not None) == allowed
 
 
 def test_staff_count_preview_and_publish(ballots, staff, after_vote):
@@ -69,10 +69,10 @@ def test_staff_count_preview_and_publish(ballots, staff, after_vote):
     assert_accessible(preview.content)
     # Without the confirmation box nothing happens.
     client.post(f"/gestion/resultats/{snapshot.pk}/publier/", {})
-    assert services.published_result(snapshot.edition) is None
+    assert selectors.published_result(snapshot.edition) is None
     done = client.post(f"/gestion/resultats/{snapshot.pk}/publier/", {"confirm": "1"})
     assert done.status_code == 302 and done["Location"] == "/resultats/2025/"
-    assert services.published_result(snapshot.edition) == snapshot
+    assert selectors.published_result(snapshot.edition) == snapshot
     listing = text(client.get("/gestion/resultats/?edition=2025"))
     assert "Les résultats sont publiés" in listing and "Lancer un dépouillement" not in listing
 
@@ -86,7 +86,7 @@ def test_publication_refused_with_a_pending_review_keeps_the_preview(ballots, st
     assert "reste à trancher" in page and "Publier les résultats" not in page
     response = client.post(f"/gestion/resultats/{snapshot.pk}/publier/", {"confirm": "1"})
     assert response.status_code == 409 and "reste à trancher" in text(response)
-    assert services.published_result(edition) is None
+    assert selectors.published_result(edition) is None
 
 
 def test_no_count_button_during_the_vote(ballots, staff):
@@ -106,7 +106,7 @@ def test_tally_command_prints_json_and_stores_a_snapshot(ballots, after_vote, ca
     call_command("tally", "--edition", "2025", "--format", "json")
     data = json.loads(capsys.readouterr().out)
     assert list(data)[:4] == ["rule", "budget", "selected", "total_cost"]
-    assert data["rule"] == "pas-de-calais" and data["budget"] == "50000"
+    assert data["rule"] == "envelopes" and data["budget"] == "50000"
     snapshot = ResultSnapshot.objects.get()
     assert data["selected"] == snapshot.outcome["selected"]
     assert data["ballots_sha256"] == snapshot.ballots_sha256 and snapshot.run_by is None
@@ -115,7 +115,7 @@ def test_tally_command_prints_json_and_stores_a_snapshot(ballots, after_vote, ca
 def test_tally_command_text(ballots, after_vote, capsys):
     call_command("tally", "--edition", "2025")
     out = capsys.readouterr().out
-    assert "Recyclerie" in out and "Règle : pas-de-calais" in out and "SHA-256" in out
+    assert "Recyclerie" in out and "Règle : envelopes" in out and "SHA-256" in out
 
 
 @pytest.mark.parametrize("year", ["2025", "1999"])

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from budgetcitoyen.tally import cli
-from budgetcitoyen.tally.model import Outcome, Project, TraceLine
+from budgetcitoyen.tally import cli, output
+from budgetcitoyen.tally.model import Outcome, Project, TraceEvent
 from budgetcitoyen.tally.money import NARROW
 from budgetcitoyen.tally.tests.test_pabulib import BASE, DATA, FILES, broken, load
 
@@ -74,7 +74,8 @@ def test_json_on_lodz_gives_the_official_selection_in_order(capsys):
         "selected": True,
     }
     assert len(result["projects"]) == 160 and len(result["trace"]) == 160
-    assert list(result["trace"][0]) == ["project_id", "selected", "text"]
+    assert list(result["trace"][0]) == ["project_id", "selected", "code", "params", "text"]
+    assert result["trace"][0]["code"] == "funded" and result["trace"][0]["params"]["cost"]
     assert result["trace"][0]["project_id"] == "L010" and result["trace"][0]["selected"] is True
 
 
@@ -101,18 +102,20 @@ def test_amounts_are_exact_decimal_strings(tmp_path, capsys):
 def test_outcome_to_dict_is_plain_json_data():
     projects = [Project("a", F(10), "Sport", None, "Stade"), Project("b", F(5, 2))]
     outcome = Outcome(
-        rule="pas-de-calais",
+        rule="envelopes",
         budget=F(15),
         selected=["b", "a"],
         costs={"a": F(10), "b": F(5, 2)},
         scores={"a": 3, "b": 4},
-        trace=[TraceLine("b", True, "financé")],
+        trace=[
+            TraceEvent("b", True, "funded", {"votes": 4, "cost": F(5, 2), "remaining": F(25, 2)})
+        ],
         spending={"Sport": F(10), "Culture": F(5, 2)},
         moves=[("Culture", "Sport", F(1, 2))],
     )
-    data = cli.outcome_to_dict(outcome, projects, 7)
+    data = output.outcome_to_dict(outcome, projects, 7)
     assert data == {
-        "rule": "pas-de-calais",
+        "rule": "envelopes",
         "budget": "15",
         "selected": ["b", "a"],
         "total_cost": "12.5",
@@ -131,9 +134,19 @@ def test_outcome_to_dict_is_plain_json_data():
             },
             {"id": "b", "name": "", "category": None, "cost": "2.5", "score": 4, "selected": True},
         ],
-        "trace": [{"project_id": "b", "selected": True, "text": "financé"}],
+        "trace": [
+            {
+                "project_id": "b",
+                "selected": True,
+                "code": "funded",
+                "params": {"votes": 4, "cost": "2.5", "remaining": "12.5"},
+                "text": "4 voix : financé (2,50\u00a0€), reste 12,50\u00a0€",
+            }
+        ],
     }
     assert json.loads(json.dumps(data)) == data
+    stored = output.outcome_to_dict(outcome, projects, 7, text=False)
+    assert "text" not in stored["trace"][0]
 
 
 # --- Text --------------------------------------------------------------------------------------
@@ -161,7 +174,7 @@ def test_text_of_points_ballots_and_of_envelopes(capsys):
     code, out, _ = tally(capsys, DATA / FILES["toulouse"], "--rule", "greedy")
     assert code == 0 and "Points" in out.splitlines()[3] and "\u00a0€" in out
     code, out, _ = tally(
-        capsys, DATA / FILES["amsterdam"], "--rule", "pas-de-calais", *amsterdam_envelopes()
+        capsys, DATA / FILES["amsterdam"], "--rule", "envelopes", *amsterdam_envelopes()
     )
     assert code == 0
     assert "Dépense par catégorie :" in out and "Transferts de reliquat :" in out
@@ -171,22 +184,23 @@ def test_text_of_points_ballots_and_of_envelopes(capsys):
 def test_outcome_to_text_for_the_platform():
     projects = [Project("1", F(1250), "Sport", None, "Un très long nom de projet " * 3)]
     outcome = Outcome("greedy", F(2000), ["1"], {"1": F(1250)}, {"1": 12}, [])
-    text = cli.outcome_to_text(outcome, projects, 12)
+    text = output.outcome_to_text(outcome, projects, 12)
     assert f"1{NARROW}250" in text and "Coût (€)" in text and "…" in text
     assert "Reste : 750\u00a0€" in text and "(1 projet)" in text
-    assert "Coût  " in cli.outcome_to_text(outcome, projects, 12, currency=None)
+    assert "Coût  " in output.outcome_to_text(outcome, projects, 12, currency=None)
 
 
-# --- pas-de-calais ----------------------------------------------------------------------------
+# --- envelopes --------------------------------------------------------------------------------
 
 
-def test_pas_de_calais_on_amsterdam_with_its_own_envelopes(capsys):
+def test_envelopes_on_amsterdam_with_its_own_envelopes(capsys):
     envelopes = amsterdam_envelopes()
     code, out, err = tally(
-        capsys, DATA / FILES["amsterdam"], "--rule", "pas-de-calais", *envelopes, "--format", "json"
+        capsys, DATA / FILES["amsterdam"], "--rule", "envelopes", *envelopes, "--format", "json"
     )
     assert (code, err) == (0, "")
     result = json.loads(out)
+    assert result["rule"] == "envelopes"
     election = load("amsterdam")
     assert result["budget"] == "250000" == election.meta["budget"]
     categories = election.meta["categories"].split(",")
@@ -248,7 +262,7 @@ def test_a_malformed_file_names_its_line(tmp_path, capsys):
         ),
         (
             ["--rule", "greedy", "--envelope", "Nature=1"],
-            "ne s'applique qu'à la règle pas-de-calais",
+            "ne s'applique qu'à la règle envelopes",
         ),
         (["--rule", "pas-de-calais"], "demande une enveloppe par catégorie"),
     ],
@@ -385,3 +399,17 @@ def test_pb_tally_never_imports_django():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "False"
+
+
+def test_the_former_name_pas_de_calais_still_counts_with_envelopes(capsys):
+    envelopes = amsterdam_envelopes()
+    path = DATA / FILES["amsterdam"]
+    _code, former, _err = tally(
+        capsys, path, "--rule", "pas-de-calais", *envelopes, "--format", "json"
+    )
+    _code, current, _err = tally(
+        capsys, path, "--rule", "envelopes", *envelopes, "--format", "json"
+    )
+    assert json.loads(former) == json.loads(current)
+    code, out, _err = tally(capsys, "--help")
+    assert code == 0 and "pas-de-calais pour envelopes" in " ".join(out.split())

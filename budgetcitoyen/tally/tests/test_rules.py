@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from budgetcitoyen.tally import rules
+from budgetcitoyen.tally import registry, rules, trace
 from budgetcitoyen.tally.model import Profile, Project, TallyError
 
 
@@ -30,7 +30,7 @@ def test_greedy_takes_the_most_voted_that_fit_and_skips_the_others():
     assert outcome.selected == ["1", "2"]
     assert outcome.total_cost == 800 and outcome.leftover == 100
     assert "ne tenait pas dans le reste de 100\u00a0€" in next(
-        t.text for t in outcome.trace if t.project_id == "3"
+        trace.render(t) for t in outcome.trace if t.project_id == "3"
     )
 
 
@@ -45,7 +45,7 @@ def test_threshold_and_zero_scores():
     profile = approvals([1, 2], [1], [1])
     outcome = rules.greedy(PROJECTS, profile, F(10_000), threshold=2)
     assert outcome.selected == ["1"]
-    texts = {t.project_id: t.text for t in outcome.trace}
+    texts = {t.project_id: trace.render(t) for t in outcome.trace}
     assert "sous le seuil de 2 voix" in texts["2"] and texts["3"] == "aucune voix : non financé"
 
 
@@ -57,7 +57,7 @@ def test_tie_order_lower_cost_then_id_as_integers():
     assert rules.greedy(named, approvals(["b", "a", "10"]), F(1000)).selected == ["10", "a", "b"]
 
 
-def test_pas_de_calais_envelopes_then_pooled_leftovers_by_priority():
+def test_envelopes_envelopes_then_pooled_leftovers_by_priority():
     projects = [
         P(1, 150, "Innovation sociale"),
         P(2, 100, "Innovation sociale"),
@@ -71,7 +71,7 @@ def test_pas_de_calais_envelopes_then_pooled_leftovers_by_priority():
         ("Coopération", F(200)),
         ("Pratiques de l'ESS", F(100)),
     ]
-    outcome = rules.pas_de_calais(projects, profile, envelopes)
+    outcome = rules.by_envelopes(projects, profile, envelopes)
     # Step 1: IS takes 1 (150, 50 left; 2 does not fit); Coop takes 3 (80 left); ESS takes 5 (10 left).
     # Pool 140: IS first: 2 (100) fits → 40 left; ESS: 4 (60) does not.
     assert outcome.selected == ["1", "3", "5", "2"]
@@ -81,16 +81,16 @@ def test_pas_de_calais_envelopes_then_pooled_leftovers_by_priority():
         "Coopération": 120,
         "Pratiques de l'ESS": 90,
     }
-    texts = {t.project_id: t.text for t in outcome.trace}
+    texts = {t.project_id: trace.render(t) for t in outcome.trace}
     assert "financé sur l'enveloppe Coopération" in texts["3"]
     assert "financé par le reliquat d'Innovation sociale et de Coopération" in texts["2"]
     assert ("Coopération", "Innovation sociale", F(50)) in outcome.moves
     assert not texts["4"].startswith("financé")
 
 
-def test_pas_de_calais_needs_an_envelope_for_every_category():
+def test_envelopes_needs_an_envelope_for_every_category():
     with pytest.raises(TallyError, match="n'a pas d'enveloppe"):
-        rules.pas_de_calais([P(1, 10, "A"), P(2, 10, "B")], approvals([1]), [("A", F(100))])
+        rules.by_envelopes([P(1, 10, "A"), P(2, 10, "B")], approvals([1]), [("A", F(100))])
 
 
 def test_mes_example():
@@ -109,7 +109,7 @@ def test_mes_refuses_points_ballots():
 
 def test_unknown_rule():
     with pytest.raises(TallyError, match="règle inconnue"):
-        rules.run("borda", PROJECTS, approvals([1]), budget=F(10))
+        registry.run("borda", PROJECTS, approvals([1]), budget=F(10))
 
 
 # --- Properties ---------------------------------------------------------------------------------------
@@ -133,24 +133,24 @@ def instances(draw, categories=("A", "B", "C")):  # type: ignore[no-untyped-def]
 def test_no_rule_exceeds_its_budget(instance):
     projects, profile, budget = instance
     for rule in ("greedy", "greedy-no-skip", "mes", "mes-add1"):
-        outcome = rules.run(rule, projects, profile, budget=budget)
+        outcome = registry.run(rule, projects, profile, budget=budget)
         assert outcome.total_cost <= budget, rule
         assert len(set(outcome.selected)) == len(outcome.selected)
 
 
 @given(instances(), st.lists(st.integers(0, 100), min_size=3, max_size=3))
-def test_pas_de_calais_never_exceeds_the_envelopes_in_total(instance, amounts):
+def test_envelopes_never_exceeds_the_envelopes_in_total(instance, amounts):
     projects, profile, _budget = instance
     envelopes = list(zip(("A", "B", "C"), map(F, amounts), strict=True))
-    outcome = rules.pas_de_calais(projects, profile, envelopes)
+    outcome = rules.by_envelopes(projects, profile, envelopes)
     assert outcome.total_cost <= sum(map(F, amounts))
 
 
 @given(instances(categories=("A",)))
-def test_pas_de_calais_with_one_category_is_greedy(instance):
+def test_envelopes_with_one_category_is_greedy(instance):
     projects, profile, budget = instance
     assert (
-        rules.pas_de_calais(projects, profile, [("A", budget)]).selected
+        rules.by_envelopes(projects, profile, [("A", budget)]).selected
         == rules.greedy(projects, profile, budget).selected
     )
 
@@ -172,7 +172,7 @@ def test_more_approvals_never_deselect_a_greedy_winner(instance, data):
 def test_the_trace_says_how_a_tie_was_broken():
     projects = [P(1, 30), P(2, 20), P(3, 20), P(4, 50)]
     outcome = rules.greedy(projects, approvals([1, 2, 3], [1, 2, 3], [4]), F(45))
-    texts = {t.project_id: t.text for t in outcome.trace}
+    texts = {t.project_id: trace.render(t) for t in outcome.trace}
     assert outcome.selected == ["2", "3"]
     assert "ex aequo avec le projet 3, départagé par le numéro de projet" in texts["2"]
     assert "ex aequo avec le projet 3, départagé par le coût, le moins cher d'abord" in texts["1"]

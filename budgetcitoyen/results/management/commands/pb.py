@@ -14,7 +14,7 @@ from typing import Any, NoReturn
 from django.core.management.base import BaseCommand, CommandParser
 
 from budgetcitoyen.editions.models import Edition
-from budgetcitoyen.results import counting, services
+from budgetcitoyen.results import counting, selectors
 from budgetcitoyen.tally import cli
 
 
@@ -51,7 +51,7 @@ class Command(BaseCommand):
             self._fail(f"aucune édition {options['edition']}")
         extra = tuple(name for name in ("age_band", "territory") if options[name])
         counted = counting.count(edition, extra)
-        published = services.published_result(edition)
+        published = selectors.published_result(edition)
         outcome = None
         if published is not None:
             outcome, _projects = counting.outcome_from_data(published.outcome)

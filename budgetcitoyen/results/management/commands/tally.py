@@ -13,7 +13,8 @@ from budgetcitoyen.core.errors import DomainError
 from budgetcitoyen.editions.models import Edition
 from budgetcitoyen.results import services
 from budgetcitoyen.results.counting import outcome_from_data
-from budgetcitoyen.tally.cli import outcome_to_text
+from budgetcitoyen.tally import trace
+from budgetcitoyen.tally.output import outcome_to_text
 
 
 class Command(BaseCommand):
@@ -39,6 +40,9 @@ class Command(BaseCommand):
             data["snapshot"] = snapshot.pk
             data["ballots_sha256"] = snapshot.ballots_sha256
             data.pop("fingerprint", None)
+            data["trace"] = [  # as ``pb tally`` prints it: each event with its French text
+                {**line, "text": trace.render(trace.from_data(line))} for line in data["trace"]
+            ]
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
         else:
             outcome, projects = outcome_from_data(data)

@@ -1,0 +1,173 @@
+"""The files of a result: CSV by project, the complete JSON, the anonymised ballots (.pb).
+
+Built from the snapshot only (see ``presentation``), so nothing personal reaches them. Their
+sizes, printed on the page, are computed once per snapshot and kept in the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils import translation
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+
+from budgetcitoyen.core.exports import csv_response
+from budgetcitoyen.results.models import ResultSnapshot
+from budgetcitoyen.results.presentation import pb_filename, project_groups
+from budgetcitoyen.results.trace import line_text
+
+INTERNAL_KEYS = ("fingerprint",)
+
+
+CSV_HEADER = [
+    "édition",
+    "catégorie",
+    "rang",
+    "projet id",
+    "titre",
+    "territoire",
+    "voix",
+    "montant",
+    "financé",
+]
+
+
+def csv_rows(snapshot: ResultSnapshot) -> list[list[Any]]:
+    """One row per project, in the page's order (category by priority, then rank)."""
+    year = snapshot.edition.year
+    return [
+        [
+            year,
+            row["category"] or "",
+            row["rank"],
+            row["id"],
+            row["name"],
+            row["territory"] or "",
+            row["votes"],
+            row["amount"],
+            row["funded"],
+        ]
+        for group in project_groups(snapshot)
+        for row in group["projects"]
+    ]
+
+
+def csv_download(snapshot: ResultSnapshot) -> HttpResponse:
+    return csv_response(
+        f"budget-citoyen-{snapshot.edition.year}-resultats.csv", CSV_HEADER, csv_rows(snapshot)
+    )
+
+
+def json_document(snapshot: ResultSnapshot) -> bytes:
+    """The stored outcome, less its internal keys, with what identifies the publication; each
+    trace event carries its ``text`` in the reader's language."""
+    outcome = {k: v for k, v in snapshot.outcome.items() if k not in INTERNAL_KEYS}
+    outcome["trace"] = [{**line, "text": line_text(line)} for line in outcome.get("trace", [])]
+    data = {
+        "edition": snapshot.edition.year,
+        "published_at": localtime(snapshot.published_at).isoformat()
+        if snapshot.published_at
+        else None,
+        "ballots_sha256": snapshot.ballots_sha256,
+        **outcome,
+        "rule_version": snapshot.rule_version,
+    }
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
+
+
+def json_download(snapshot: ResultSnapshot) -> HttpResponse:
+    response = HttpResponse(json_document(snapshot), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="budget-citoyen-{snapshot.edition.year}-resultats.json"'
+    )
+    return response
+
+
+def pb_size(snapshot: ResultSnapshot) -> int:
+    """The size of the .pb file, read once from the gzip trailer then kept (the file of a
+    given SHA-256 never changes)."""
+
+    def size() -> int:
+        data = bytes(
+            ResultSnapshot.objects.values_list("ballots_file", flat=True).get(pk=snapshot.pk)
+        )
+        return int.from_bytes(data[-4:], "little") if len(data) >= 4 else 0
+
+    known = cache.get_or_set(f"results:pb-size:{snapshot.ballots_sha256}", size, None)
+    return int(known or 0)
+
+
+def _sizes(snapshot: ResultSnapshot) -> dict[str, int]:
+    """The sizes of the CSV and JSON files, built once per snapshot (and language, which the
+    trace's texts are in) and then kept: a snapshot never changes, but for its publication
+    date, which the key holds."""
+    key = (
+        "results:sizes:"
+        + hashlib.sha256(
+            "|".join(
+                [
+                    str(snapshot.pk),
+                    snapshot.ballots_sha256,
+                    snapshot.created_at.isoformat() if snapshot.created_at else "",
+                    snapshot.published_at.isoformat() if snapshot.published_at else "",
+                    translation.get_language() or "",
+                ]
+            ).encode()
+        ).hexdigest()
+    )
+
+    def sizes() -> dict[str, int]:
+        return {
+            "csv": len(csv_download(snapshot).content),
+            "json": len(json_document(snapshot)),
+        }
+
+    known = cache.get_or_set(key, sizes, None)
+    return known if isinstance(known, dict) else sizes()
+
+
+def downloads(snapshot: ResultSnapshot) -> list[dict[str, Any]]:
+    """The files of a result, with their size, for the page."""
+    year = snapshot.edition.year
+    sizes = _sizes(snapshot)
+    published = snapshot.is_published
+    items: list[dict[str, Any]] = [
+        {
+            "label": _("Résultats par projet"),
+            "format": "CSV",
+            "detail": _("tableur, séparateur point-virgule, UTF-8"),
+            "url": reverse("results:csv", args=[year]) if published else None,
+            "size": filesizeformat(sizes["csv"]),
+        },
+        {
+            "label": _("Résultat complet, avec le déroulé"),
+            "format": "JSON",
+            "detail": _("données structurées, UTF-8"),
+            "url": reverse("results:json", args=[year]) if published else None,
+            "size": filesizeformat(sizes["json"]),
+        },
+        {
+            "label": _("Bulletins anonymisés"),
+            "format": "PB",
+            "detail": _("format pabulib, texte UTF-8"),
+            "url": reverse("results:ballots", args=[year])
+            if published
+            else reverse("results:snapshot_ballots", args=[snapshot.pk]),
+            "size": filesizeformat(pb_size(snapshot)),
+        },
+    ]
+    return items
+
+
+def ballots_download(snapshot: ResultSnapshot, filename: str | None = None) -> HttpResponse:
+    """The anonymised ballots exactly as counted (their SHA-256 is on the page)."""
+    response = HttpResponse(snapshot.ballots_pb(), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename or pb_filename(snapshot)}"'
+    return response

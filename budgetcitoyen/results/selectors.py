@@ -1,0 +1,52 @@
+"""Reads of the results: published results, an edition's counts, what blocks publication."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from budgetcitoyen.core import clock
+from budgetcitoyen.editions.models import Edition
+from budgetcitoyen.results.models import ResultSnapshot
+from budgetcitoyen.voting.models import IdentityReview
+
+
+def published_results() -> QuerySet[ResultSnapshot]:
+    """Published results of published editions, the latest edition first (without the ballots
+    file, which only its download reads). A result is public from its publication time on (a
+    site shown as on an earlier day does not show it)."""
+    return (
+        ResultSnapshot.objects.filter(
+            published_at__isnull=False, published_at__lte=clock.now(), edition__is_published=True
+        )
+        .select_related("edition")
+        .defer("ballots_file")
+        .order_by("-edition__year")
+    )
+
+
+def other_editions(exclude: ResultSnapshot | None = None) -> list[dict[str, Any]]:
+    """Year and title of the editions with published results (but ``exclude``'s)."""
+    rows = published_results()
+    if exclude is not None:
+        rows = rows.exclude(pk=exclude.pk)
+    return [dict(row) for row in rows.values("edition__year", "edition__title")]
+
+
+def published_result(edition: Edition) -> ResultSnapshot | None:
+    """The edition's published result. (Its publication time is never in the future, except
+    on a site shown as on an earlier day: the result is then not out yet.)"""
+    return ResultSnapshot.objects.filter(
+        edition=edition, published_at__isnull=False, published_at__lte=clock.now()
+    ).first()
+
+
+def open_reviews(edition: Edition) -> int:
+    """Multiple-vote reviews still to decide: publication waits for them."""
+    return IdentityReview.objects.filter(edition=edition, status=IdentityReview.Status.OPEN).count()
+
+
+def edition_snapshots(edition: Edition) -> QuerySet[ResultSnapshot]:
+    """Every count of the edition, the latest first."""
+    return ResultSnapshot.objects.filter(edition=edition).select_related("run_by", "published_by")
