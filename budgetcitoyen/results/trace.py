@@ -15,7 +15,7 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
-from budgetcitoyen.core.templatetags.bc import euros
+from budgetcitoyen.core import formatting
 from budgetcitoyen.tally import money
 from budgetcitoyen.tally import trace as events
 
@@ -24,7 +24,7 @@ def _money(amount: Fraction) -> str:
     """In French the engine's own writing (as the trace always read), else the site's."""
     if (translation.get_language() or "fr").startswith("fr"):
         return money.euros(amount)
-    return euros(Decimal(round(amount * 100)) / 100)
+    return formatting.money(Decimal(round(amount * 100)) / 100)
 
 
 def reader_language() -> events.Language:

@@ -52,12 +52,12 @@ def test_the_stored_trace_is_events_not_sentences(published):
 def test_with_english_selected_the_trace_reads_in_english(published):
     body = text(english().get(URL))
     assert "How each project was or was not selected" in body
-    assert "funded from the Innovation sociale envelope (12,000 €), 18,000 € left" in body
+    assert "funded from the Innovation sociale envelope (€12,000), €18,000 left" in body
     assert (
         "funded by the leftover of Innovation sociale, Coopération and Pratiques de l'ESS"
-        " (14,000 €), 1,000 € left in common"
+        " (€14,000), €1,000 left in common"
     ) in body
-    assert "its cost of 7,000 € fitted neither in the Coopération envelope" in body
+    assert "its cost of €7,000 fitted neither in the Coopération envelope" in body
     assert "No votes: not funded." in body
     assert "financé" not in body
     # The same page in French, as before.
