@@ -10,10 +10,10 @@ from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from budgetcitoyen.ballots import rules as ballot_rules
 from budgetcitoyen.editions import services
 from budgetcitoyen.editions.models import Category, Edition
 from budgetcitoyen.editions.phases import current_phase
-from budgetcitoyen.voting import rules as ballot_rules
 
 
 def vote_rule_help() -> str:

@@ -16,14 +16,14 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from budgetcitoyen.ballots import rules as ballot_rules
 from budgetcitoyen.core.models import TimeStampedModel
 from budgetcitoyen.core.organisation import default_minimum_voter_age
 from budgetcitoyen.tally import registry
-from budgetcitoyen.voting import rules as ballot_rules
 
 
 def vote_rule_choices() -> list[tuple[str, str | Promise]]:
-    """The ballot rules of the registry (``voting.rules``, pure): a new rule needs no migration."""
+    """The ballot rules of the registry (``ballots.rules``, pure): a new rule needs no migration."""
     return ballot_rules.choices()
 
 

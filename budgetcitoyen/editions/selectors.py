@@ -63,7 +63,7 @@ def current_edition(at: datetime | None = None) -> Edition | None:
 
 def vote_rule_text(edition: Edition) -> str:
     """The edition's vote rule in plain French, as a voter reads it."""
-    from budgetcitoyen.voting import rules
+    from budgetcitoyen.ballots import rules
 
     # The sentence needs the edition's numbers, not its budget (which would read its categories).
     rule = rules.rule_class(edition.vote_rule)

@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from budgetcitoyen.ballots import rules as ballot_rules
 from budgetcitoyen.core.audit import changes, log_action
 from budgetcitoyen.core.errors import InvalidInput
 from budgetcitoyen.editions.models import Category, Edition
-from budgetcitoyen.voting import rules as ballot_rules
 
 EDITION_FIELDS = [
     "year",

@@ -23,11 +23,11 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Min, QuerySet, Subquery
 
+from budgetcitoyen.ballots import rules as ballot_rules
 from budgetcitoyen.editions.models import Edition
 from budgetcitoyen.tally import pabulib, registry, rules, trace
 from budgetcitoyen.tally.model import Outcome, Profile, Project, ranking
 from budgetcitoyen.tally.output import outcome_to_dict
-from budgetcitoyen.voting import rules as ballot_rules
 from budgetcitoyen.voting.models import Ballot, BallotChoice
 from budgetcitoyen.voting.services import published_projects
 

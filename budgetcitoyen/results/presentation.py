@@ -19,11 +19,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from budgetcitoyen.ballots import rules as ballot_rules
 from budgetcitoyen.results.models import ResultSnapshot
 from budgetcitoyen.tally import registry
 from budgetcitoyen.tally.model import Project, ranking
 from budgetcitoyen.tally.money import euros
-from budgetcitoyen.voting import rules as ballot_rules
 
 # --- Small helpers -------------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from budgetcitoyen.accounts import signin
+from budgetcitoyen.ballots import rules
 from budgetcitoyen.core.errors import DomainError, InvalidInput, RateLimited, refusal
 from budgetcitoyen.core.forms import add_domain_error
 from budgetcitoyen.core.ratelimit import client_ip, consume
@@ -25,7 +26,7 @@ from budgetcitoyen.editions.models import Edition
 from budgetcitoyen.editions.selectors import edition_or_404, vote_rule_text
 from budgetcitoyen.labelling.permissions import projects_are_public
 from budgetcitoyen.territories.models import Commune, CommuneAlias
-from budgetcitoyen.voting import permissions, rules, selectors, services
+from budgetcitoyen.voting import permissions, selectors, services
 from budgetcitoyen.voting.forms import (
     CodeForm,
     EmailForm,

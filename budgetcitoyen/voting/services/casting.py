@@ -20,6 +20,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from budgetcitoyen.ballots import rules
 from budgetcitoyen.core import clock
 from budgetcitoyen.core.audit import log_action
 from budgetcitoyen.core.errors import (
@@ -29,7 +30,6 @@ from budgetcitoyen.core.errors import (
 from budgetcitoyen.core.mail import send_after_commit
 from budgetcitoyen.editions.models import Edition
 from budgetcitoyen.labelling.models import Decision, Outcome
-from budgetcitoyen.voting import rules
 from budgetcitoyen.voting.identity import age_band, age_on, identity_key
 from budgetcitoyen.voting.models import (
     Ballot,

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from django.template.loader import get_template
 
+from budgetcitoyen.ballots import rules
+from budgetcitoyen.ballots.rules import Approval, Favourites, Knapsack, OnePerCategory, Points
 from budgetcitoyen.editions.admin import vote_rule_help
 from budgetcitoyen.editions.models import Edition
-from budgetcitoyen.voting import rules
-from budgetcitoyen.voting.rules import Approval, Favourites, Knapsack, OnePerCategory, Points
 
 from .rule_helpers import OPTIONS, form, refused
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from budgetcitoyen.ballots.rules import Points, parse_ranking
 from budgetcitoyen.core.errors import InvalidInput
-from budgetcitoyen.voting.rules import Points, parse_ranking
 
 from .rule_helpers import OPTIONS, form, refused
 

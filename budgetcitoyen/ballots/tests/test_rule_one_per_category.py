@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from budgetcitoyen.ballots.rules import OnePerCategory
 from budgetcitoyen.core.errors import InvalidInput
-from budgetcitoyen.voting.rules import OnePerCategory
 
 from .rule_helpers import OPTIONS, form, refused
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from django.http import QueryDict
 
+from budgetcitoyen.ballots.rules import BallotRule, Option
 from budgetcitoyen.core.errors import InvalidInput
-from budgetcitoyen.voting.rules import BallotRule, Option
 
 OPTIONS = {
     1: Option(1, "Recyclerie", 10, "Innovation sociale", Decimal("12000")),

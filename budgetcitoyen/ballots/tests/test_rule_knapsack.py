@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from budgetcitoyen.voting.rules import Knapsack
+from budgetcitoyen.ballots.rules import Knapsack
 
 from .rule_helpers import OPTIONS, form, plain, refused
 

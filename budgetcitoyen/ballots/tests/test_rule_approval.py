@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from budgetcitoyen.ballots.rules import Approval
 from budgetcitoyen.core.errors import InvalidInput
-from budgetcitoyen.voting.rules import Approval
 
 from .rule_helpers import OPTIONS, form, refused
 
