@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tomllib
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -284,31 +286,75 @@ LOGGING = {
 }
 
 # --- Platform ------------------------------------------------------------------------------
-# The collectivité this instance serves, read through budgetcitoyen.core.organisation. French
-# needs several forms of a name ("le Pas-de-Calais", "du …", "dans …"); each is given here,
-# none is derived, so "la Métropole de Lyon" or "l'Hérault" read right. English uses one form.
-BUDGETCITOYEN_ORGANISATION = env_str("BUDGETCITOYEN_ORGANISATION", "Département du Pas-de-Calais")
-BUDGETCITOYEN_ORGANISATION_SHORT = env_str("BUDGETCITOYEN_ORGANISATION_SHORT", "le Département")
-BUDGETCITOYEN_ORGANISATION_OF = env_str("BUDGETCITOYEN_ORGANISATION_OF", "du Département")
-BUDGETCITOYEN_ORGANISATION_EN = env_str("BUDGETCITOYEN_ORGANISATION_EN", "the Département")
-BUDGETCITOYEN_ORGANISATION_ADDRESS = env_str(
-    "BUDGETCITOYEN_ORGANISATION_ADDRESS",
-    "Hôtel du Département, rue Ferdinand Buisson, 62018 Arras Cedex",
+# The collectivité this instance serves, read through budgetcitoyen.core.organisation: a TOML
+# file of its names, addresses and default voting age (the shipped one describes the
+# collectivité of the shipped reference data), each value overridable by BUDGETCITOYEN_<KEY>.
+BUDGETCITOYEN_ORGANISATION_FILE = Path(
+    env_str(
+        "BUDGETCITOYEN_ORGANISATION_FILE",
+        str(PACKAGE_DIR / "territories" / "data" / "pas-de-calais-organisation.toml"),
+    )
 )
-BUDGETCITOYEN_PUBLICATION_DIRECTOR = env_str(
-    "BUDGETCITOYEN_PUBLICATION_DIRECTOR", "le président du Conseil départemental"
-)
-BUDGETCITOYEN_PUBLICATION_DIRECTOR_EN = env_str(
-    "BUDGETCITOYEN_PUBLICATION_DIRECTOR_EN", "the President of the Departmental Council"
-)
-BUDGETCITOYEN_AREA = env_str("BUDGETCITOYEN_AREA", "le Pas-de-Calais")
-BUDGETCITOYEN_AREA_OF = env_str("BUDGETCITOYEN_AREA_OF", "du Pas-de-Calais")
-BUDGETCITOYEN_AREA_IN = env_str("BUDGETCITOYEN_AREA_IN", "dans le Pas-de-Calais")
-BUDGETCITOYEN_AREA_EN = env_str("BUDGETCITOYEN_AREA_EN", "the Pas-de-Calais")
-BUDGETCITOYEN_CONTACT_EMAIL = env_str("BUDGETCITOYEN_CONTACT_EMAIL", "budgetcitoyen@pasdecalais.fr")
-BUDGETCITOYEN_DPO_EMAIL = env_str("BUDGETCITOYEN_DPO_EMAIL", "dpo@pasdecalais.fr")
-# The default of a new edition's minimum voting age; each edition keeps its own value.
-BUDGETCITOYEN_MINIMUM_VOTER_AGE = env_int("BUDGETCITOYEN_MINIMUM_VOTER_AGE", 11)
+_ORGANISATION_KEYS = {
+    "organisation": str,
+    "organisation_short": str,
+    "organisation_of": str,
+    "organisation_en": str,
+    "organisation_address": str,
+    "publication_director": str,
+    "publication_director_en": str,
+    "area": str,
+    "area_of": str,
+    "area_in": str,
+    "area_en": str,
+    "contact_email": str,
+    "dpo_email": str,
+    "minimum_voter_age": int,
+}
+
+
+def _organisation() -> dict[str, str | int]:
+    try:
+        with BUDGETCITOYEN_ORGANISATION_FILE.open("rb") as handle:
+            data = tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise ImproperlyConfigured(
+            f"BUDGETCITOYEN_ORGANISATION_FILE ({BUDGETCITOYEN_ORGANISATION_FILE}) est illisible : "
+            f"{error}"
+        ) from error
+    values: dict[str, str | int] = {}
+    for key, kind in _ORGANISATION_KEYS.items():
+        name = f"BUDGETCITOYEN_{key.upper()}"
+        if key not in data and name not in os.environ:
+            raise ImproperlyConfigured(
+                f"{BUDGETCITOYEN_ORGANISATION_FILE} : la clé « {key} » manque "
+                f"(ou définissez {name})."
+            )
+        value = env_int(name, data.get(key, 0)) if kind is int else env_str(name, data.get(key, ""))
+        if not isinstance(value, kind):
+            raise ImproperlyConfigured(
+                f"{BUDGETCITOYEN_ORGANISATION_FILE} : « {key} » doit être "
+                f"{'un nombre' if kind is int else 'un texte'}."
+            )
+        values[key] = value
+    return values
+
+
+_org = _organisation()
+BUDGETCITOYEN_ORGANISATION = str(_org["organisation"])
+BUDGETCITOYEN_ORGANISATION_SHORT = str(_org["organisation_short"])
+BUDGETCITOYEN_ORGANISATION_OF = str(_org["organisation_of"])
+BUDGETCITOYEN_ORGANISATION_EN = str(_org["organisation_en"])
+BUDGETCITOYEN_ORGANISATION_ADDRESS = str(_org["organisation_address"])
+BUDGETCITOYEN_PUBLICATION_DIRECTOR = str(_org["publication_director"])
+BUDGETCITOYEN_PUBLICATION_DIRECTOR_EN = str(_org["publication_director_en"])
+BUDGETCITOYEN_AREA = str(_org["area"])
+BUDGETCITOYEN_AREA_OF = str(_org["area_of"])
+BUDGETCITOYEN_AREA_IN = str(_org["area_in"])
+BUDGETCITOYEN_AREA_EN = str(_org["area_en"])
+BUDGETCITOYEN_CONTACT_EMAIL = str(_org["contact_email"])
+BUDGETCITOYEN_DPO_EMAIL = str(_org["dpo_email"])
+BUDGETCITOYEN_MINIMUM_VOTER_AGE = int(_org["minimum_voter_age"])
 # How many proxies of ours stand in front of the application, each appending the address it
 # received from to X-Forwarded-For: the client's address is the Nth from the right (the ones
 # further left are whatever the client sent). 0 reads REMOTE_ADDR only. One proxy by default
