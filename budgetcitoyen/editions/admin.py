@@ -8,12 +8,14 @@ from django.contrib import admin
 from django.db.models import Field
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from budgetcitoyen.ballots import rules as ballot_rules
 from budgetcitoyen.editions import services
 from budgetcitoyen.editions.models import Category, Edition
 from budgetcitoyen.editions.phases import current_phase
+from budgetcitoyen.tally import registry
 
 
 def vote_rule_help() -> str:
@@ -24,6 +26,24 @@ def vote_rule_help() -> str:
             "",
             "<li><strong>{}</strong> : {}</li>",
             ((rule.label, rule.description) for rule in ballot_rules.RULES.values()),
+        ),
+    )
+
+
+def allocation_rule_help() -> str:
+    """Every counting rule of the engine's registry with its description, under the rule field."""
+    return format_html(
+        "<ul>{}</ul>",
+        format_html_join(
+            "",
+            "<li><strong>{}</strong> : {}</li>",
+            (
+                (
+                    gettext(rule.label),
+                    gettext(rule.description) % {"most": gettext("les plus votés")},
+                )
+                for rule in registry.RULES.values()
+            ),
         ),
     )
 
@@ -76,6 +96,8 @@ class EditionAdmin(admin.ModelAdmin):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "vote_rule" and formfield is not None:
             formfield.help_text = vote_rule_help()
+        if db_field.name == "allocation_rule" and formfield is not None:
+            formfield.help_text = allocation_rule_help()
         return formfield
 
     @admin.display(description=_("étape en cours"))

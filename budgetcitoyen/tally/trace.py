@@ -42,6 +42,12 @@ def gettext_noop(message: str) -> str:
     return message
 
 
+# makemessages reads ``ngettext_lazy(singular, plural)`` as a plural pair: this marker has that
+# shape, and like ``gettext_noop`` it only returns what it is given, to translate on display.
+def ngettext_lazy(singular: str, plural: str) -> tuple[str, str]:
+    return singular, plural
+
+
 LEGACY = "text"
 AMOUNTS = ("cost", "remaining", "pool", "max_payment")
 
@@ -79,7 +85,7 @@ TIES = {
         "%(text)s ; ex aequo avec le projet %(other)s, départagé par le numéro de projet"
     ),
 }
-VOTES = (gettext_noop("%(count)s voix"), gettext_noop("%(count)s voix"))
+VOTES = ngettext_lazy("%(count)s voix", "%(count)s voix")
 # A leftover "de Coopération", "d'Innovation sociale": French elides before a vowel or mute h.
 OF = gettext_noop("de %(category)s")
 OF_ELIDED = gettext_noop("d'%(category)s")
