@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from django.test.utils import override_settings
@@ -90,6 +91,12 @@ def build_world(edition) -> World:  # type: ignore[no-untyped-def]
     Edition.objects.filter(pk=edition.pk).update(labelling_end=LABELLING_END)
     edition.refresh_from_db()
 
+    def person(email: str, role: str | None = None) -> User:
+        user = cast(User, UserFactory(email=email))
+        if role:
+            role_grant(user=user, role=role, by=None)
+        return user
+
     def demo_user(prefix: str) -> User:
         return User.objects.get(email=f"{prefix}@demo.budgetcitoyen.fr")
 
@@ -108,8 +115,7 @@ def build_world(edition) -> World:  # type: ignore[no-untyped-def]
     comptoirs = list(edition.comptoirs.order_by("starts_at"))
     full = next(c for c in comptoirs if c.registrations.filter(status="waitlisted").exists())
     other = comptoirs[0]  # the holder's comptoir
-    organiser = UserFactory(email="organiser-one@exemple.fr")
-    role_grant(user=organiser, role=Role.ORGANISER, by=None)
+    organiser = person("organiser-one@exemple.fr", Role.ORGANISER)
     full.organisers.add(organiser)
 
     # The registrant holds a confirmed place, was marked absent, and so holds no dossier.
@@ -140,10 +146,8 @@ def build_world(edition) -> World:  # type: ignore[no-untyped-def]
         structure_kind="none",
     )
 
-    unassigned = UserFactory(email="committee-unassigned@exemple.fr")
-    role_grant(user=unassigned, role=Role.COMMITTEE, by=None)
-    conflicted = UserFactory(email="committee-conflict@exemple.fr")
-    role_grant(user=conflicted, role=Role.COMMITTEE, by=None)
+    unassigned = person("committee-unassigned@exemple.fr", Role.COMMITTEE)
+    conflicted = person("committee-conflict@exemple.fr", Role.COMMITTEE)
 
     decisions = Decision.objects.filter(edition=edition)
     labelled = (
@@ -201,7 +205,7 @@ def build_world(edition) -> World:  # type: ignore[no-untyped-def]
 
     world.users = {
         "anonymous": None,
-        "resident": UserFactory(email="resident-matrix@exemple.fr").pk,
+        "resident": person("resident-matrix@exemple.fr").pk,
         "registrant": registrant.pk,
         "holder": holder.pk,
         "organiser": organiser.pk,
