@@ -74,8 +74,8 @@ class World:
 
 
 def build_world(edition) -> World:  # type: ignore[no-untyped-def]
-    """Add to the demo edition what the matrix needs; return the ids. Call inside a transaction
-    that is kept for the whole module (or rolled back with it)."""
+    """Add to the demo edition what the matrix needs; return the ids and the markers. The
+    caller undoes it (the module fixture restores the copy of the database it took before)."""
     from budgetcitoyen.accounts.models import User
     from budgetcitoyen.accounts.roles import Role, role_grant
     from budgetcitoyen.comptoirs.models import Comptoir, Registration
@@ -104,7 +104,7 @@ def build_world(edition) -> World:  # type: ignore[no-untyped-def]
     holder = demo_user("porteur")
     committee = demo_user("comite")
 
-    # The holder's phone, on the account and on every dossier that is still a draft.
+    # The holder's phone, on the account and on the draft (a submitted dossier is frozen).
     User.objects.filter(pk=holder.pk).update(phone=MARKERS["holder_phone"])
     draft = Dossier.objects.get(edition=edition, holder=holder, status=Dossier.Status.DRAFT)
     Dossier.objects.filter(pk=draft.pk).update(
@@ -113,7 +113,11 @@ def build_world(edition) -> World:  # type: ignore[no-untyped-def]
     Review.objects.filter(dossier__edition=edition).update(comment=MARKERS["review_comment"])
 
     comptoirs = list(edition.comptoirs.order_by("starts_at"))
-    full = next(c for c in comptoirs if c.registrations.filter(status="waitlisted").exists())
+    full = next(
+        c
+        for c in comptoirs
+        if c.registrations.filter(status=Registration.Status.WAITLISTED).exists()
+    )
     other = comptoirs[0]  # the holder's comptoir
     organiser = person("organiser-one@exemple.fr", Role.ORGANISER)
     full.organisers.add(organiser)
@@ -202,6 +206,7 @@ def build_world(edition) -> World:  # type: ignore[no-untyped-def]
     voter_ballot = Ballot.objects.filter(edition=edition, user__isnull=False).order_by("pk").first()
     assert voter_ballot is not None
     attachment = Attachment.objects.filter(dossier=labelled.dossier).first()
+    assert attachment is not None
 
     world.users = {
         "anonymous": None,
@@ -229,7 +234,7 @@ def build_world(edition) -> World:  # type: ignore[no-untyped-def]
         "dossier_labelled": labelled.dossier_id,
         "dossier_not_labelled": not_labelled.dossier_id,
         "dossier_withdrawn": withdrawn.pk,
-        "attachment": attachment.pk if attachment else 0,
+        "attachment": attachment.pk,
         "review": IdentityReview.objects.filter(edition=edition).order_by("pk").first().pk,  # type: ignore[union-attr]
         "snapshot_published": published_snapshot.pk,
         "snapshot_unpublished": unpublished_snapshot.pk,
