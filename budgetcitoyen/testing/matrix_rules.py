@@ -1,0 +1,297 @@
+"""The access matrix as rules: for each URL, the status each role gets in each phase.
+
+``EXPECTATIONS`` maps a URL's name (``namespace:name``, as in ``reverse()``) to a function of
+(role, phase, state) returning the status a GET must answer. The state is the name under
+which ``matrix_urls.TARGETS`` filled the URL ("own", "draft", "labelled"…; "" for URLs
+without parameters). The roles and the objects are those of ``testing/matrix.py``:
+
+- the holder owns the ``draft`` and the ``labelled`` dossier; ``other_draft``,
+  ``not_labelled`` and ``withdrawn`` belong to people outside the cast;
+- the committee member is assigned the ``labelled`` and ``not_labelled`` dossiers; the
+  conflicted member declared a conflict on ``not_labelled``; the third member has nothing;
+- the organiser organises the comptoir ``own`` only; the registrant holds a confirmed place
+  there (``confirmed``), was marked absent, and cancelled another one (``cancelled``); ``waitlisted`` is a
+  stranger's registration.
+
+``LEAKS`` says which roles may read each marker string of the world; every page a role gets
+with status 200 is searched for the markers it may not read.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from budgetcitoyen.testing.matrix import PHASE_DATES, World
+
+OK, REDIRECT, FORBIDDEN, NOT_FOUND, NOT_ALLOWED, CONFLICT = 200, 302, 403, 404, 405, 409
+
+PHASES = list(PHASE_DATES)
+STAFF = {"staff", "superuser"}
+COMMITTEE = {"committee", "committee_unassigned", "committee_conflict"}
+
+Rule = Callable[[str, str, str], int]
+
+
+@dataclass(frozen=True)
+class Probe:
+    key: str
+    state: str
+    path: str
+
+
+def since(phase: str, first: str) -> bool:
+    """Whether ``phase`` is ``first`` or a later one."""
+    return PHASES.index(phase) >= PHASES.index(first)
+
+
+def can_view_dossier(role: str, state: str) -> bool:
+    """The holder, staff, and the committee members a submitted dossier is assigned to."""
+    if role in STAFF:
+        return True
+    if role == "holder":
+        return state in ("draft", "labelled")
+    return role == "committee" and state in ("labelled", "not_labelled")
+
+
+def in_workspace(role: str, state: str) -> bool:
+    """The committee workspace: staff see every submitted dossier, members their assigned ones."""
+    if state in ("draft", "other_draft"):
+        return False
+    return role in STAFF or (role == "committee" and state in ("labelled", "not_labelled"))
+
+
+# --- Rule builders -------------------------------------------------------------------------------
+
+
+def always(status: int) -> Rule:
+    return lambda role, phase, state: status
+
+
+def signed_in(rule: Rule) -> Rule:
+    """``login_required``: anonymous visitors are sent to the sign-in page."""
+    return lambda role, phase, state: REDIRECT if role == "anonymous" else rule(role, phase, state)
+
+
+def staff_only(status: int = OK, refused: int = NOT_FOUND) -> Rule:
+    return lambda role, phase, state: status if role in STAFF else refused
+
+
+def when(test: Callable[[str, str, str], bool], yes: int, no: int) -> Rule:
+    return lambda role, phase, state: yes if test(role, phase, state) else no
+
+
+# --- Per URL -------------------------------------------------------------------------------------
+
+
+def _register(role: str, phase: str, state: str) -> int:
+    if state == "unpublished":
+        return NOT_FOUND
+    already = (role == "registrant" and state == "own") or (role == "holder" and state == "other")
+    return REDIRECT if already else OK
+
+
+def _start(role: str, phase: str, state: str) -> int:
+    if since(phase, "awaiting_labelling"):
+        return CONFLICT
+    return OK if role == "holder" else FORBIDDEN  # only those who attended a comptoir
+
+
+def _own_dossier(draft: int, submitted: int) -> Rule:
+    def rule(role: str, phase: str, state: str) -> int:
+        if role != "holder" or state not in ("draft", "labelled"):
+            return NOT_FOUND
+        return draft if state == "draft" else submitted
+
+    return rule
+
+
+def _step(role: str, phase: str, state: str) -> int:
+    # A draft is edited until the deposit closes; after, as a submitted one, back to its overview.
+    draft = REDIRECT if since(phase, "awaiting_labelling") else OK
+    return _own_dossier(draft, REDIRECT)(role, phase, state)
+
+
+def _photo(role: str, phase: str, state: str) -> int:
+    # Only complete dossiers carry a photo.
+    return (
+        OK if state not in ("draft", "other_draft") and can_view_dossier(role, state) else NOT_FOUND
+    )
+
+
+def _staff_detail(role: str, phase: str, state: str) -> int:
+    if not can_view_dossier(role, state):
+        return NOT_FOUND
+    return REDIRECT if role == "holder" else OK
+
+
+def _project(role: str, phase: str, state: str) -> int:
+    if state != "labelled":
+        return NOT_FOUND
+    if since(phase, "vote") or role in STAFF or role == "holder":
+        return OK
+    return NOT_FOUND
+
+
+def _results_file(role: str, phase: str, state: str) -> int:
+    return OK if state == "published" and since(phase, "results") else NOT_FOUND
+
+
+def _ballot(role: str, phase: str, state: str) -> int:
+    if role in ("anonymous", "voter"):
+        return REDIRECT
+    return REDIRECT if phase == "vote" else CONFLICT  # no declaration yet: to the identity page
+
+
+def _admin(role: str, phase: str, state: str) -> int:
+    return OK if role in STAFF else REDIRECT
+
+
+EXPECTATIONS: dict[str, Rule] = {
+    # Public pages.
+    "home": always(OK),
+    "how_it_works": always(OK),
+    "accessibility": always(OK),
+    "legal_notice": always(OK),
+    "privacy": always(OK),
+    "set_language": always(REDIRECT),  # a POST form; a GET goes back
+    "profile": signed_in(always(OK)),
+    # Comptoirs: public agenda, the person's registrations, the organiser space.
+    "comptoirs:agenda": always(OK),
+    "comptoirs:agenda_ics": always(OK),
+    "comptoirs:detail": when(lambda r, p, s: s != "unpublished", OK, NOT_FOUND),
+    "comptoirs:ics": when(lambda r, p, s: s != "unpublished", OK, NOT_FOUND),
+    "comptoirs:register": signed_in(_register),
+    "comptoirs:my_registrations": signed_in(always(OK)),
+    "comptoirs:cancel": signed_in(
+        when(lambda r, p, s: r == "registrant" and s != "waitlisted", OK, NOT_FOUND)
+    ),
+    "comptoirs:organiser_home": signed_in(
+        when(lambda r, p, s: r in STAFF or r == "organiser", OK, FORBIDDEN)
+    ),
+    "comptoirs:sheet": signed_in(
+        when(lambda r, p, s: r in STAFF or (r == "organiser" and s == "own"), OK, FORBIDDEN)
+    ),
+    "comptoirs:walk_in": signed_in(
+        when(lambda r, p, s: r in STAFF or (r == "organiser" and s == "own"), OK, FORBIDDEN)
+    ),
+    "comptoirs:csv": signed_in(
+        when(lambda r, p, s: r in STAFF or (r == "organiser" and s == "own"), OK, FORBIDDEN)
+    ),
+    "comptoirs:cancel_comptoir": signed_in(staff_only(OK, FORBIDDEN)),
+    "comptoirs:attendance": signed_in(always(NOT_ALLOWED)),  # POST only
+    # Dossiers: the holder's pages, the read-only views, staff's list.
+    "dossiers:mine": signed_in(always(OK)),
+    "dossiers:start": signed_in(_start),
+    "dossiers:overview": _own_dossier(OK, OK),
+    "dossiers:summary": _own_dossier(OK, REDIRECT),
+    "dossiers:receipt": _own_dossier(NOT_FOUND, OK),
+    "dossiers:withdraw": _own_dossier(OK, OK),
+    "dossiers:delete": _own_dossier(OK, OK),
+    "dossiers:photo_remove": _own_dossier(NOT_ALLOWED, NOT_ALLOWED),  # POST only
+    "dossiers:attachment_remove": _own_dossier(NOT_ALLOWED, NOT_ALLOWED),  # POST only
+    "dossiers:step": _step,
+    "dossiers:photo": _photo,
+    "dossiers:attachment": when(lambda r, p, s: can_view_dossier(r, s), OK, NOT_FOUND),
+    "dossiers:printable": when(lambda r, p, s: can_view_dossier(r, s), OK, NOT_FOUND),
+    "dossiers:pdf": when(lambda r, p, s: can_view_dossier(r, s), OK, NOT_FOUND),
+    "dossiers:by_reference": when(lambda r, p, s: can_view_dossier(r, s), REDIRECT, NOT_FOUND),
+    "dossiers:staff_detail": _staff_detail,
+    "dossiers:staff_list": staff_only(),
+    "dossiers:export_csv": staff_only(),
+    "dossiers:export_xlsx": staff_only(),
+    # Labelling: the committee workspace, staff's decisions, the public projects.
+    "labelling:workspace": when(lambda r, p, s: r in STAFF or r in COMMITTEE, OK, NOT_FOUND),
+    "labelling:dossier": when(lambda r, p, s: in_workspace(r, s), OK, NOT_FOUND),
+    "labelling:conflict": when(lambda r, p, s: in_workspace(r, s), REDIRECT, NOT_FOUND),
+    "labelling:decision": when(lambda r, p, s: r in STAFF and in_workspace(r, s), OK, NOT_FOUND),
+    "labelling:assignments": staff_only(),
+    "labelling:figures": staff_only(),
+    "labelling:notify": staff_only(REDIRECT),
+    "labelling:export_csv": staff_only(),
+    "labelling:export_xlsx": staff_only(),
+    "labelling:projects": always(OK),
+    "labelling:project": _project,
+    "labelling:project_photo": _project,
+    # The vote.
+    "voting:home": always(OK),
+    "voting:sign_in": when(lambda r, p, s: r == "anonymous", OK, REDIRECT),
+    "voting:sign_in_code": always(REDIRECT),  # no code asked for: back to the address
+    "voting:identity": when(lambda r, p, s: r in ("anonymous", "voter"), REDIRECT, OK),
+    "voting:ballot": _ballot,
+    "voting:cast": always(REDIRECT),  # POST only; a GET goes back to the ballot
+    "voting:receipt": when(lambda r, p, s: r == "voter", OK, REDIRECT),
+    "voting:verify": always(OK),
+    "voting:dashboard": staff_only(),
+    "voting:reviews": staff_only(),
+    "voting:review": staff_only(),
+    "voting:ip_clusters": staff_only(),
+    "voting:paper_list": when(lambda r, p, s: r in STAFF or r == "agent", OK, NOT_FOUND),
+    "voting:paper_enter": when(lambda r, p, s: r in STAFF or r == "agent", OK, NOT_FOUND),
+    # Results.
+    "results:index": always(OK),
+    "results:edition": when(lambda r, p, s: s == "published", OK, NOT_FOUND),
+    "results:csv": _results_file,
+    "results:json": _results_file,
+    "results:ballots": _results_file,
+    "results:staff": staff_only(),
+    "results:snapshot": staff_only(),
+    "results:publish": always(NOT_ALLOWED),  # POST only, refused before any check
+    "results:snapshot_ballots": staff_only(),
+    # Representative pages of the Django admin and of allauth (see matrix_urls.FIXED).
+    "admin:index": _admin,
+    "admin:login": when(lambda r, p, s: r in STAFF, REDIRECT, OK),
+    "admin:editions_edition_changelist": _admin,
+    "admin:accounts_user_changelist": _admin,
+    "admin:core_auditentry_changelist": _admin,
+    "account_login": when(lambda r, p, s: r == "anonymous", OK, REDIRECT),
+    "account_signup": when(lambda r, p, s: r == "anonymous", OK, REDIRECT),
+    "account_logout": when(lambda r, p, s: r == "anonymous", REDIRECT, OK),
+    "account_reset_password": always(OK),
+    "account_email": signed_in(always(OK)),
+}
+
+
+# Pages that read no edition and no date: asked in the first phase only, to spare the matrix
+# the second a page with the list of communes takes to render.
+PHASELESS = {
+    "accessibility",
+    "legal_notice",
+    "privacy",
+    "set_language",
+    "profile",
+    *(key for key in EXPECTATIONS if key.startswith(("admin:", "account_"))),
+}
+
+
+# --- What no page may show to the wrong role ------------------------------------------------------
+
+CONTACT_READERS = {"holder", "committee", *STAFF}
+
+# marker name -> (role, phase) -> may that role read it in that phase?
+LEAKS: dict[str, Callable[[str, str], bool]] = {
+    "holder_email": lambda role, phase: role in CONTACT_READERS,
+    "holder_phone": lambda role, phase: role in CONTACT_READERS,
+    "draft_text": lambda role, phase: role in ("holder", *STAFF),
+    "labelled_private_text": lambda role, phase: role in CONTACT_READERS,
+    "not_labelled_text": lambda role, phase: role in ("committee", *STAFF),
+    "review_comment": lambda role, phase: role in ("committee", *STAFF),
+    "voter_email": lambda role, phase: role in ("voter", *STAFF),
+    "unpublished_sha": lambda role, phase: role in STAFF,
+    "published_sha": lambda role, phase: role in STAFF or since(phase, "results"),
+}
+
+
+def leaks(world: World, role: str, phase: str, body: bytes) -> Iterator[str]:
+    """The markers in ``body`` that ``role`` may not read in ``phase``."""
+    text = html.unescape(body.decode("utf-8", errors="replace"))
+    for name, allowed in LEAKS.items():
+        if not allowed(role, phase) and world.markers[name] in text:
+            yield name
+
+
+# Cells where today's answer differs from the rule above, which is the correct behaviour:
+# (URL name, state, role, phase) -> what is wrong. Asked by ``test_known_wrong`` as strict
+# expected failures, and left out of the matrix cells, until the code is fixed.
+KNOWN_WRONG: dict[tuple[str, str, str, str], str] = {}

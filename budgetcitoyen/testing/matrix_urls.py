@@ -1,0 +1,142 @@
+"""Every URL of the site, from the resolver, and the objects each is asked about.
+
+``walk()`` lists every pattern (named or not) with its full route. ``TARGETS`` says, for the
+patterns that take parameters, which objects of the matrix world fill them, each under a state
+name the expectations read ("own", "other", "draft", "labelled"…). A pattern with parameters
+and no entry here, or a pattern with no expectation in ``matrix_rules.EXPECTATIONS``, fails the
+matrix test with its name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from budgetcitoyen.testing.matrix import World
+
+
+@dataclass(frozen=True)
+class Pattern:
+    key: str  # "namespace:name", or the route for an unnamed pattern
+    route: str
+    has_parameters: bool
+
+
+def walk(
+    resolver: URLResolver | None = None, prefix: str = "", namespace: str = ""
+) -> Iterator[Pattern]:
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from walk(entry, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            route = prefix + str(entry.pattern)
+            yield Pattern(
+                key=f"{namespace}{entry.name}" if entry.name else route,
+                route=route,
+                has_parameters=entry.pattern.regex.groups > 0,
+            )
+
+
+# The Django admin and allauth's account pages are other projects' views, tested there; the
+# matrix asks a few representative URLs of each (below, in ``FIXED``) and leaves out the rest.
+EXCLUDED_PREFIXES = ("admin/", "compte/")
+EXCLUDED_BUT = {"profile"}  # our own page under /compte/
+
+# Representative URLs of the excluded groups, reversed by name: the admin's index, its login,
+# a changelist per kind of data (an edition, the accounts, the audit log), and allauth's
+# sign-in, sign-up, sign-out, password reset and e-mail addresses.
+FIXED = [
+    "admin:index",
+    "admin:login",
+    "admin:editions_edition_changelist",
+    "admin:accounts_user_changelist",
+    "admin:core_auditentry_changelist",
+    "account_login",
+    "account_signup",
+    "account_logout",
+    "account_reset_password",
+    "account_email",
+]
+
+
+def excluded(pattern: Pattern) -> bool:
+    return pattern.route.startswith(EXCLUDED_PREFIXES) and pattern.key not in EXCLUDED_BUT
+
+
+Kwargs = dict[str, object]
+Targets = Callable[[World], dict[str, Kwargs]]
+
+
+def _pk(*names: str) -> Targets:
+    return lambda w: {name.split("_", 1)[1]: {"pk": w.ids[name]} for name in names}
+
+
+COMPTOIRS = _pk("comptoir_own", "comptoir_other", "comptoir_unpublished")
+MANAGED = _pk("comptoir_own", "comptoir_other")
+# Pages that read a dossier are asked about one in each state (a draft, labelled, not
+# labelled, withdrawn); pages of its holder's workflow, about the holder's draft and labelled
+# dossier and a stranger's draft.
+DOSSIERS = _pk("dossier_draft", "dossier_labelled", "dossier_not_labelled", "dossier_withdrawn")
+OWN_DOSSIERS = _pk("dossier_draft", "dossier_other_draft", "dossier_labelled")
+DECIDED = _pk("dossier_draft", "dossier_labelled", "dossier_not_labelled")
+SNAPSHOTS = _pk("snapshot_published", "snapshot_unpublished")
+
+
+def _years(w: World) -> dict[str, Kwargs]:
+    return {"published": {"year": w.year}, "unpublished": {"year": w.unpublished_year}}
+
+
+TARGETS: dict[str, Targets] = {
+    "comptoirs:detail": COMPTOIRS,
+    "comptoirs:ics": COMPTOIRS,
+    "comptoirs:register": COMPTOIRS,
+    "comptoirs:cancel": _pk(
+        "registration_confirmed", "registration_waitlisted", "registration_cancelled"
+    ),
+    "comptoirs:sheet": MANAGED,
+    "comptoirs:attendance": lambda w: {
+        name: {"pk": w.ids[f"comptoir_{name}"], "registration_pk": w.ids["registration_confirmed"]}
+        for name in ("own", "other")
+    },
+    "comptoirs:walk_in": MANAGED,
+    "comptoirs:csv": MANAGED,
+    "comptoirs:cancel_comptoir": MANAGED,
+    "dossiers:overview": DOSSIERS,
+    "dossiers:summary": OWN_DOSSIERS,
+    "dossiers:receipt": OWN_DOSSIERS,
+    "dossiers:withdraw": OWN_DOSSIERS,
+    "dossiers:delete": OWN_DOSSIERS,
+    "dossiers:photo_remove": OWN_DOSSIERS,
+    "dossiers:attachment_remove": lambda w: {
+        "labelled": {"pk": w.ids["dossier_labelled"], "attachment_pk": w.ids["attachment"]}
+    },
+    "dossiers:step": lambda w: {
+        state: {**kwargs, "step": "presentation"} for state, kwargs in OWN_DOSSIERS(w).items()
+    },
+    "dossiers:photo": DOSSIERS,
+    "dossiers:attachment": lambda w: {
+        "labelled": {"pk": w.ids["dossier_labelled"], "attachment_pk": w.ids["attachment"]}
+    },
+    "dossiers:printable": DOSSIERS,
+    "dossiers:pdf": DOSSIERS,
+    "dossiers:by_reference": lambda w: {
+        name.split("_", 1)[1]: {"reference": reference} for name, reference in w.references.items()
+    },
+    "dossiers:staff_detail": DOSSIERS,
+    "labelling:dossier": DOSSIERS,
+    "labelling:conflict": DECIDED,
+    "labelling:decision": DECIDED,
+    "labelling:project": _pk("decision_labelled", "decision_not_labelled"),
+    "labelling:project_photo": _pk("decision_labelled", "decision_not_labelled"),
+    "results:edition": _years,
+    "results:csv": _years,
+    "results:json": _years,
+    "results:ballots": _years,
+    "results:snapshot": SNAPSHOTS,
+    "results:publish": SNAPSHOTS,
+    "results:snapshot_ballots": SNAPSHOTS,
+    "voting:review": lambda w: {"decided": {"pk": w.ids["review"]}},
+}
