@@ -20,6 +20,7 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
+from budgetcitoyen.dossiers.views import documents
 from budgetcitoyen.testing.dbsnapshot import capture, restore
 from budgetcitoyen.testing.matrix import PHASE_DATES, ROLES, World, build_world
 from budgetcitoyen.testing.matrix_rules import (
@@ -48,6 +49,8 @@ def _quick_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
             return b"%PDF-1.7"
 
     monkeypatch.setitem(sys.modules, "weasyprint", SimpleNamespace(HTML=HTML))
+    # Nor the photo written into the page as a data URI (megabytes of base64 to render).
+    monkeypatch.setattr(documents, "_photo_data_uri", lambda dossier: None)
 
 
 @pytest.fixture(scope="module")
