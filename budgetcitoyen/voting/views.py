@@ -35,6 +35,7 @@ from budgetcitoyen.voting.forms import (
     ReceiptForm,
     ReviewDecisionForm,
 )
+from budgetcitoyen.voting.identity import has_unusual
 from budgetcitoyen.voting.models import Ballot, IdentityReview
 
 SESSION_EMAIL = "vote_email"
@@ -413,10 +414,14 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         IdentityReview.objects.select_related("edition", "decided_by"), pk=pk
     )
     form = ReviewDecisionForm(request.POST if request.method == "POST" else None)
+    ballots = list(selectors.review_ballots(review))
     context = {
         "edition": review.edition,
         "review": review,
-        "ballots": list(selectors.review_ballots(review)),
+        "ballots": ballots,
+        "unusual_characters": any(
+            has_unusual(f"{b.last_name}{b.first_name}{b.other_first_names}") for b in ballots
+        ),
     }
     if form.is_bound:
         if form.is_valid():

@@ -277,6 +277,17 @@ def test_a_matching_identity_puts_every_ballot_of_it_under_review(
     assert AuditEntry.objects.filter(action="vote.review_extended").count() == 1
 
 
+def test_a_cyrillic_look_alike_of_a_name_already_voted_goes_under_review(
+    edition, projects, declared, during_vote
+):
+    first, _ = services.ballot_cast(edition=edition, user=declared, choices=pks(projects, 0, 1, 2))
+    twin = second_voter(edition, last_name="Dup\u043ent")  # Cyrillic о
+    second, _ = services.ballot_cast(edition=edition, user=twin, choices=pks(projects, 0, 1, 2))
+    first.refresh_from_db()
+    assert first.status == second.status == Ballot.Status.UNDER_REVIEW
+    assert first.review == second.review
+
+
 def test_different_identities_do_not_match(edition, projects, declared, during_vote):
     services.ballot_cast(edition=edition, user=declared, choices=pks(projects, 0, 1, 2))
     other = second_voter(edition, birth_date=date(1990, 7, 15))

@@ -408,6 +408,35 @@ def test_staff_decide_a_review_from_its_page(cluster, staff, projects):
     assert "Décisions prises" in text(client.get("/gestion/vote/verifications/"))
 
 
+def test_the_review_page_marks_look_alike_and_invisible_characters(
+    edition, projects, declared, during_vote, staff
+):
+    services.ballot_cast(edition=edition, user=declared, choices=[p.pk for p in projects[:3]])
+    for email, last_name in [("b@exemple.fr", "Dup\u043ent"), ("c@exemple.fr", "Du\u200bpont")]:
+        twin = verified_person(email=email)
+        services.declaration_save(
+            edition=edition, user=twin, sworn=True, **identity(last_name=last_name)
+        )
+        services.ballot_cast(edition=edition, user=twin, choices=[p.pk for p in projects[:3]])
+    review = IdentityReview.objects.get()
+    page = signed_in(staff).get(f"/gestion/vote/verifications/{review.pk}/")
+    html = page.content.decode()
+    assert "U+043E" in html and "U+200B" in html
+    assert "\u200b" not in html  # the invisible character itself is never written
+    marks = re.findall(r'<mark class="unusual"[^>]*>(.*?)</mark>', html)
+    assert len(marks) == 2
+    assert "caractère inhabituel U+043E CYRILLIC SMALL LETTER O" in text(page)
+    assert "caractère invisible U+200B ZERO WIDTH SPACE" in text(page)
+    assert "caractères inhabituels" in text(page)
+    assert_accessible(page.content)
+
+
+def test_the_review_page_marks_nothing_in_plain_names(cluster, staff):
+    page = signed_in(staff).get(f"/gestion/vote/verifications/{cluster.pk}/")
+    assert "<mark" not in page.content.decode()
+    assert "caractères inhabituels" not in text(page)
+
+
 PAPER_POST = {
     **IDENTITY_POST,
     "collection_point": "Maison du Département Solidarité de l'Arrageois",
