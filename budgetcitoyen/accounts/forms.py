@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from budgetcitoyen.core.forms import Form
 from budgetcitoyen.core.phones import PhoneField
 from budgetcitoyen.territories.models import Commune
 
@@ -12,7 +13,7 @@ class CommuneChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(Form):
     first_name = forms.CharField(label=_("Prénom"), max_length=150)
     last_name = forms.CharField(label=_("Nom"), max_length=150)
     phone = PhoneField(

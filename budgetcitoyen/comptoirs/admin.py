@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from budgetcitoyen.comptoirs import services
 from budgetcitoyen.comptoirs.models import Comptoir, Registration
 from budgetcitoyen.core.admin import ReadOnlyAdmin
+from budgetcitoyen.core.forms import ModelForm
 
 EDITABLE_FIELDS = [
     "edition",
@@ -30,7 +31,7 @@ EDITABLE_FIELDS = [
 ]
 
 
-class ComptoirAdminForm(forms.ModelForm):
+class ComptoirAdminForm(ModelForm):
     class Meta:
         model = Comptoir
         fields = EDITABLE_FIELDS

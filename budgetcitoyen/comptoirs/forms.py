@@ -6,10 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from budgetcitoyen.comptoirs.models import StructureKind
+from budgetcitoyen.core.forms import Form
 from budgetcitoyen.territories.models import Territory
 
 
-class IdeaForm(forms.Form):
+class IdeaForm(Form):
     idea_title = forms.CharField(
         label=_("Le titre de votre idée"),
         max_length=150,
@@ -53,7 +54,7 @@ class WalkInForm(IdeaForm):
     field_order = ["email", "first_name", "last_name"]
 
 
-class CancelComptoirForm(forms.Form):
+class CancelComptoirForm(Form):
     reason = forms.CharField(
         label=_("Motif de l'annulation"),
         max_length=1000,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from budgetcitoyen.core import organisation
 from budgetcitoyen.core.formatting import number
+from budgetcitoyen.core.forms import BaseFormSet, Form
 from budgetcitoyen.core.phones import PhoneField
 from budgetcitoyen.dossiers import rules
 from budgetcitoyen.dossiers.models import Dossier, StructureKind
@@ -103,7 +104,7 @@ def resolve_commune(text: str) -> tuple[Commune | None, str]:
     return commune, ""
 
 
-class StepForm(forms.Form):
+class StepForm(Form):
     """A step of the dossier: built from the dossier, gives back what it could read."""
 
     def __init__(self, *args: Any, dossier: Dossier, **kwargs: Any) -> None:
@@ -301,7 +302,7 @@ class CarrierForm(StepForm):
         return data
 
 
-class FinancingLineForm(forms.Form):
+class FinancingLineForm(Form):
     source = forms.CharField(label=gettext_lazy("Source"), max_length=200, required=False)
     amount = EuroField(label=gettext_lazy("Montant (€)"))
     is_secured = forms.BooleanField(label=gettext_lazy("Acquis"), required=False)
@@ -319,7 +320,9 @@ class FinancingLineForm(forms.Form):
         return data
 
 
-FinancingLineFormSet = forms.formset_factory(FinancingLineForm, extra=3, max_num=30)
+FinancingLineFormSet = forms.formset_factory(
+    FinancingLineForm, formset=BaseFormSet, extra=3, max_num=30
+)
 
 
 class BudgetForm(StepForm):
@@ -456,7 +459,7 @@ class AttachmentsForm(StepForm):
         return set()
 
 
-class SubmitForm(forms.Form):
+class SubmitForm(Form):
     sworn = forms.BooleanField(
         label=gettext_lazy(
             "Je certifie sur l'honneur l'exactitude des informations de ce dossier et je m'engage à "
@@ -466,7 +469,7 @@ class SubmitForm(forms.Form):
     )
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(Form):
     reason = forms.CharField(
         label=gettext_lazy("Motif du retrait (facultatif)"),
         required=False,
@@ -483,7 +486,7 @@ class IdeaChoiceField(forms.ModelChoiceField):
         }
 
 
-class StartForm(forms.Form):
+class StartForm(Form):
     registration = IdeaChoiceField(
         label=gettext_lazy("L'idée à l'origine du dossier"),
         queryset=None,  # type: ignore[arg-type]

@@ -34,6 +34,7 @@ from budgetcitoyen.core.errors import (
     PhaseClosed,
 )
 from budgetcitoyen.core.formatting import fr_datetime
+from budgetcitoyen.core.inputs import clean_raw_input
 from budgetcitoyen.core.mail import send_after_commit
 from budgetcitoyen.dossiers import files, permissions, rules
 from budgetcitoyen.dossiers.models import Attachment, Dossier, FinancingLine, private_storage
@@ -220,6 +221,8 @@ def dossier_save_step(
     if step not in rules.STEP_BY_SLUG:
         raise InvalidInput(_("Étape inconnue."))
     dossier = _locked_draft(dossier, by)
+    # Kept to be shown again: without what PostgreSQL's text and JSON cannot store (NUL).
+    pending = clean_raw_input(pending) if pending else None
     allowed = set(rules.STEP_BY_SLUG[step].fields)
     stray = set(values) - allowed
     if stray:

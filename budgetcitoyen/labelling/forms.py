@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from budgetcitoyen.core.forms import Form
 from budgetcitoyen.dossiers.forms import EuroField
 from budgetcitoyen.dossiers.models import Dossier
 from budgetcitoyen.labelling.models import Criterion, Opinion, Outcome
@@ -17,7 +18,7 @@ class CategoryChoiceField(forms.ModelChoiceField):
         return str(obj.name)
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(Form):
     opinion = forms.ChoiceField(
         label=_("Votre avis"), choices=Opinion.choices, widget=forms.RadioSelect
     )
@@ -60,7 +61,7 @@ class ReviewForm(forms.Form):
         return [self[f"score_{c.pk}"] for c in self.grid]
 
 
-class ConflictForm(forms.Form):
+class ConflictForm(Form):
     reason = forms.CharField(
         label=_("Nature du lien (facultatif)"),
         required=False,
@@ -69,7 +70,7 @@ class ConflictForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Form):
     outcome = forms.ChoiceField(
         label=_("Décision"), choices=Outcome.choices, widget=forms.RadioSelect
     )
@@ -114,7 +115,7 @@ class DecisionForm(forms.Form):
         )
 
 
-class BulkAssignForm(forms.Form):
+class BulkAssignForm(Form):
     dossiers: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("Dossiers"),
         queryset=None,
@@ -134,7 +135,7 @@ class BulkAssignForm(forms.Form):
         self.fields["members"].label_from_instance = lambda u: u.get_full_name() or u.email  # type: ignore[attr-defined]
 
 
-class BalancedAssignForm(forms.Form):
+class BalancedAssignForm(Form):
     members: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("Membres entre lesquels répartir"),
         queryset=None,  # type: ignore[arg-type]

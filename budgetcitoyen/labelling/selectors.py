@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy, ngettext
 
+from budgetcitoyen.core.inputs import parse_id
 from budgetcitoyen.dossiers.models import Dossier
 from budgetcitoyen.dossiers.selectors import with_winner
 from budgetcitoyen.editions.models import Edition
@@ -58,8 +59,8 @@ def queue(edition: Edition, user: Any, filters: QueueFilters) -> QuerySet[Dossie
         qs = qs.filter(is_mine=True, has_conflict=False)
     if filters.territory:
         qs = qs.filter(territory__slug=filters.territory)
-    if filters.category.isdigit():
-        qs = qs.filter(wished_category_id=int(filters.category))
+    if (category := parse_id(filters.category)) is not None:
+        qs = qs.filter(wished_category_id=category)
     if filters.status in Status.values:
         qs = qs.filter(status=filters.status)
     return qs.order_by("number")
@@ -286,8 +287,8 @@ def catalogue(edition: Edition, filters: CatalogueFilters, seed: str) -> list[De
         .select_related("category", "dossier__territory")
         .defer("dossier__snapshot", "dossier__pending_input", "dossier__description")
     )
-    if filters.category.isdigit():
-        qs = qs.filter(category_id=int(filters.category))
+    if (category := parse_id(filters.category)) is not None:
+        qs = qs.filter(category_id=category)
     if filters.territory:
         qs = qs.filter(dossier__territory__slug=filters.territory)
     projects = list(qs)

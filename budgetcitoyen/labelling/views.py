@@ -18,6 +18,7 @@ from budgetcitoyen.core.errors import DomainError
 from budgetcitoyen.core.exports import csv_response, xlsx_response
 from budgetcitoyen.core.forms import add_domain_error
 from budgetcitoyen.core.http import file_response
+from budgetcitoyen.core.inputs import parse_id
 from budgetcitoyen.dossiers import rules
 from budgetcitoyen.dossiers.models import Dossier
 from budgetcitoyen.dossiers.presentation import dossier_context
@@ -323,8 +324,8 @@ def _assign(
             per_dossier=form.cleaned_data["per_dossier"],
             by=request.user,
         )
-    dossier = get_object_or_404(reviewable, pk=request.POST.get("dossier"))
-    member = get_object_or_404(members, pk=request.POST.get("member"))
+    dossier = get_object_or_404(reviewable, pk=parse_id(request.POST.get("dossier")))
+    member = get_object_or_404(members, pk=parse_id(request.POST.get("member")))
     services.assignment_remove(dossier=dossier, member=member, by=request.user)
     return 0, []
 

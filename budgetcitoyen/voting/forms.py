@@ -8,13 +8,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from budgetcitoyen.core import organisation
+from budgetcitoyen.core.forms import Form
 from budgetcitoyen.territories.models import Commune
 from budgetcitoyen.territories.selectors import AmbiguousCommune, resolve_commune
 
 DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %m %Y", "%Y-%m-%d"]
 
 
-class EmailForm(forms.Form):
+class EmailForm(Form):
     email = forms.EmailField(
         label=_("Adresse électronique"),
         help_text=_("Nous vous y envoyons un code à 6 chiffres, valable 15 minutes."),
@@ -26,7 +27,7 @@ class EmailForm(forms.Form):
     )
 
 
-class CodeForm(forms.Form):
+class CodeForm(Form):
     code = forms.CharField(
         label=_("Code reçu par courriel"),
         max_length=12,
@@ -38,7 +39,7 @@ class CodeForm(forms.Form):
     )
 
 
-class IdentityForm(forms.Form):
+class IdentityForm(Form):
     last_name = forms.CharField(
         label=_("Nom"),
         max_length=100,
@@ -190,7 +191,7 @@ class PaperBallotForm(IdentityForm):
         )
 
 
-class ReceiptForm(forms.Form):
+class ReceiptForm(Form):
     code = forms.CharField(
         label=_("Code de reçu"),
         max_length=40,
@@ -200,7 +201,7 @@ class ReceiptForm(forms.Form):
     )
 
 
-class ReviewDecisionForm(forms.Form):
+class ReviewDecisionForm(Form):
     outcome = forms.ChoiceField(
         label=_("Décision"),
         choices=[

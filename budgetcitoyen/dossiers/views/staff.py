@@ -13,6 +13,7 @@ from django.http import (
 from django.shortcuts import redirect, render
 
 from budgetcitoyen.core.exports import csv_response, xlsx_response
+from budgetcitoyen.core.inputs import parse_id
 from budgetcitoyen.dossiers import permissions, selectors
 from budgetcitoyen.dossiers.models import Dossier, StructureKind
 from budgetcitoyen.dossiers.presentation import dossier_context
@@ -39,9 +40,7 @@ def _staff_filters(request: HttpRequest) -> tuple[selectors.StaffFilters, QueryS
     filters = selectors.StaffFilters(
         edition=edition,
         territory=request.GET.get("territoire", ""),
-        category=request.GET.get("categorie", "")
-        if request.GET.get("categorie", "").isdigit()
-        else "",
+        category=str(parse_id(request.GET.get("categorie")) or ""),
         status=request.GET.get("statut", "")
         if request.GET.get("statut", "") in Dossier.Status.values
         else "",

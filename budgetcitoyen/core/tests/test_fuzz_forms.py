@@ -1,0 +1,181 @@
+"""Hostile text fed to every form of the platform, through the test client, on the demo.
+
+For each form, Hypothesis puts one hostile value (``testing/hostile.py``) into one of the
+fields the page shows, the others keeping what the page filled in. Whatever it is: never a
+500, never a script sent back unescaped, and a refused request (4xx) leaves the rows it
+could have written as they were (the dossier steps save what parsed, by design: there no
+stored text may hold a control character). Run on PostgreSQL in CI, where NUL matters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.db.models import Model
+from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from budgetcitoyen.core.inputs import CONTROL_CHARACTERS
+from budgetcitoyen.testing.hostile import SCRIPT, PageForm, hostile_text, page_forms
+from budgetcitoyen.testing.matrix import PHASE_DATES
+
+pytestmark = pytest.mark.django_db
+
+DEMO = "@demo.budgetcitoyen.fr"
+
+
+def _comptoir(demo: Any) -> int:
+    return demo.comptoirs.order_by("starts_at").first().pk
+
+
+def _organised_comptoir(demo: Any) -> int:
+    return demo.comptoirs.filter(organisers__email=f"organisatrice{DEMO}").order_by("pk")[0].pk
+
+
+def _draft(demo: Any) -> int:
+    return demo.dossiers.get(holder__email=f"porteur{DEMO}", status="draft").pk
+
+
+def _models(*labels: str) -> list[type[Model]]:
+    from django.apps import apps
+
+    return [apps.get_model(label) for label in labels]
+
+
+def _step_url(step: str) -> Callable[[Any], str]:
+    return lambda demo: f"/mes-dossiers/{_draft(demo)}/{step}/"
+
+
+@dataclass
+class Target:
+    name: str
+    persona: str | None  # the demo account's prefix, None for anonymous
+    phase: str
+    url: Callable[[Any], str]
+    watched: list[str] = field(default_factory=list)  # models a refusal must leave unchanged
+    saves_what_parsed: bool = False
+
+
+TARGETS = [
+    Target(
+        "inscription à un comptoir",
+        "habitante",
+        "comptoirs",
+        lambda d: f"/comptoirs/{_comptoir(d)}/inscription/",
+        ["comptoirs.Registration"],
+    ),
+    Target(
+        "inscription sur place",
+        "organisatrice",
+        "comptoirs",
+        lambda d: f"/organisation/comptoirs/{_organised_comptoir(d)}/sur-place/",
+        ["comptoirs.Registration", "accounts.User"],
+    ),
+    *[
+        Target(
+            f"dossier, étape {step}",
+            "porteur",
+            "deposit",
+            _step_url(step),
+            ["dossiers.FinancingLine"] if step != "budget" else [],
+            saves_what_parsed=True,
+        )
+        for step in ("presentation", "projet", "porteur", "budget")
+    ],
+    Target("code de vote demandé", None, "vote", lambda d: "/voter/connexion/", ["accounts.User"]),
+    Target(
+        "identité du votant",
+        "habitante",
+        "vote",
+        lambda d: "/voter/identite/",
+        ["voting.VoterDeclaration", "voting.Ballot"],
+    ),
+    Target(
+        "bulletin papier",
+        "agent",
+        "counting",
+        lambda d: "/saisie/bulletins/nouveau/",
+        ["voting.Ballot", "voting.BallotChoice"],
+    ),
+    Target("vérification d'un reçu", None, "results", lambda d: "/verifier-mon-vote/"),
+    Target("recherche dans le catalogue", None, "vote", lambda d: "/projets/"),
+    Target("filtres des dossiers", "mission-ess", "labelling", lambda d: "/gestion/dossiers/"),
+    Target("profil", "habitante", "vote", lambda d: "/compte/profil/", ["accounts.User"]),
+    Target("création de compte", None, "comptoirs", lambda d: "/compte/signup/", ["accounts.User"]),
+]
+
+
+def _rows(models: list[type[Model]]) -> list[list[tuple[Any, ...]]]:
+    return [list(m.objects.order_by("pk").values_list()) for m in models]  # type: ignore[attr-defined]
+
+
+def _stored_controls(demo: Any) -> list[str]:
+    from budgetcitoyen.dossiers.models import Dossier
+
+    draft = Dossier.objects.get(pk=_draft(demo))
+    texts = [str(v) for v in vars(draft).values() if isinstance(v, str | dict)]
+    return [t for t in texts if CONTROL_CHARACTERS.search(t)]
+
+
+def _the_form(forms: list[PageForm], target: Target) -> PageForm:
+    wanted = "get" if target.name.startswith(("recherche", "filtres")) else "post"
+    candidates = [f for f in forms if f.method == wanted]
+    assert candidates, f"{target.name}: no {wanted} form on the page"
+    return max(candidates, key=lambda f: len(f.text_fields))
+
+
+@pytest.mark.parametrize("target", TARGETS, ids=[t.name for t in TARGETS])
+def test_hostile_text_in_any_field_is_refused_cleanly(demo, target):
+    from budgetcitoyen.accounts.models import User
+
+    with time_machine.travel(PHASE_DATES[target.phase], tick=False):
+        client = Client()
+        if target.persona:
+            client.force_login(User.objects.get(email=f"{target.persona}{DEMO}"))
+        url = target.url(demo)
+        page = client.get(url)
+        assert page.status_code == 200, f"{target.name}: {url} answers {page.status_code}"
+        form = _the_form(page_forms(page.content.decode()), target)
+        watched = _models(*target.watched)
+
+        # A fifth of the profile's examples per form: 5 in the fast suite, 200 with --slow.
+        @settings(
+            max_examples=max(1, settings().max_examples // 5),
+            suppress_health_check=[HealthCheck.too_slow],
+        )
+        @given(name=st.sampled_from(sorted(set(form.text_fields))), text=hostile_text())
+        def send(name: str, text: str) -> None:
+            cache.clear()  # rate limits: every example reaches the form
+            data = {**form.data, name: [text]}
+            before = _rows(watched)
+            if form.method == "get":
+                response = client.get(f"{url}?{urlencode(data, doseq=True)}")
+            else:
+                response = client.post(form.action or url, data)
+            body = response.content.decode(errors="replace")
+            assert response.status_code < 500, (name, text)
+            assert SCRIPT not in body, (name, text)
+            if response.status_code >= 400:
+                assert _rows(watched) == before, (name, text)
+            if target.saves_what_parsed:
+                assert _stored_controls(demo) == [], (name, text)
+
+        send()
+
+
+def test_a_lone_surrogate_never_reaches_a_form(demo):
+    """Bytes that would decode to a lone surrogate become U+FFFD: nothing worse to refuse."""
+    with time_machine.travel(PHASE_DATES["results"], tick=False):
+        response = Client().post(
+            "/verifier-mon-vote/",
+            b"code=\xed\xa0\x80abc",
+            content_type="application/x-www-form-urlencoded",
+        )
+    assert response.status_code < 500
