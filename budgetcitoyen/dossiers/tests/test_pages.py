@@ -491,6 +491,18 @@ class TestStaffList:
         title = sheet.cell(row=2, column=[c.value for c in sheet[1]].index("Titre") + 1)
         assert title.data_type == "s" and title.value == "'" + hostile
 
+    @pytest.mark.parametrize("asked", ["2025\r\nSet-Cookie: a=b", 'x"y', "2099"])
+    def test_the_file_name_is_the_edition_exported_never_the_query(self, staff, edition, asked):
+        for ext in ("csv", "xlsx"):
+            response = staff.get(f"/gestion/dossiers/export.{ext}", {"edition": asked})
+            assert response.status_code in (200, 400)
+            if response.status_code == 200:
+                assert response["Content-Disposition"] == (
+                    f'attachment; filename="dossiers-toutes-editions.{ext}"'
+                )
+        response = staff.get("/gestion/dossiers/export.csv", {"edition": "2025"})
+        assert response["Content-Disposition"] == 'attachment; filename="dossiers-2025.csv"'
+
     @pytest.mark.parametrize(
         "persona", ["anonymous", "resident", "organiser", "committee", "agent"]
     )
