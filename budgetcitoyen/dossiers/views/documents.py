@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from budgetcitoyen.core.http import file_response
+from budgetcitoyen.core.http import content_disposition, file_response
 from budgetcitoyen.dossiers import permissions
 from budgetcitoyen.dossiers.models import Attachment, Dossier
 from budgetcitoyen.dossiers.presentation import dossier_context
@@ -78,6 +78,6 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
     )
     name = dossier.reference or f"brouillon-{dossier.pk}"
     response = HttpResponse(document, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="dossier-{name}.pdf"'
+    response["Content-Disposition"] = content_disposition(f"dossier-{name}.pdf")
     response["Cache-Control"] = "private, no-store"
     return response

@@ -112,26 +112,24 @@ EXPORT_COLUMNS = [
 ]
 
 
-def _export_rows(request: HttpRequest) -> tuple[list[str], list[list[Any]]]:
+def _export(request: HttpRequest) -> tuple[str, list[str], list[list[Any]]]:
+    """The file's stem, header and rows. The stem names the edition actually exported, never
+    what the query string said (an unknown or malformed year exports every edition)."""
     _require_staff(request)
     filters, _editions = _staff_filters(request)
     header = [name for name, _getter in EXPORT_COLUMNS]
     rows = [
         [getter(d) for _name, getter in EXPORT_COLUMNS] for d in selectors.staff_dossiers(filters)
     ]
-    return header, rows
-
-
-def _export_name(request: HttpRequest, ext: str) -> str:
-    year = request.GET.get("edition") or "toutes-editions"
-    return f"dossiers-{year}.{ext}"
+    stem = f"dossiers-{filters.edition.year if filters.edition else 'toutes-editions'}"
+    return stem, header, rows
 
 
 def export_csv(request: HttpRequest) -> HttpResponse:
-    header, rows = _export_rows(request)
-    return csv_response(_export_name(request, "csv"), header, rows)
+    stem, header, rows = _export(request)
+    return csv_response(f"{stem}.csv", header, rows)
 
 
 def export_xlsx(request: HttpRequest) -> HttpResponse:
-    header, rows = _export_rows(request)
-    return xlsx_response(_export_name(request, "xlsx"), header, rows, title="Dossiers")
+    stem, header, rows = _export(request)
+    return xlsx_response(f"{stem}.xlsx", header, rows, title="Dossiers")

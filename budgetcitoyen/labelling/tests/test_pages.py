@@ -12,6 +12,7 @@ import time_machine
 from django.test import Client
 
 from budgetcitoyen.dossiers import services as dossier_services
+from budgetcitoyen.dossiers.models import Dossier
 from budgetcitoyen.labelling import services
 from budgetcitoyen.labelling.models import Decision, Review
 from budgetcitoyen.labelling.tests.conftest import submit
@@ -228,6 +229,24 @@ class TestFiguresAndExports:
             io.BytesIO(signed_in(staff).get("/comite/decisions.xlsx").content)
         ).active
         assert sheet["A2"].value == reviewed.reference
+
+    def test_exports_write_a_formula_as_text(self, edition, reviewed, staff):
+        Dossier.objects.filter(pk=reviewed.pk).update(title="=1+1")
+        csv_rows = list(
+            csv.reader(
+                io.StringIO(
+                    signed_in(staff).get("/comite/decisions.csv").content.decode("utf-8-sig")
+                ),
+                delimiter=";",
+            )
+        )
+        assert csv_rows[1][csv_rows[0].index("Titre")] == "'=1+1"
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(
+            io.BytesIO(signed_in(staff).get("/comite/decisions.xlsx").content)
+        ).active
+        assert (sheet["B2"].value, sheet["B2"].data_type) == ("'=1+1", "s")
 
 
 class TestPublicProjectPage:

@@ -391,6 +391,32 @@ def test_csv_download(published, projects):
     assert by_title["Atelier vélo"][6] == "0"
 
 
+def test_csv_download_bytes(published, projects):
+    # The size and content of this file are published: a title needing no neutralising keeps
+    # every byte it always had.
+    content = Client().get("/resultats/2025/resultats.csv").content
+    assert content.startswith(
+        "\ufeffédition;catégorie;rang;projet id;titre;territoire;voix;montant;financé\r\n"
+        f"2025;Innovation sociale;1;{projects['a1'].pk};Recyclerie;Arrageois;6;12000;oui\r\n".encode()
+    )
+
+
+@pytest.fixture
+def formula_title(projects):
+    projects["a1"].public_title = '=HYPERLINK("http://evil.example/","Voir")'
+    projects["a1"].save()
+
+
+def test_csv_download_writes_a_formula_title_as_text(formula_title, published, projects):
+    rows = list(
+        csv.reader(
+            io.StringIO(Client().get("/resultats/2025/resultats.csv").content.decode("utf-8-sig")),
+            delimiter=";",
+        )
+    )
+    assert rows[1][4] == '\'=HYPERLINK("http://evil.example/","Voir")'
+
+
 def test_json_download(published, projects):
     response = Client().get("/resultats/2025/resultats.json")
     assert response.status_code == 200
