@@ -218,7 +218,7 @@ def accounts_to_erase(at: datetime) -> list[Any]:
 
 
 def inactivity_warn(*, user: Any, at: datetime) -> None:
-    type(user).objects.filter(pk=user.pk).update(inactivity_warned_at=at)
+    get_user_model().objects.filter(pk=user.pk).update(inactivity_warned_at=at)
     log_action(actor=None, action="privacy.inactivity_warned", obj=user, data={})
     send_after_commit(
         to=[user.email],
@@ -280,7 +280,7 @@ def account_erase(*, user: Any, by: Any, at: datetime | None = None) -> bool:
     counted, or a registration of theirs is to come, with the reasons in French.
     """
     at = at or clock.now()
-    user = type(user).objects.select_for_update().get(pk=user.pk)
+    user = get_user_model().objects.select_for_update().get(pk=user.pk)
     if by is not None and by.pk != user.pk:
         raise PermissionRefused(_("Seul le titulaire d'un compte peut le supprimer."))
     reasons = erasure_refusals(user, at)
@@ -336,10 +336,13 @@ def _erase(user: Any, *, by: Any | None, at: datetime) -> bool:
 
 def _erase_social(user: Any) -> None:
     from allauth.account.models import EmailAddress
-    from allauth.socialaccount.models import SocialAccount
+    from django.apps import apps
 
     EmailAddress.objects.filter(user=user).delete()
-    SocialAccount.objects.filter(user=user).delete()
+    if apps.is_installed("allauth.socialaccount"):  # FranceConnect, when configured
+        from allauth.socialaccount.models import SocialAccount
+
+        SocialAccount.objects.filter(user=user).delete()
 
 
 # --- The purge ---------------------------------------------------------------------------------
