@@ -21,10 +21,12 @@ PARIS = ZoneInfo("Europe/Paris")
 
 def _page_retention() -> dict[str, str]:
     soup = BeautifulSoup(Client().get("/donnees-personnelles/").content, "html.parser")
-    return {
-        row["id"].removeprefix("traitement-"): " ".join(row.select_one(".retention").text.split())
-        for row in soup.select("#traitements tbody tr")
-    }
+    shown = {}
+    for row in soup.select("#traitements tbody tr"):
+        cell = row.select_one(".retention")
+        assert cell is not None
+        shown[str(row["id"]).removeprefix("traitement-")] = " ".join(cell.text.split())
+    return shown
 
 
 def test_the_page_states_every_processing_of_the_table():
