@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "budgetcitoyen.labelling",
     "budgetcitoyen.voting",
     "budgetcitoyen.results",
+    "budgetcitoyen.privacy",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -184,6 +185,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Personal data retention ------------------------------------------------------------
+# The delays the privacy page promises, read by ``core/retention.py`` (the page and the
+# ``purge_personal_data`` command both read that table, so they cannot disagree).
+BUDGETCITOYEN_RETENTION = {
+    # Voters' identities (declarations, names, birth dates, addresses, IPs), after the results.
+    "voter_identity_months": env_int("BUDGETCITOYEN_VOTER_IDENTITY_MONTHS", 6),
+    # Accounts without a sign-in for this long are deleted, after a warning email.
+    "inactive_account_years": env_int("BUDGETCITOYEN_INACTIVE_ACCOUNT_YEARS", 3),
+    "inactive_account_warning_days": env_int("BUDGETCITOYEN_INACTIVE_ACCOUNT_WARNING_DAYS", 30),
+    # Dossiers: not labelled (or withdrawn), and laureates (grant accounting records).
+    "dossier_years": env_int("BUDGETCITOYEN_DOSSIER_YEARS", 2),
+    "laureate_dossier_years": env_int("BUDGETCITOYEN_LAUREATE_DOSSIER_YEARS", 10),
+}
 
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "fr"

@@ -6,6 +6,7 @@ from django.urls import include, path
 from budgetcitoyen.accounts import views as account_views
 from budgetcitoyen.core import views as core_views
 from budgetcitoyen.editions import views as edition_views
+from budgetcitoyen.privacy import views as privacy_views
 
 urlpatterns = [
     path("", edition_views.home, name="home"),
@@ -19,6 +20,9 @@ urlpatterns = [
     path("", include("budgetcitoyen.voting.urls")),
     path("", include("budgetcitoyen.results.urls")),
     path("compte/profil/", account_views.profile, name="profile"),
+    path("compte/donnees/", privacy_views.my_data, name="my_data"),
+    path("compte/donnees/telecharger/", privacy_views.my_data_download, name="my_data_download"),
+    path("compte/donnees/supprimer/", privacy_views.my_account_erase, name="my_account_erase"),
     path("compte/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

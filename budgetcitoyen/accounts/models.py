@@ -50,6 +50,12 @@ class User(AbstractUser):
         related_name="+",
     )
 
+    # When the warning before deleting an inactive account was sent (``privacy.services``);
+    # signing in again makes it void.
+    inactivity_warned_at = models.DateTimeField(
+        _("prévenu de la suppression le"), null=True, blank=True, editable=False
+    )
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []  # type: ignore[misc]
 

@@ -63,3 +63,22 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any
     return {
         key: [before.get(key), value] for key, value in after.items() if before.get(key) != value
     }
+
+
+def erase_labels(
+    entries: models.QuerySet[AuditEntry],
+    *,
+    actor_label: str | None = None,
+    object_label: str | None = None,
+) -> int:
+    """Replace the labels of ``entries`` that named a person whose data is erased.
+
+    The only change the append-only log accepts (its PostgreSQL trigger included): what
+    happened, when and to which object id stays; who it was stops being readable.
+    """
+    values: dict[str, Any] = {}
+    if actor_label is not None:
+        values["actor_label"] = actor_label
+    if object_label is not None:
+        values["object_label"] = object_label
+    return entries.update(**values) if values else 0

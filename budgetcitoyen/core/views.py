@@ -6,6 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
 
+from budgetcitoyen.core import retention
+
 
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/accessibilite.html")
@@ -16,7 +18,9 @@ def legal_notice(request: HttpRequest) -> HttpResponse:
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/donnees_personnelles.html")
+    return render(
+        request, "pages/donnees_personnelles.html", {"processings": retention.processings()}
+    )
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

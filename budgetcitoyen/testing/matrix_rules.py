@@ -157,6 +157,9 @@ EXPECTATIONS: dict[str, Rule] = {
     "privacy": always(OK),
     "set_language": always(REDIRECT),  # a POST form; a GET goes back
     "profile": signed_in(always(OK)),
+    "my_data": signed_in(always(OK)),
+    "my_data_download": signed_in(always(OK)),
+    "my_account_erase": signed_in(always(NOT_ALLOWED)),  # a POST form
     # Comptoirs: public agenda, the person's registrations, the organiser space.
     "comptoirs:agenda": always(OK),
     "comptoirs:agenda_ics": always(OK),
@@ -261,6 +264,8 @@ PHASELESS = {
     "privacy",
     "set_language",
     "profile",
+    "my_data_download",
+    "my_account_erase",
     *(key for key in EXPECTATIONS if key.startswith(("admin:", "account_"))),
 }
 

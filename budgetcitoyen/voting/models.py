@@ -147,6 +147,18 @@ class Ballot(IdentityFields, TimeStampedModel):
     collection_point = models.CharField(_("lieu de collecte"), max_length=150, blank=True)
     collected_on = models.DateField(_("date de dépôt"), null=True, blank=True)
     choices_signature = models.CharField(max_length=64, editable=False)
+    # Once the retention delay after the results has passed, the identity columns, the
+    # account, the identity key and the IP are cleared (``privacy.services``); the choices,
+    # the age band and the territory stay, so the result can still be recounted.
+    birth_date = models.DateField(_("date de naissance"), null=True)  # type: ignore[assignment]
+    commune = models.ForeignKey(  # type: ignore[assignment]
+        Commune,
+        verbose_name=_("commune de résidence"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    anonymised_at = models.DateTimeField(_("anonymisé le"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("bulletin")
@@ -160,8 +172,29 @@ class Ballot(IdentityFields, TimeStampedModel):
             ),
             models.CheckConstraint(
                 condition=(Q(channel="online") & Q(user__isnull=False))
-                | (Q(channel="paper") & Q(entered_by__isnull=False)),
+                | (Q(channel="paper") & Q(entered_by__isnull=False))
+                | Q(anonymised_at__isnull=False),
                 name="ballot_channel_has_author",
+            ),
+            models.CheckConstraint(
+                condition=Q(anonymised_at__isnull=True)
+                | (
+                    Q(user__isnull=True)
+                    & Q(birth_date__isnull=True)
+                    & Q(commune__isnull=True)
+                    & Q(ip_address__isnull=True)
+                    & Q(last_name="")
+                    & Q(first_name="")
+                    & Q(other_first_names="")
+                    & Q(postal_code="")
+                    & Q(identity_key="")
+                ),
+                name="ballot_anonymised_holds_no_identity",
+            ),
+            models.CheckConstraint(
+                condition=Q(anonymised_at__isnull=False)
+                | (Q(birth_date__isnull=False) & Q(commune__isnull=False)),
+                name="ballot_identity_until_anonymised",
             ),
         ]
         indexes = [

@@ -21,6 +21,7 @@ LAYERS: list[set[str]] = [
     {"labelling"},
     {"voting"},
     {"results"},
+    {"privacy"},
     {"demo"},
 ]
 LAYER_OF = {package: rank for rank, layer in enumerate(LAYERS) for package in layer}

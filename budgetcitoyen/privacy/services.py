@@ -1,0 +1,411 @@
+"""Personal data kept only as long as the privacy page says: the purge and account erasure.
+
+The delays are those of ``core.retention`` (the table the privacy page prints). What goes:
+
+- **Voters' identities**, ``voter_identity_months`` after an edition's results, once its result
+  is published and no multiple-vote review is open: declarations are deleted; on each ballot
+  the names, birth date, commune, postal code, identity key (made of them), IP address and the
+  link to the account are cleared and ``anonymised_at`` set. The choices, status, age band and
+  territory frozen at cast time, the receipt hash and the choices' signature stay: they name
+  nobody (the receipt code is only on the voter's side), and the published ``.pb`` and any
+  recount read only them. Accounts that existed only to vote (signed in by code, no password,
+  no role, nothing else held) are erased with them.
+- **Registrations** of an edition, once the next edition's results are out: deleted, except the
+  one a dossier was filed from (it proves the attendance the dossier required), which loses
+  its idea and accessibility needs and stays as long as the dossier.
+- **Inactive accounts**: warned by email when their last sign-in is ``inactive_account_years``
+  old minus ``inactive_account_warning_days``, erased once it is ``inactive_account_years`` old
+  and the warning is at least that many days old. Staff accounts and holders of a laureate
+  dossier are kept.
+- **Sign-in codes** once expired.
+
+Erasing an account (the person's own request from "Mes données", or the purge) deletes its
+drafts, declarations and registrations as above, rewrites the audit labels that name it, and
+deletes the account row; if sealed records still point to it (a submitted dossier, a ballot
+still within its retention), the row stays with nothing personal in it (no email, name, phone,
+commune, password, role), so those records keep their integrity until their own deadline.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import F, ProtectedError, Q
+from django.utils.translation import gettext as _
+
+from budgetcitoyen.accounts.models import SignInCode
+from budgetcitoyen.comptoirs.models import Registration
+from budgetcitoyen.core import clock, retention
+from budgetcitoyen.core.audit import erase_labels, log_action
+from budgetcitoyen.core.errors import Conflict, PermissionRefused
+from budgetcitoyen.core.mail import send_after_commit
+from budgetcitoyen.core.models import AuditEntry
+from budgetcitoyen.dossiers.services import dossier_delete_draft
+from budgetcitoyen.editions import phases
+from budgetcitoyen.editions.models import Edition
+from budgetcitoyen.results.models import Award, ResultSnapshot
+from budgetcitoyen.voting.models import Ballot, IdentityReview, VoterDeclaration
+
+ERASED_ACCOUNT = "compte supprimé n°%(pk)s"
+
+
+@dataclass
+class PurgeReport:
+    """What the purge did, or would do in a dry run: one French line per step."""
+
+    applied: bool
+    lines: list[str] = field(default_factory=list)
+
+    def add(self, line: str) -> None:
+        self.lines.append(line)
+
+
+# --- Voters ---------------------------------------------------------------------------------
+
+
+def editions_due_for_voter_purge(at: datetime) -> list[tuple[Edition, str | None]]:
+    """Editions whose voters' identities are past their delay, each with a reason to wait."""
+    due: list[tuple[Edition, str | None]] = []
+    for edition in Edition.objects.order_by("year"):
+        if not phases.has_started(edition, phases.Step.RESULTS, at):
+            continue
+        if at < retention.voter_identity_purge_at(phases.start(edition, phases.Step.RESULTS)):
+            continue
+        pending = Ballot.objects.filter(edition=edition, anonymised_at__isnull=True)
+        if not pending.exists() and not VoterDeclaration.objects.filter(edition=edition).exists():
+            continue
+        reason = None
+        if not ResultSnapshot.objects.filter(edition=edition, published_at__isnull=False).exists():
+            reason = _("son résultat n'est pas encore publié")
+        elif IdentityReview.objects.filter(edition=edition, status=IdentityReview.Status.OPEN):
+            reason = _("des vérifications de votes multiples sont encore ouvertes")
+        due.append((edition, reason))
+    return due
+
+
+def _erase_object_labels(model: type[Any], ids: list[Any], label: str) -> None:
+    if not ids:
+        return
+    content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+    for pk in ids:
+        erase_labels(
+            AuditEntry.objects.filter(content_type=content_type, object_id=str(pk)),
+            object_label=label % {"pk": pk},
+        )
+
+
+def voter_identities_purge(*, edition: Edition, at: datetime) -> dict[str, int]:
+    """Clear the identities of an edition's voters (see the module docstring)."""
+    declaration_ids = list(
+        VoterDeclaration.objects.filter(edition=edition).values_list("pk", flat=True)
+    )
+    voters = set(
+        Ballot.objects.filter(edition=edition, user__isnull=False).values_list("user", flat=True)
+    ) | set(VoterDeclaration.objects.filter(edition=edition).values_list("user", flat=True))
+    ballots = Ballot.objects.filter(edition=edition, anonymised_at__isnull=True).update(
+        last_name="",
+        first_name="",
+        other_first_names="",
+        birth_date=None,
+        commune=None,
+        postal_code="",
+        identity_key="",
+        ip_address=None,
+        user=None,
+        anonymised_at=at,
+    )
+    VoterDeclaration.objects.filter(pk__in=declaration_ids).delete()
+    _erase_object_labels(VoterDeclaration, declaration_ids, "déclaration n°%(pk)s")
+    review_ids = list(IdentityReview.objects.filter(edition=edition).values_list("pk", flat=True))
+    IdentityReview.objects.filter(pk__in=review_ids).update(identity_key="")
+    _erase_object_labels(IdentityReview, review_ids, "vérification n°%(pk)s")
+    erased = 0
+    for user in get_user_model().objects.filter(pk__in=voters).order_by("pk"):
+        if _exists_only_to_vote(user):
+            _erase(user, by=None, at=at)
+            erased += 1
+    log_action(
+        actor=None,
+        action="privacy.voters_anonymised",
+        obj=edition,
+        data={"ballots": ballots, "declarations": len(declaration_ids), "accounts": erased},
+    )
+    return {"ballots": ballots, "declarations": len(declaration_ids), "accounts": erased}
+
+
+def _exists_only_to_vote(user: Any) -> bool:
+    """An account signed in by code only to vote: nothing else of the platform holds it."""
+    return not (
+        user.has_usable_password()
+        or user.is_staff
+        or user.is_superuser
+        or user.groups.exists()
+        or user.dossiers.exists()
+        or user.comptoir_registrations.exists()
+        or user.ballots.exists()
+        or user.voter_declarations.exists()
+    )
+
+
+# --- Registrations ---------------------------------------------------------------------------
+
+
+def editions_due_for_registration_purge(at: datetime) -> list[Edition]:
+    """Editions whose next edition's results are out: their registrations have had their time."""
+    editions = list(Edition.objects.order_by("year"))
+    due = []
+    for edition, following in itertools.pairwise(editions):
+        if phases.has_started(following, phases.Step.RESULTS, at):
+            due.append(edition)
+    return due
+
+
+def registrations_purge(*, edition: Edition) -> dict[str, int]:
+    registrations = Registration.objects.filter(edition=edition)
+    kept = registrations.filter(dossiers__isnull=False).distinct()
+    cleared = (
+        Registration.objects.filter(pk__in=kept.values("pk"))
+        .exclude(idea_title="", idea_summary="", accessibility_needs="")
+        .update(idea_title="", idea_summary="", accessibility_needs="")
+    )
+    gone = list(registrations.exclude(pk__in=kept.values("pk")).values_list("pk", flat=True))
+    Registration.objects.filter(pk__in=gone).delete()
+    ids = gone + list(kept.values_list("pk", flat=True))
+    _erase_object_labels(Registration, ids, "inscription n°%(pk)s")
+    if gone or cleared:
+        log_action(
+            actor=None,
+            action="privacy.registrations_purged",
+            obj=edition,
+            data={"deleted": len(gone), "cleared": cleared},
+        )
+    return {"deleted": len(gone), "cleared": cleared}
+
+
+# --- Accounts --------------------------------------------------------------------------------
+
+
+def _kept_accounts() -> Q:
+    laureates = Award.objects.values("decision__dossier__holder")
+    return Q(is_staff=True) | Q(is_superuser=True) | Q(pk__in=laureates)
+
+
+def accounts_to_warn(at: datetime) -> list[Any]:
+    before = retention.warn_inactive_since(at)
+    users = get_user_model().objects.exclude(_kept_accounts()).filter(is_active=True)
+    seen_before = Q(last_login__lt=before) | Q(last_login__isnull=True, date_joined__lt=before)
+    not_warned = Q(inactivity_warned_at__isnull=True) | Q(
+        last_login__isnull=False, inactivity_warned_at__lt=F("last_login")
+    )
+    return list(users.filter(seen_before & not_warned).order_by("pk"))
+
+
+def accounts_to_erase(at: datetime) -> list[Any]:
+    before = retention.inactive_since(at)
+    warned_before = at - timedelta(days=retention.delay("inactive_account_warning_days"))
+    users = get_user_model().objects.exclude(_kept_accounts()).filter(is_active=True)
+    seen_before = Q(last_login__lt=before) | Q(last_login__isnull=True, date_joined__lt=before)
+    warned = Q(inactivity_warned_at__lte=warned_before) & (
+        Q(last_login__isnull=True) | Q(inactivity_warned_at__gt=F("last_login"))
+    )
+    return list(users.filter(seen_before & warned).order_by("pk"))
+
+
+def inactivity_warn(*, user: Any, at: datetime) -> None:
+    get_user_model().objects.filter(pk=user.pk).update(inactivity_warned_at=at)
+    log_action(actor=None, action="privacy.inactivity_warned", obj=user, data={})
+    send_after_commit(
+        to=[user.email],
+        template="account_inactive",
+        context={
+            "user": user,
+            "erased_on": at + timedelta(days=retention.delay("inactive_account_warning_days")),
+        },
+    )
+
+
+# --- Erasure ----------------------------------------------------------------------------------
+
+
+def erasure_refusals(user: Any, at: datetime | None = None) -> list[str]:
+    """Why this account cannot be deleted now, in French (empty when it can)."""
+    at = at or clock.now()
+    reasons = []
+    for dossier in user.dossiers.exclude(submitted_at__isnull=True).select_related("edition"):
+        if not phases.has_started(dossier.edition, phases.Step.RESULTS, at):
+            reasons.append(
+                _(
+                    "Votre dossier %(reference)s est en cours d'examen pour l'édition %(year)s : "
+                    "votre compte pourra être supprimé après la publication des résultats."
+                )
+                % {"reference": dossier.reference, "year": dossier.edition.year}
+            )
+    for ballot in user.ballots.select_related("edition"):
+        if ballot.status == Ballot.Status.UNDER_REVIEW or not phases.has_started(
+            ballot.edition, phases.Step.RESULTS, at
+        ):
+            reasons.append(
+                _(
+                    "Votre vote à l'édition %(year)s n'est pas encore dépouillé : votre compte "
+                    "pourra être supprimé après la publication des résultats."
+                )
+                % {"year": ballot.edition.year}
+            )
+    active = user.comptoir_registrations.filter(
+        status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITLISTED]
+    ).select_related("comptoir", "edition")
+    for registration in active:
+        if not phases.has_ended(registration.edition, phases.Step.COMPTOIRS, at):
+            reasons.append(
+                _(
+                    "Vous êtes inscrit au comptoir %(comptoir)s : annulez d'abord votre "
+                    "inscription depuis « Mes inscriptions »."
+                )
+                % {"comptoir": registration.comptoir}
+            )
+    return reasons
+
+
+@transaction.atomic
+def account_erase(*, user: Any, by: Any, at: datetime | None = None) -> bool:
+    """Delete an account at its owner's request. True if the row went, False if it stayed empty.
+
+    Refused (``Conflict``, 409) while a dossier or ballot of theirs is still being examined or
+    counted, or a registration of theirs is to come, with the reasons in French.
+    """
+    at = at or clock.now()
+    user = get_user_model().objects.select_for_update().get(pk=user.pk)
+    if by is not None and by.pk != user.pk:
+        raise PermissionRefused(_("Seul le titulaire d'un compte peut le supprimer."))
+    reasons = erasure_refusals(user, at)
+    if reasons:
+        raise Conflict(" ".join(reasons))
+    return _erase(user, by=user, at=at)
+
+
+def _erase(user: Any, *, by: Any | None, at: datetime) -> bool:
+    pk, email = user.pk, user.email
+    for draft in user.dossiers.filter(submitted_at__isnull=True):
+        dossier_delete_draft(dossier=draft, by=user)
+    VoterDeclaration.objects.filter(user=user).delete()
+    registrations = Registration.objects.filter(person=user)
+    kept = registrations.filter(dossiers__isnull=False).distinct()
+    Registration.objects.filter(pk__in=kept.values("pk")).update(
+        idea_title="", idea_summary="", accessibility_needs=""
+    )
+    registration_ids = list(registrations.values_list("pk", flat=True))
+    registrations.exclude(pk__in=kept.values("pk")).delete()
+    _erase_object_labels(Registration, registration_ids, "inscription n°%(pk)s")
+    SignInCode.objects.filter(email__iexact=email).delete()
+    label = ERASED_ACCOUNT % {"pk": pk}
+    erase_labels(
+        AuditEntry.objects.filter(Q(actor=user) | Q(actor_label__iexact=email)), actor_label=label
+    )
+    _erase_object_labels(type(user), [pk], ERASED_ACCOUNT)
+    erase_labels(AuditEntry.objects.filter(object_label__icontains=email), object_label=label)
+    log_action(
+        actor=None,
+        action="privacy.account_erased",
+        obj=None,
+        data={"account": pk, "requested": by is not None},
+    )
+    try:
+        with transaction.atomic():
+            user.delete()
+        return True
+    except ProtectedError:
+        pass
+    user.email = f"compte-supprime-{pk}@invalid"
+    user.first_name = user.last_name = user.phone = ""
+    user.commune = None
+    user.is_active = user.is_staff = user.is_superuser = False
+    user.inactivity_warned_at = None
+    user.set_unusable_password()
+    user.save()
+    user.groups.clear()
+    user.user_permissions.clear()
+    _erase_social(user)
+    return False
+
+
+def _erase_social(user: Any) -> None:
+    from allauth.account.models import EmailAddress
+    from django.apps import apps
+
+    EmailAddress.objects.filter(user=user).delete()
+    if apps.is_installed("allauth.socialaccount"):  # FranceConnect, when configured
+        from allauth.socialaccount.models import SocialAccount
+
+        SocialAccount.objects.filter(user=user).delete()
+
+
+# --- The purge ---------------------------------------------------------------------------------
+
+
+def purge_personal_data(*, at: datetime | None = None, apply: bool = False) -> PurgeReport:
+    """Everything past its retention delay; a dry run (``apply=False``) only reports it."""
+    at = at or clock.now()
+    report = PurgeReport(applied=apply)
+    with transaction.atomic():
+        for edition, reason in editions_due_for_voter_purge(at):
+            if reason:
+                report.add(
+                    _("Édition %(year)s : identités des votants gardées, car %(reason)s.")
+                    % {"year": edition.year, "reason": reason}
+                )
+                continue
+            count = Ballot.objects.filter(edition=edition, anonymised_at__isnull=True).count()
+            declarations = VoterDeclaration.objects.filter(edition=edition).count()
+            if apply:
+                voter_identities_purge(edition=edition, at=at)
+            report.add(
+                _(
+                    "Édition %(year)s : anonymisation de %(ballots)d bulletins et suppression de "
+                    "%(declarations)d déclarations de votants."
+                )
+                % {"year": edition.year, "ballots": count, "declarations": declarations}
+            )
+        for edition in editions_due_for_registration_purge(at):
+            registrations = Registration.objects.filter(edition=edition)
+            pending = registrations.exclude(
+                dossiers__isnull=False, idea_title="", idea_summary="", accessibility_needs=""
+            ).count()
+            if not pending:
+                continue
+            if apply:
+                registrations_purge(edition=edition)
+            report.add(
+                _("Édition %(year)s : effacement de %(n)d inscriptions aux comptoirs.")
+                % {"year": edition.year, "n": pending}
+            )
+        to_erase = accounts_to_erase(at)
+        for user in to_erase:
+            if apply:
+                _erase(user, by=None, at=at)
+        if to_erase:
+            report.add(_("Suppression de %(n)d comptes inactifs.") % {"n": len(to_erase)})
+        to_warn = [u for u in accounts_to_warn(at) if u not in to_erase]
+        for user in to_warn:
+            if apply:
+                inactivity_warn(user=user, at=at)
+        if to_warn:
+            report.add(
+                _("Envoi du courriel de prévenance à %(n)d comptes inactifs.") % {"n": len(to_warn)}
+            )
+        codes = SignInCode.objects.filter(expires_at__lt=at)
+        expired = codes.count()
+        if expired:
+            if apply:
+                codes.delete()
+            report.add(_("Suppression de %(n)d codes de connexion expirés.") % {"n": expired})
+        if apply and report.lines:
+            log_action(actor=None, action="privacy.purge_applied", data={"lines": report.lines})
+        if not report.lines:
+            report.add(_("Aucune donnée personnelle n'a dépassé sa durée de conservation."))
+    return report
