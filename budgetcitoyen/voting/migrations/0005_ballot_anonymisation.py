@@ -66,7 +66,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('editions', '0004_allocation_rule_envelopes'),
         ('territories', '0001_initial'),
-        ('voting', '0003_signincode_moved_to_accounts'),
+        ('voting', '0004_recompute_identity_keys'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
