@@ -7,8 +7,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from budgetcitoyen.core.forms import Form
 
-class EraseAccountForm(forms.Form):
+
+class EraseAccountForm(Form):
     """The password if the account has one, else its email address typed again."""
 
     confirmation = forms.CharField(max_length=254, strip=False)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from budgetcitoyen.core import clock
 from budgetcitoyen.core.audit import log_action
 from budgetcitoyen.core.errors import DomainError
+from budgetcitoyen.core.http import content_disposition
 from budgetcitoyen.privacy import selectors, services
 from budgetcitoyen.privacy.forms import EraseAccountForm
 
@@ -40,7 +41,7 @@ def my_data_download(request: HttpRequest) -> HttpResponse:
     )
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     name = f"mes-donnees-budget-citoyen-{clock.now():%Y-%m-%d}.json"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = content_disposition(name)
     response["Cache-Control"] = "no-store"
     return response
 
