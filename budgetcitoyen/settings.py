@@ -248,6 +248,10 @@ WHITENOISE_USE_FINDERS = DEBUG
 # Uploads above 2.5 MB go to a temporary file rather than memory; dossier files are
 # limited to 10 MB each by the dossiers services. A request carries at most 10 files.
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
+# Every uploaded image is decoded and encoded again (budgetcitoyen.core.images); one declaring
+# more pixels than this is refused before decoding (40 million: 8,000 × 5,000, more than any
+# phone takes; decoding it needs about 160 MB). Pillow itself refuses beyond about 179 million.
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
 
 # --- Email -------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Budget citoyen <budgetcitoyen@localhost>")

@@ -2,6 +2,9 @@
 
 A photo must be a JPEG or PNG image that Pillow can decode; an attachment a PDF, JPEG or
 PNG. A file renamed to ``.pdf`` is judged on its bytes, so a disguised file is refused.
+Images go through ``core.images``: what is stored (and hashed, and listed in the snapshot) is
+the re-encoded image, without any metadata, never the bytes sent; an image of more than
+``IMAGE_MAX_PIXELS`` pixels is refused before it is decoded. PDFs are stored as sent.
 """
 
 from __future__ import annotations
@@ -10,14 +13,16 @@ import hashlib
 from dataclasses import dataclass
 from typing import IO, Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
+from budgetcitoyen.core import images
 from budgetcitoyen.core.errors import InvalidInput
 from budgetcitoyen.dossiers.rules import MAX_FILE_SIZE
 
 PDF = "application/pdf"
-JPEG = "image/jpeg"
-PNG = "image/png"
+JPEG = images.JPEG
+PNG = images.PNG
 EXTENSIONS = {PDF: ".pdf", JPEG: ".jpg", PNG: ".png"}
 LABELS = {PDF: "PDF", JPEG: "JPEG", PNG: "PNG"}
 
@@ -28,6 +33,8 @@ class CheckedFile:
     content_type: str
     size: int
     sha256: str
+    # The bytes to store instead of the upload's (a re-encoded image); None: the upload itself.
+    content: bytes | None = None
 
 
 def _head(file: IO[bytes], size: int = 1024) -> bytes:
@@ -48,20 +55,6 @@ def sniff(file: IO[bytes]) -> str | None:
     if b"%PDF-" in head:
         return PDF
     return None
-
-
-def _is_decodable_image(file: IO[bytes]) -> bool:
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        file.seek(0)
-        with Image.open(file) as image:
-            image.verify()
-        return True
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        return False
-    finally:
-        file.seek(0)
 
 
 def sha256_of(file: IO[bytes]) -> str:
@@ -87,16 +80,43 @@ def check_upload(upload: Any, *, allowed: tuple[str, ...], field: str) -> Checke
             }
         )
     content_type = sniff(upload)
-    if content_type in (JPEG, PNG) and not _is_decodable_image(upload):
-        content_type = None
     if content_type not in allowed:
-        kinds = ", ".join(LABELS[t] for t in allowed)
+        raise InvalidInput(errors={field: _not_accepted(name, allowed)})
+    if content_type in (JPEG, PNG):
+        return _reencoded(upload, name=name, allowed=allowed, field=field)
+    return CheckedFile(name=name, content_type=content_type, size=size, sha256=sha256_of(upload))
+
+
+def _not_accepted(name: str, allowed: tuple[str, ...]) -> str:
+    kinds = ", ".join(LABELS[t] for t in allowed)
+    return _(
+        "Le fichier « %(name)s » n'est pas un fichier accepté (%(kinds)s), quel que soit son nom."
+    ) % {"name": name, "kinds": kinds}
+
+
+def _reencoded(upload: Any, *, name: str, allowed: tuple[str, ...], field: str) -> CheckedFile:
+    """The image decoded and encoded again, without metadata: what is stored."""
+    limit = settings.IMAGE_MAX_PIXELS
+    try:
+        image = images.reencode(upload, max_pixels=limit)
+    except images.TooManyPixels as exc:
         raise InvalidInput(
             errors={
                 field: _(
-                    "Le fichier « %(name)s » n'est pas un fichier accepté (%(kinds)s), quel que soit son nom."
+                    "L'image « %(name)s » est trop grande : %(max)s millions de pixels au plus. "
+                    "Réduisez-la avant de l'envoyer."
                 )
-                % {"name": name, "kinds": kinds}
+                % {"name": name, "max": f"{limit / 1_000_000:g}".replace(".", ",")}
             }
-        )
-    return CheckedFile(name=name, content_type=content_type, size=size, sha256=sha256_of(upload))
+        ) from exc
+    except images.NotAnImage as exc:
+        raise InvalidInput(errors={field: _not_accepted(name, allowed)}) from exc
+    finally:
+        upload.seek(0)
+    return CheckedFile(
+        name=name,
+        content_type=image.content_type,
+        size=len(image.content),
+        sha256=hashlib.sha256(image.content).hexdigest(),
+        content=image.content,
+    )

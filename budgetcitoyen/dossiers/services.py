@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
-from django.core.files.base import File
+from django.core.files.base import ContentFile, File
 from django.db import models, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -286,9 +286,11 @@ def dossier_save_step(
 
 @contextmanager
 def _stored(field_file: Any, upload: Any, checked: files.CheckedFile) -> Iterator[None]:
-    """Write the file to private storage, and remove it again if what follows fails."""
+    """Write the file to private storage (a re-encoded image rather than the bytes sent), and
+    remove it again if what follows fails."""
     upload.seek(0)
-    field_file.save(checked.name + files.EXTENSIONS[checked.content_type], File(upload), save=False)
+    content = File(upload) if checked.content is None else ContentFile(checked.content)
+    field_file.save(checked.name + files.EXTENSIONS[checked.content_type], content, save=False)
     try:
         yield
     except BaseException:

@@ -193,7 +193,8 @@ class TestFiles:
         services.photo_set(dossier=draft, by=draft.holder, upload=upload("vue.png", PNG_IMAGE))
         draft.refresh_from_db()
         assert draft.photo_content_type == "image/png"
-        assert draft.photo_sha256 == sha256_hex_bytes(PNG_IMAGE)
+        with draft.photo.open("rb") as stored:  # the re-encoded image, not the upload
+            assert draft.photo_sha256 == sha256_hex_bytes(stored.read())
         path = draft.photo.path
         assert path.startswith(str(settings.PRIVATE_MEDIA_ROOT))
         assert not path.startswith(str(settings.MEDIA_ROOT))

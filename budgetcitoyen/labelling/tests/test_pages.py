@@ -18,7 +18,7 @@ from budgetcitoyen.labelling.models import Decision, Review
 from budgetcitoyen.labelling.tests.conftest import submit
 from budgetcitoyen.testing.a11y import assert_accessible
 from budgetcitoyen.testing.cast import make_persona
-from budgetcitoyen.testing.factories import PNG_IMAGE, paris, upload
+from budgetcitoyen.testing.factories import paris, upload
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("during_labelling")]
 SECRET_COMMENT = "Commentaire interne très confidentiel"
@@ -319,14 +319,15 @@ class TestPublicProjectPage:
         with time_machine.travel(edition.vote_start + timedelta(days=2), tick=False):
             assert Client().get(f"/projets/{decision.pk}/").status_code == 404
 
-    def test_its_photo_follows_the_page(self, edition, staff):
+    def test_its_photo_follows_the_page_without_the_camera_s_metadata(self, edition, staff):
+        from budgetcitoyen.testing import images
         from budgetcitoyen.testing.factories import attendee, complete_dossier
 
         registration = attendee(edition)
         with time_machine.travel(paris(2025, 2, 10), tick=False):
             draft = complete_dossier(registration)
             dossier_services.photo_set(
-                dossier=draft, by=draft.holder, upload=upload("p.png", PNG_IMAGE)
+                dossier=draft, by=draft.holder, upload=upload("p.jpg", images.camera_jpeg())
             )
             dossier = dossier_services.dossier_submit(dossier=draft, by=draft.holder, sworn=True)
         decision = services.decide(
@@ -340,7 +341,10 @@ class TestPublicProjectPage:
         assert Client().get(f"/projets/{decision.pk}/photo/").status_code == 404
         with time_machine.travel(edition.vote_start, tick=False):
             response = Client().get(f"/projets/{decision.pk}/photo/")
-        assert response.status_code == 200 and response["Content-Type"] == "image/png"
+        assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+        served = b"".join(response.streaming_content)
+        for secret in (images.AUTHOR, images.SERIAL, "Exif", "http://ns.adobe.com/xap"):
+            assert secret.encode() not in served, secret
 
 
 class TestHolderSide:
