@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -376,7 +377,10 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
     return xlsx_response(f"labellisation-{edition.year}.xlsx", header, rows, title="Labellisation")
 
 
+# The seed of a visitor's random order lives in a signed cookie of their own, not in a session:
+# reading the catalogue creates no row on the server (a session is made only by signing in).
 CATALOGUE_SEED = "catalogue_seed"
+CATALOGUE_SEED_SALT = "budgetcitoyen.catalogue.seed"
 
 
 def projects(request: HttpRequest) -> HttpResponse:
@@ -392,13 +396,15 @@ def projects(request: HttpRequest) -> HttpResponse:
         order=request.GET.get("ordre", "aleatoire"),
     )
     found: list[Decision] = []
+    seed, new_seed = "", False
     if published:
-        seed = request.session.get(CATALOGUE_SEED)
-        if not seed:
-            seed = request.session[CATALOGUE_SEED] = secrets.token_hex(8)
+        seed = request.get_signed_cookie(CATALOGUE_SEED, "", salt=CATALOGUE_SEED_SALT)
+        new_seed = not seed
+        if new_seed:
+            seed = secrets.token_hex(8)
         found = selectors.catalogue(edition, filters, seed)
     vote_open = edition.is_published and phase_open(edition, Step.VOTE)
-    return render(
+    response = render(
         request,
         "labelling/projects.html",
         {
@@ -413,6 +419,16 @@ def projects(request: HttpRequest) -> HttpResponse:
             "vote_open": vote_open,
         },
     )
+    if seed and new_seed:
+        response.set_signed_cookie(
+            CATALOGUE_SEED,
+            seed,
+            salt=CATALOGUE_SEED_SALT,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
 
 
 def project(request: HttpRequest, pk: int) -> HttpResponse:
