@@ -147,6 +147,11 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Budget citoyen] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 # Failed logins: 5 per 5 minutes per account, 20 per minute per IP (allauth's rate limits,
 # kept in the cache: set REDIS_URL when several processes serve the site).
+# Staff actions that matter (labelling decisions, annulling votes, publishing results, roles
+# and accounts in the admin) ask for the password again after 15 minutes
+# (budgetcitoyen.accounts.reauth); an emailed code does not confirm them.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 15 * 60
+ACCOUNT_REAUTHENTICATION_METHODS = ["password"]
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "20/m/ip,5/5m/key",
     "signup": "20/m/ip",

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from budgetcitoyen.accounts.reauth import require_password_confirmed
 from budgetcitoyen.core.errors import DomainError
 from budgetcitoyen.core.exports import csv_response, xlsx_response
 from budgetcitoyen.core.forms import add_domain_error
@@ -185,6 +186,7 @@ def declare_conflict(request: HttpRequest, pk: int) -> HttpResponse:
 def decision_view(request: HttpRequest, pk: int) -> HttpResponse:
     _require_staff(request)
     dossier = _workspace_dossier(request, pk)
+    require_password_confirmed(request)
     decision = Decision.objects.filter(dossier=dossier).first()
     if decision is not None:
         initial = {
