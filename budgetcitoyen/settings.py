@@ -146,7 +146,7 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Budget citoyen] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 # Failed logins: 5 per 5 minutes per account, 20 per minute per IP (allauth's rate limits,
-# kept in the cache: set REDIS_URL when several processes serve the site).
+# kept in the cache, which every process shares: see "Cache" below).
 # Staff actions that matter (labelling decisions, annulling votes, publishing results, roles
 # and accounts in the admin) ask for the password again after 15 minutes
 # (budgetcitoyen.accounts.reauth); an emailed code does not confirm them.
