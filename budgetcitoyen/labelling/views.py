@@ -400,7 +400,7 @@ def projects(request: HttpRequest) -> HttpResponse:
     found: list[Decision] = []
     seed, new_seed = "", False
     if published:
-        seed = request.get_signed_cookie(CATALOGUE_SEED, "", salt=CATALOGUE_SEED_SALT)
+        seed = request.get_signed_cookie(CATALOGUE_SEED, "", salt=CATALOGUE_SEED_SALT) or ""
         new_seed = not seed
         if new_seed:
             seed = secrets.token_hex(8)
