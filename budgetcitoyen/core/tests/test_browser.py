@@ -188,7 +188,7 @@ ADMIN_PAGES = [
 ]
 
 
-@pytest.mark.parametrize("path", ADMIN_PAGES + ["/resultats/2025/", "/dossiers/1/imprimer/"])
+@pytest.mark.parametrize("path", [*ADMIN_PAGES, "/resultats/2025/", "/dossiers/1/imprimer/"])
 def test_no_page_breaks_the_content_security_policy(shared_demo_server, staff_tab, path):
     page = staff_tab
     violations = record_csp_violations(page)
