@@ -7,7 +7,9 @@ a mistyped deployment fails at start-up instead of behaving oddly later.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import shlex
+import sys
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -71,3 +73,42 @@ def parse_frozen_now(raw: str, tz: ZoneInfo) -> datetime:
     raise ImproperlyConfigured(
         f"BUDGETCITOYEN_TODAY doit être de la forme AAAA-MM-JJ ou AAAA-MM-JJTHH:MM, pas {raw!r}."
     )
+
+
+def _workers_option(args: Sequence[str]) -> int | None:
+    """The value of gunicorn's ``-w N`` / ``--workers N`` / ``--workers=N`` in ``args``."""
+    for index, arg in enumerate(args):
+        value = None
+        if arg in ("-w", "--workers") and index + 1 < len(args):
+            value = args[index + 1]
+        elif arg.startswith("--workers="):
+            value = arg.split("=", 1)[1]
+        elif arg.startswith("-w") and arg[2:].isdigit():
+            value = arg[2:]
+        if value is not None and value.strip().isdigit():
+            return int(value)
+    return None
+
+
+def declared_workers(
+    environ: Mapping[str, str] | None = None, argv: Sequence[str] | None = None
+) -> int:
+    """How many worker processes the serving command declares, 1 when it says nothing.
+
+    Read where gunicorn reads it: ``--workers`` on its command line (this process's arguments
+    when gunicorn started it), then ``GUNICORN_CMD_ARGS``, then ``WEB_CONCURRENCY`` (the
+    default of gunicorn and of most hosting platforms).
+    """
+    source = os.environ if environ is None else environ
+    args = list(sys.argv if argv is None else argv)
+    if args and os.path.basename(args[0]).startswith("gunicorn"):
+        found = _workers_option(args[1:])
+        if found is not None:
+            return found
+    try:
+        from_env = _workers_option(shlex.split(source.get("GUNICORN_CMD_ARGS", "")))
+    except ValueError:
+        from_env = None
+    if from_env is not None:
+        return from_env
+    return env_int("WEB_CONCURRENCY", 1, source)

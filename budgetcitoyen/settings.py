@@ -8,10 +8,18 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from budgetcitoyen.env import env_bool, env_int, env_list, env_str, parse_frozen_now
+from budgetcitoyen.env import (
+    declared_workers,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    parse_frozen_now,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # Runtime files (SQLite database, uploads, collected static) live under ./var/ of the
@@ -65,6 +73,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -139,7 +148,12 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Budget citoyen] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 # Failed logins: 5 per 5 minutes per account, 20 per minute per IP (allauth's rate limits,
-# kept in the cache: set REDIS_URL when several processes serve the site).
+# kept in the cache, which every process shares: see "Cache" below).
+# Staff actions that matter (labelling decisions, annulling votes, publishing results, roles
+# and accounts in the admin) ask for the password again after 15 minutes
+# (budgetcitoyen.accounts.reauth); an emailed code does not confirm them.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 15 * 60
+ACCOUNT_REAUTHENTICATION_METHODS = ["password"]
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "20/m/ip,5/5m/key",
     "signup": "20/m/ip",
@@ -270,20 +284,52 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 
 # --- Cache (rate limits) ---------------------------------------------------------------------
+# Rate limits count in the cache, so every process serving the site must share it: Redis when
+# REDIS_URL is set, else a table of the database (created by the migrations, core 0003). The
+# per-process memory cache is the default of development only, and is refused in production
+# when several worker processes are declared (WEB_CONCURRENCY, or gunicorn's -w/--workers).
 REDIS_URL = env_str("REDIS_URL")
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-        if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+CACHE_BACKEND = env_str(
+    "CACHE_BACKEND", "redis" if REDIS_URL else "memory" if DEBUG else "database"
+)
+CACHE_TABLE = "budgetcitoyen_cache"
+_CACHE_BACKENDS = {
+    "redis": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+    "database": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE},
+    "memory": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }
+if CACHE_BACKEND not in _CACHE_BACKENDS:
+    raise ImproperlyConfigured(
+        f"CACHE_BACKEND vaut « {CACHE_BACKEND} » : choisissez redis, database ou memory."
+    )
+if CACHE_BACKEND == "redis" and not REDIS_URL:
+    raise ImproperlyConfigured("CACHE_BACKEND=redis demande REDIS_URL (redis://hôte:6379/0).")
+CACHES = {"default": _CACHE_BACKENDS[CACHE_BACKEND]}
+WORKER_PROCESSES = declared_workers()
+if CACHE_BACKEND == "memory" and not DEBUG and WORKER_PROCESSES > 1:
+    raise ImproperlyConfigured(
+        f"{WORKER_PROCESSES} processus servent le site avec un cache propre à chacun "
+        "(CACHE_BACKEND=memory) : les limites de tentatives ne seraient pas communes. "
+        "Utilisez le cache en base de données (CACHE_BACKEND=database, par défaut) ou Redis "
+        "(REDIS_URL)."
+    )
 
 # --- Background tasks ----------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # --- Security ------------------------------------------------------------------------------
-SESSION_COOKIE_SECURE = not DEBUG and env_bool("SECURE_COOKIES", True)
+# HTTPS_ONLY (on outside development): plain HTTP is redirected to HTTPS and browsers are told
+# by HSTS to use HTTPS only. HTTPS_ONLY=0 is for a first trial over plain HTTP, never for a
+# real vote; cookies then stop being Secure too, unless SECURE_COOKIES says otherwise.
+HTTPS_ONLY = not DEBUG and env_bool("HTTPS_ONLY", True)
+SECURE_SSL_REDIRECT = HTTPS_ONLY
+SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 365 * 24 * 3600) if HTTPS_ONLY else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+# The preload list takes whole registrable domains (pasdecalais.fr), which a platform served on
+# a subdomain cannot speak for: preloading is the domain owner's decision, off unless asked.
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SESSION_COOKIE_SECURE = not DEBUG and env_bool("SECURE_COOKIES", HTTPS_ONLY)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_HTTPS_PROXY", False) else None
@@ -291,6 +337,29 @@ SECURE_PROXY_SSL_HEADER = (
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy of every page (django-csp): scripts, styles, images and fonts from the
+# site only, no inline script or style attribute; the one inline <style> (the printable dossier,
+# also read by WeasyPrint) carries the request's nonce. Responses that set their own policy
+# (private files: a sandbox) keep it. Forms post to the site only, and to FranceConnect when
+# it is on (its sign-in form redirects there, which browsers check against form-action).
+_form_action = [SELF]
+if FRANCECONNECT_ENABLED:
+    from urllib.parse import urlsplit
+
+    _fc = urlsplit(env_str("FRANCECONNECT_SERVER_URL", "https://oidc.franceconnect.gouv.fr/api/v2"))
+    _form_action.append(f"{_fc.scheme}://{_fc.netloc}")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": _form_action,
+    }
+}
 
 LOGGING = {
     "version": 1,

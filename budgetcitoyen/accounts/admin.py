@@ -1,20 +1,30 @@
-"""Accounts in the admin: sign-in by email; role changes are audited."""
+"""Accounts and roles in the admin: sign-in by email; role changes are audited and, like every
+change to an account or a group, need a password confirmed in the last 15 minutes."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 
 from budgetcitoyen.accounts.models import User
+from budgetcitoyen.accounts.reauth import password_confirmed
 from budgetcitoyen.accounts.roles import user_roles
 from budgetcitoyen.core.audit import log_action
 
 
+# Creating, changing (roles are groups), deleting an account and setting its password.
+@method_decorator(password_confirmed, name="user_change_password")
+@method_decorator(password_confirmed, name="changeform_view")
+@method_decorator(password_confirmed, name="delete_view")
+@method_decorator(password_confirmed, name="changelist_view")  # bulk actions (delete)
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
@@ -55,3 +65,15 @@ class UserAdmin(DjangoUserAdmin):
                     obj=form.instance,
                     data={"groups": data, "fields": fields},
                 )
+
+
+# A group is a role: its permissions decide what its members may do.
+admin.site.unregister(Group)
+
+
+@method_decorator(password_confirmed, name="changeform_view")
+@method_decorator(password_confirmed, name="delete_view")
+@method_decorator(password_confirmed, name="changelist_view")
+@admin.register(Group)
+class GroupAdmin(DjangoGroupAdmin):
+    pass

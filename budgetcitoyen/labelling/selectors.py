@@ -277,8 +277,8 @@ def _shuffle_key(seed: str, pk: int) -> str:
 def catalogue(edition: Edition, filters: CatalogueFilters, seed: str) -> list[Decision]:
     """The edition's labelled projects, filtered and ordered, in a fixed number of queries.
 
-    The default order is random but stable for one visitor (``seed`` is kept in their
-    session), so no project gains from its position on the page.
+    The default order is random but stable for one visitor (``seed`` is kept in a signed
+    cookie of theirs), so no project gains from its position on the page.
     """
     from budgetcitoyen.territories.normalize import fold_name
 

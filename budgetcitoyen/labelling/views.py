@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from budgetcitoyen.accounts.reauth import require_password_confirmed
 from budgetcitoyen.core.errors import DomainError
 from budgetcitoyen.core.exports import csv_response, xlsx_response
 from budgetcitoyen.core.forms import add_domain_error
@@ -185,6 +187,7 @@ def declare_conflict(request: HttpRequest, pk: int) -> HttpResponse:
 def decision_view(request: HttpRequest, pk: int) -> HttpResponse:
     _require_staff(request)
     dossier = _workspace_dossier(request, pk)
+    require_password_confirmed(request)
     decision = Decision.objects.filter(dossier=dossier).first()
     if decision is not None:
         initial = {
@@ -377,7 +380,10 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
     return xlsx_response(f"labellisation-{edition.year}.xlsx", header, rows, title="Labellisation")
 
 
+# The seed of a visitor's random order lives in a signed cookie of their own, not in a session:
+# reading the catalogue creates no row on the server (a session is made only by signing in).
 CATALOGUE_SEED = "catalogue_seed"
+CATALOGUE_SEED_SALT = "budgetcitoyen.catalogue.seed"
 
 
 def projects(request: HttpRequest) -> HttpResponse:
@@ -393,13 +399,15 @@ def projects(request: HttpRequest) -> HttpResponse:
         order=request.GET.get("ordre", "aleatoire"),
     )
     found: list[Decision] = []
+    seed, new_seed = "", False
     if published:
-        seed = request.session.get(CATALOGUE_SEED)
-        if not seed:
-            seed = request.session[CATALOGUE_SEED] = secrets.token_hex(8)
+        seed = request.get_signed_cookie(CATALOGUE_SEED, "", salt=CATALOGUE_SEED_SALT) or ""
+        new_seed = not seed
+        if new_seed:
+            seed = secrets.token_hex(8)
         found = selectors.catalogue(edition, filters, seed)
     vote_open = edition.is_published and phase_open(edition, Step.VOTE)
-    return render(
+    response = render(
         request,
         "labelling/projects.html",
         {
@@ -414,6 +422,16 @@ def projects(request: HttpRequest) -> HttpResponse:
             "vote_open": vote_open,
         },
     )
+    if seed and new_seed:
+        response.set_signed_cookie(
+            CATALOGUE_SEED,
+            seed,
+            salt=CATALOGUE_SEED_SALT,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
 
 
 def project(request: HttpRequest, pk: int) -> HttpResponse:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from budgetcitoyen.accounts.reauth import require_password_confirmed
 from budgetcitoyen.core.errors import DomainError, refusal
 from budgetcitoyen.editions.phases import Step, has_started
 from budgetcitoyen.editions.selectors import edition_or_404
@@ -78,6 +79,7 @@ def snapshot_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def publish_view(request: HttpRequest, pk: int) -> HttpResponse:
     snapshot = _snapshot(request, pk)
+    require_password_confirmed(request)
     if request.POST.get("confirm") != "1":
         messages.error(request, _("Cochez la case de confirmation pour publier les résultats."))
         return redirect("results:snapshot", snapshot.pk)

@@ -43,12 +43,28 @@ def new_context(browser):  # type: ignore[no-untyped-def]
     return browser.new_context(locale="fr-FR", timezone_id="Europe/Paris")
 
 
+def record_csp_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """Every Content-Security-Policy violation the page reports from now on (Chromium writes
+    each one to the console as an error naming the policy)."""
+    violations: list[str] = []
+
+    def seen(message) -> None:  # type: ignore[no-untyped-def]
+        if message.type == "error" and "Content Security Policy" in message.text:
+            violations.append(f"{page.url}: {message.text}")
+
+    page.on("console", seen)
+    return violations
+
+
 @pytest.fixture
 def page(browser):  # type: ignore[no-untyped-def]
+    """A fresh tab; the test fails if any page it opened broke the Content-Security-Policy."""
     context = new_context(browser)
     page = context.new_page()
+    violations = record_csp_violations(page)
     yield page
     context.close()
+    assert not violations, violations
 
 
 AXE_RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]

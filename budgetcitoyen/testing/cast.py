@@ -68,3 +68,13 @@ def client_for(persona: str) -> Client:
     if user is not None:
         client.force_login(user)
     return client
+
+
+FACTORY_PASSWORD = "mot-de-passe-solide"  # UserFactory's
+
+
+def confirm_password(client: Client, password: str = FACTORY_PASSWORD) -> None:
+    """Type the password again on « Confirmer l'accès », as the staff actions that matter ask
+    (budgetcitoyen.accounts.reauth): for 15 minutes they go through."""
+    response = client.post("/compte/reauthenticate/", {"password": password})
+    assert response.status_code == 302, response.content[:500]

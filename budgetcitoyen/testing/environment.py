@@ -14,6 +14,13 @@ os.environ["SECRET_KEY"] = "test-secret-key-not-for-production"
 os.environ["DEBUG"] = "0"
 os.environ["ALLOWED_HOSTS"] = "testserver,localhost,127.0.0.1"
 os.environ.pop("BUDGETCITOYEN_TODAY", None)
+# Served over plain HTTP by the test client and the live servers, cookies still Secure as in
+# production; one cache per test process (query counts stay those of the pages themselves).
+os.environ["HTTPS_ONLY"] = "0"
+os.environ["SECURE_COOKIES"] = "1"
+os.environ["CACHE_BACKEND"] = "memory"
+for _name in ("REDIS_URL", "WEB_CONCURRENCY", "GUNICORN_CMD_ARGS"):
+    os.environ.pop(_name, None)
 
 # Uploads and collected files of a test run go to a throwaway folder, never to ./var.
 _var = Path(tempfile.mkdtemp(prefix="budgetcitoyen-tests-"))

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from budgetcitoyen.accounts import signin
+from budgetcitoyen.accounts.reauth import require_password_confirmed
 from budgetcitoyen.ballots import rules
 from budgetcitoyen.core.errors import DomainError, InvalidInput, RateLimited, refusal
 from budgetcitoyen.core.forms import add_domain_error
@@ -410,6 +411,7 @@ def reviews(request: HttpRequest) -> HttpResponse:
 
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_staff(request)
+    require_password_confirmed(request)
     review = get_object_or_404(
         IdentityReview.objects.select_related("edition", "decided_by"), pk=pk
     )

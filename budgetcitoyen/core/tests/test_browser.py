@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from budgetcitoyen.demo.accounts import DEMO_PASSWORD
-from budgetcitoyen.testing.browser import assert_axe_clean, new_context
+from budgetcitoyen.testing.browser import assert_axe_clean, new_context, record_csp_violations
 
 # Not transactional: the copy is committed once for the module (pytest-django would flush the
 # database after each transactional test).
@@ -50,6 +50,7 @@ def tab(browser, site: str, email: str | None = None) -> Iterator[object]:  # ty
     more than the page check itself. Each test navigates, so no page carries over."""
     context = new_context(browser)
     page = context.new_page()
+    violations = record_csp_violations(page)
     if email:
         page.goto(site + "/compte/login/")
         page.fill("#id_login", email)
@@ -59,6 +60,7 @@ def tab(browser, site: str, email: str | None = None) -> Iterator[object]:  # ty
         assert "/compte/login/" not in page.url, "la connexion de démonstration a échoué"
     yield page
     context.close()
+    assert not violations, violations
 
 
 @pytest.fixture(scope="module")
@@ -174,3 +176,24 @@ def test_the_home_page_renders_the_calendar(shared_demo_server, visitor):
     assert nav_colour == "rgb(11, 85, 99)"
     assert page.locator("h1").inner_text() == "Budget citoyen 2025"
     assert page.locator(".timeline-step").count() == 5
+
+
+# The admin's own pages under the site's policy: its scripts are files, its styles too.
+ADMIN_PAGES = [
+    "/admin/",
+    "/admin/accounts/user/",
+    "/admin/accounts/user/1/change/",
+    "/admin/editions/edition/",
+    "/admin/editions/edition/1/change/",
+]
+
+
+@pytest.mark.parametrize("path", [*ADMIN_PAGES, "/resultats/2025/", "/dossiers/1/imprimer/"])
+def test_no_page_breaks_the_content_security_policy(shared_demo_server, staff_tab, path):
+    page = staff_tab
+    violations = record_csp_violations(page)
+    response = page.goto(shared_demo_server + path)
+    assert response is not None and response.status == 200
+    assert "Content-Security-Policy" in {k.title(): v for k, v in response.headers.items()}
+    page.wait_for_load_state("load")
+    assert not violations, violations

@@ -17,7 +17,7 @@ from budgetcitoyen.labelling import services
 from budgetcitoyen.labelling.models import Decision, Review
 from budgetcitoyen.labelling.tests.conftest import submit
 from budgetcitoyen.testing.a11y import assert_accessible
-from budgetcitoyen.testing.cast import make_persona
+from budgetcitoyen.testing.cast import confirm_password, make_persona
 from budgetcitoyen.testing.factories import paris, upload
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("during_labelling")]
@@ -120,6 +120,7 @@ class TestDecisionPages:
         client = signed_in(staff)
         page = client.get(f"/comite/dossiers/{reviewed.pk}/decision/")
         assert_accessible(page.content)
+        confirm_password(client)
         category = reviewed.edition.categories.get(priority=1)
         response = client.post(
             f"/comite/dossiers/{reviewed.pk}/decision/",
@@ -136,7 +137,9 @@ class TestDecisionPages:
         assert Decision.objects.get().labelled_amount == Decimal("11000")
 
     def test_a_refusal_without_reason_keeps_the_input(self, reviewed, staff):
-        response = signed_in(staff).post(
+        client = signed_in(staff)
+        confirm_password(client)
+        response = client.post(
             f"/comite/dossiers/{reviewed.pk}/decision/",
             {"outcome": "not_labelled", "reason": "", "public_title": "Gardé tel quel"},
         )

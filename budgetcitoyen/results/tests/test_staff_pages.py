@@ -15,7 +15,7 @@ from budgetcitoyen.results import selectors, services
 from budgetcitoyen.results.models import ResultSnapshot
 from budgetcitoyen.tally import pabulib
 from budgetcitoyen.testing.a11y import assert_accessible
-from budgetcitoyen.testing.cast import PERSONAS, make_persona
+from budgetcitoyen.testing.cast import PERSONAS, confirm_password, make_persona
 from budgetcitoyen.voting.models import IdentityReview
 
 from .conftest import DURING_VOTE
@@ -47,6 +47,8 @@ def test_staff_pages_per_role(ballots, after_vote, persona):
         f"/gestion/resultats/{snapshot.pk}/bulletins.pb",
     ):
         assert client.get(url).status_code == (200 if allowed else 404), url
+    if allowed:
+        confirm_password(client)
     response = client.post(f"/gestion/resultats/{snapshot.pk}/publier/", {"confirm": "1"})
     assert response.status_code == (302 if allowed else 404)
     assert (selectors.published_result(edition) is not None) == allowed
@@ -67,6 +69,7 @@ def test_staff_count_preview_and_publish(ballots, staff, after_vote):
     assert "Aperçu" in body and "Publier les résultats" in body and "Recyclerie" in body
     assert snapshot.ballots_sha256 in body
     assert_accessible(preview.content)
+    confirm_password(client)
     # Without the confirmation box nothing happens.
     client.post(f"/gestion/resultats/{snapshot.pk}/publier/", {})
     assert selectors.published_result(snapshot.edition) is None
@@ -84,6 +87,7 @@ def test_publication_refused_with_a_pending_review_keeps_the_preview(ballots, st
     client = signed_in(staff)
     page = text(client.get(f"/gestion/resultats/{snapshot.pk}/"))
     assert "reste à trancher" in page and "Publier les résultats" not in page
+    confirm_password(client)
     response = client.post(f"/gestion/resultats/{snapshot.pk}/publier/", {"confirm": "1"})
     assert response.status_code == 409 and "reste à trancher" in text(response)
     assert selectors.published_result(edition) is None

@@ -13,7 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from budgetcitoyen.testing.a11y import assert_accessible
-from budgetcitoyen.testing.cast import PERSONAS, make_persona
+from budgetcitoyen.testing.cast import PERSONAS, confirm_password, make_persona
 from budgetcitoyen.testing.factories import labelled_project, paris, verified_person
 from budgetcitoyen.voting import services
 from budgetcitoyen.voting.models import Ballot, IdentityReview
@@ -395,6 +395,7 @@ def test_staff_decide_a_review_from_its_page(cluster, staff, projects):
     assert "votante@exemple.fr" in body and "camille.d@exemple.fr" in body
     assert not any(p.public_title in body for p in projects)
     assert_accessible(page.content)
+    confirm_password(client)
     response = client.post(
         f"/gestion/vote/verifications/{cluster.pk}/", {"outcome": "dismiss", "reason": ""}
     )
