@@ -83,9 +83,9 @@ def _workers_option(args: Sequence[str]) -> int | None:
             value = args[index + 1]
         elif arg.startswith("--workers="):
             value = arg.split("=", 1)[1]
-        elif arg.startswith("-w") and arg[2:].isdigit():
+        elif arg.startswith("-w") and arg[2:].isascii() and arg[2:].isdigit():
             value = arg[2:]
-        if value is not None and value.strip().isdigit():
+        if value is not None and value.strip().isascii() and value.strip().isdigit():
             return int(value)
     return None
 

@@ -426,7 +426,7 @@ def parse_ranking(ranks: Mapping[int, str], k: int) -> list[int]:
         raw = (raw or "").strip()
         if not raw:
             continue
-        if not raw.isdigit() or not 1 <= int(raw) <= k:
+        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= k:
             raise _error(_("Un rang est un nombre entier de 1 à %(k)d.") % {"k": k})
         rank = int(raw)
         if rank in placed:

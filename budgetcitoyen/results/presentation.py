@@ -142,7 +142,7 @@ def _rows(snapshot: ResultSnapshot) -> list[dict[str, Any]]:
                 "id": project_id,
                 "name": row.get("name") or project_id,
                 "url": reverse("labelling:project", args=[int(project_id)])
-                if project_id.isdigit()
+                if project_id.isascii() and project_id.isdigit()
                 else None,
                 "category": row.get("category"),
                 "territory": row.get("territory"),

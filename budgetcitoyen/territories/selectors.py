@@ -61,7 +61,7 @@ def commune_search(query: str, *, limit: int = 20) -> list[tuple[Commune, str | 
     query = query.strip()
     if not query:
         return []
-    if query.isdigit():
+    if query.isascii() and query.isdigit():
         by_code = (
             Commune.objects.filter(postal_codes__code__startswith=query)
             .distinct()

@@ -106,7 +106,7 @@ class IdentityForm(Form):
 
     def clean_postal_code(self) -> str:
         value = self.cleaned_data["postal_code"].strip()
-        if not value.isdigit():
+        if not (value.isascii() and value.isdigit()):
             raise forms.ValidationError(_("Un code postal a 5 chiffres."))
         return value
 

@@ -68,3 +68,10 @@ def test_it_tells_the_voter():
         "Vous classez 3 projets : le premier reçoit 3 points, le suivant un de moins, "
         "et ainsi de suite."
     )
+
+
+@pytest.mark.parametrize("rank", ["²", "٣", "１"])
+def test_a_rank_in_digits_of_another_script_is_a_french_refusal(rank):
+    # str.isdigit() accepts them but int() does not read "²": it was a 500.
+    with pytest.raises(InvalidInput, match="de 1 à 3"):
+        parse_ranking({1: rank}, 3)

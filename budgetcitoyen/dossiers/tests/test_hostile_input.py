@@ -105,3 +105,12 @@ class TestStaffFilters:
         response = staff.get(f"/gestion/dossiers/?edition=2025&categorie={value}")
         assert response.status_code == 200
         assert "Jardin partagé" in response.content.decode()
+
+
+@pytest.mark.parametrize("year", ["²", "٢٠٢٥", "２０２５"])
+def test_an_edition_year_in_other_digits_lists_every_edition_instead_of_a_500(year):
+    # str.isdigit() accepts these, the year column does not: found by the fuzzing.
+    client = Client()
+    client.force_login(make_persona("staff"))
+    response = client.get("/gestion/dossiers/", {"edition": year})
+    assert response.status_code == 200

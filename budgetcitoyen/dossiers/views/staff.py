@@ -20,7 +20,7 @@ from budgetcitoyen.dossiers.presentation import dossier_context
 from budgetcitoyen.dossiers.snapshot import sha256_hex
 from budgetcitoyen.dossiers.views.common import visible_dossier
 from budgetcitoyen.editions.models import Edition
-from budgetcitoyen.editions.selectors import current_edition_for
+from budgetcitoyen.editions.selectors import current_edition_for, edition_of_year
 from budgetcitoyen.territories.selectors import territory_list
 
 # --- Staff ---------------------------------------------------------------------------------
@@ -34,7 +34,7 @@ def _require_staff(request: HttpRequest) -> None:
 def _staff_filters(request: HttpRequest) -> tuple[selectors.StaffFilters, QuerySet[Edition]]:
     editions = Edition.objects.order_by("-year")
     year = request.GET.get("edition")
-    edition = editions.filter(year=year).first() if year and year.isdigit() else None
+    edition = edition_of_year(year) if year else None
     if edition is None and "edition" not in request.GET:
         edition = current_edition_for(request)
     filters = selectors.StaffFilters(
