@@ -36,6 +36,12 @@ def voter_identity_purge_at(results_at: datetime) -> datetime:
     return add_months(results_at, delay("voter_identity_months"))
 
 
+def dossier_purge_at(results_at: datetime, *, laureate: bool) -> datetime:
+    """When the dossiers of an edition whose results came out at ``results_at`` are erased."""
+    years = delay("laureate_dossier_years" if laureate else "dossier_years")
+    return add_months(results_at, 12 * years)
+
+
 def inactive_since(now: datetime) -> datetime:
     """Accounts whose last sign-in is before this moment are deleted."""
     return add_months(now, -12 * delay("inactive_account_years"))
@@ -119,7 +125,13 @@ def processings() -> list[Processing]:
                 "le financement, pièces jointes."
             ),
             legal_basis=legal_basis_text(PUBLIC_INTEREST),
-            retention=_("Dossiers non labellisés ou retirés : %(years)s après la fin de l'édition.")
+            retention=_(
+                "Dossiers non lauréats (brouillons, dossiers retirés, non labellisés ou non "
+                "financés) : %(years)s après la publication des résultats de l'édition. Un "
+                "dossier qui n'a pas été soumis au vote est alors supprimé ; d'un projet soumis "
+                "au vote ne reste que ce qui a été publié (titre, résumé, description, photo, "
+                "territoire, catégorie et montant), qui fait partie du résultat."
+            )
             % {"years": _years(delay("dossier_years"))},
         ),
         Processing(
@@ -127,7 +139,10 @@ def processings() -> list[Processing]:
             name=_("Dossiers lauréats"),
             data=_("Le dossier financé et ses pièces, pièces comptables de la subvention."),
             legal_basis=legal_basis_text(LEGAL_OBLIGATION),
-            retention=_("%(years)s après la fin de l'édition.")
+            retention=_(
+                "%(years)s après la publication des résultats de l'édition ; il ne reste alors "
+                "que ce qui a été publié, comme pour les autres projets soumis au vote."
+            )
             % {"years": _years(delay("laureate_dossier_years"))},
         ),
         Processing(

@@ -152,6 +152,10 @@ class Dossier(TimeStampedModel):
     withdrawn_at = models.DateTimeField(_("retiré le"), null=True, blank=True)
     withdrawal_reason = models.TextField(_("motif du retrait"), blank=True)
 
+    # Set when the retention delay has passed (``privacy.services.dossiers_purge``): what was
+    # not published is erased; a dossier that was never put to the vote is deleted outright.
+    purged_at = models.DateTimeField(_("effacé le"), null=True, blank=True)
+
     class Meta:
         verbose_name = _("dossier")
         verbose_name_plural = _("dossiers")

@@ -17,6 +17,14 @@ The delays are those of ``core.retention`` (the table the privacy page prints). 
   old minus ``inactive_account_warning_days``, erased once it is ``inactive_account_years`` old
   and the warning is at least that many days old. Staff accounts and holders of a laureate
   dossier are kept.
+- **Dossiers**, ``dossier_years`` after their edition's results (``laureate_dossier_years`` for
+  a laureate's), once the result is published: a dossier never put to the vote (draft,
+  withdrawn, not labelled) is deleted with its files, reviews and decision; of a project put to
+  the vote remains what was published (title, summary, description, photo, territory, communes,
+  category and amounts), which is part of the result: the carrier, the contact, the financing
+  plan, the attachments, the committee's reviews and the sealed snapshot go, and
+  ``purged_at`` is set. On PostgreSQL the freeze triggers let these statements through only
+  inside the purge (``_dossier_freeze_lifted``).
 - **Sign-in codes** once expired.
 
 Erasing an account (the person's own request from "Mes données", or the purge) deletes its
@@ -28,14 +36,17 @@ commune, password, role), so those records keep their integrity until their own 
 
 from __future__ import annotations
 
+import functools
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, ProtectedError, Q
 from django.utils.translation import gettext as _
 
@@ -46,9 +57,11 @@ from budgetcitoyen.core.audit import erase_labels, log_action
 from budgetcitoyen.core.errors import Conflict, PermissionRefused
 from budgetcitoyen.core.mail import send_after_commit
 from budgetcitoyen.core.models import AuditEntry
+from budgetcitoyen.dossiers.models import Dossier, private_storage
 from budgetcitoyen.dossiers.services import dossier_delete_draft
 from budgetcitoyen.editions import phases
 from budgetcitoyen.editions.models import Edition
+from budgetcitoyen.labelling.models import Assignment, ConflictOfInterest, Decision, Review
 from budgetcitoyen.results.models import Award, ResultSnapshot
 from budgetcitoyen.voting.models import Ballot, IdentityReview, VoterDeclaration
 
@@ -188,11 +201,154 @@ def registrations_purge(*, edition: Edition) -> dict[str, int]:
     return {"deleted": len(gone), "cleared": cleared}
 
 
+# --- Dossiers --------------------------------------------------------------------------------
+
+# What a dossier put to the vote keeps after its delay: what was published, and the seal.
+PUBLISHED_DOSSIER_FIELDS = frozenset(
+    {
+        "id",
+        "created_at",
+        "updated_at",
+        "edition",
+        "holder",
+        "registration",
+        "status",
+        "title",
+        "summary",
+        "description",
+        "photo",
+        "photo_name",
+        "photo_content_type",
+        "photo_size",
+        "photo_sha256",
+        "territory",
+        "wished_category",
+        "amount_requested",
+        "number",
+        "reference",
+        "submitted_at",
+        "snapshot_sha256",
+        "withdrawn_at",
+        "purged_at",
+    }
+)
+
+
+@contextmanager
+def _dossier_freeze_lifted() -> Iterator[None]:
+    """Let the purge's own statements through the dossier freeze triggers (PostgreSQL).
+
+    ``set_config(..., true)`` is local to the transaction (and undone with a rolled-back
+    savepoint), and is switched off again as soon as the purge's statements are done.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('budgetcitoyen.retention_purge', 'on', true)")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('budgetcitoyen.retention_purge', 'off', true)")
+
+
+def editions_due_for_dossier_purge(at: datetime) -> list[tuple[Edition, str | None]]:
+    """Editions with dossiers past their delay, each with a reason to wait (or None)."""
+    due: list[tuple[Edition, str | None]] = []
+    for edition in Edition.objects.order_by("year"):
+        if not phases.has_started(edition, phases.Step.RESULTS, at):
+            continue
+        results_at = phases.start(edition, phases.Step.RESULTS)
+        if at < retention.dossier_purge_at(results_at, laureate=False):
+            continue
+        if not dossiers_due(edition, at).exists():
+            continue
+        reason = None
+        if not ResultSnapshot.objects.filter(edition=edition, published_at__isnull=False).exists():
+            reason = _("son résultat n'est pas encore publié")
+        due.append((edition, reason))
+    return due
+
+
+def dossiers_due(edition: Edition, at: datetime) -> Any:
+    """The dossiers of ``edition`` whose delay has passed at ``at`` and that are not erased yet."""
+    results_at = phases.start(edition, phases.Step.RESULTS)
+    dossiers = Dossier.objects.filter(edition=edition, purged_at__isnull=True)
+    laureates = Award.objects.filter(decision__dossier__edition=edition).values("decision__dossier")
+    if at < retention.dossier_purge_at(results_at, laureate=False):
+        return dossiers.none()
+    if at < retention.dossier_purge_at(results_at, laureate=True):
+        dossiers = dossiers.exclude(pk__in=laureates)
+    return dossiers.order_by("pk")
+
+
+def dossier_purge(*, dossier: Dossier, at: datetime) -> bool:
+    """Erase one dossier past its delay. True if it was deleted, False if its public part stays."""
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    decision = Decision.objects.filter(dossier=dossier).first()
+    put_to_vote = decision is not None and decision.is_labelled
+    attachments = list(dossier.attachments.all())
+    files = [a.file.name for a in attachments]
+    with _dossier_freeze_lifted():
+        Review.objects.filter(dossier=dossier).delete()
+        Assignment.objects.filter(dossier=dossier).delete()
+        ConflictOfInterest.objects.filter(dossier=dossier).delete()
+        if put_to_vote:
+            dossier.attachments.all().delete()
+            dossier.financing_lines.all().delete()
+            values: dict[str, Any] = {}
+            for model_field in Dossier._meta.concrete_fields:
+                if model_field.name in PUBLISHED_DOSSIER_FIELDS:
+                    continue
+                values[model_field.name] = model_field.get_default()
+            values["purged_at"] = at
+            Dossier.objects.filter(pk=dossier.pk).update(**values)
+        else:
+            files.append(dossier.photo.name)
+            registration_id, pk = dossier.registration_id, dossier.pk
+            if decision is not None:
+                decision_pk = decision.pk
+                decision.delete()
+                _erase_object_labels(Decision, [decision_pk], "décision n°%(pk)s")
+            dossier.delete()
+            _erase_object_labels(Dossier, [pk], "dossier n°%(pk)s")
+            registration = Registration.objects.filter(pk=registration_id).first()
+            if (
+                registration is not None
+                and not registration.dossiers.exists()
+                and registration.edition in editions_due_for_registration_purge(at)
+            ):
+                registration.delete()
+                _erase_object_labels(Registration, [registration_id], "inscription n°%(pk)s")
+    storage = private_storage()
+    for name in filter(None, files):
+        transaction.on_commit(functools.partial(storage.delete, name))
+    return not put_to_vote
+
+
+def dossiers_purge(*, edition: Edition, at: datetime) -> dict[str, int]:
+    deleted = erased = 0
+    for dossier in dossiers_due(edition, at):
+        if dossier_purge(dossier=dossier, at=at):
+            deleted += 1
+        else:
+            erased += 1
+    if deleted or erased:
+        log_action(
+            actor=None,
+            action="privacy.dossiers_purged",
+            obj=edition,
+            data={"deleted": deleted, "erased": erased},
+        )
+    return {"deleted": deleted, "erased": erased}
+
+
 # --- Accounts --------------------------------------------------------------------------------
 
 
 def _kept_accounts() -> Q:
-    laureates = Award.objects.values("decision__dossier__holder")
+    laureates = Award.objects.filter(decision__dossier__purged_at__isnull=True).values(
+        "decision__dossier__holder"
+    )
     return Q(is_staff=True) | Q(is_superuser=True) | Q(pk__in=laureates)
 
 
@@ -383,6 +539,25 @@ def purge_personal_data(*, at: datetime | None = None, apply: bool = False) -> P
             report.add(
                 _("Édition %(year)s : effacement de %(n)d inscriptions aux comptoirs.")
                 % {"year": edition.year, "n": pending}
+            )
+        for edition, reason in editions_due_for_dossier_purge(at):
+            if reason:
+                report.add(
+                    _("Édition %(year)s : dossiers gardés, car %(reason)s.")
+                    % {"year": edition.year, "reason": reason}
+                )
+                continue
+            dossiers = list(dossiers_due(edition, at).select_related("decision"))
+            public = sum(1 for d in dossiers if hasattr(d, "decision") and d.decision.is_labelled)
+            if apply:
+                dossiers_purge(edition=edition, at=at)
+            report.add(
+                _(
+                    "Édition %(year)s : suppression de %(deleted)d dossiers non soumis au vote et "
+                    "effacement de %(erased)d dossiers soumis au vote (seule reste leur partie "
+                    "publiée)."
+                )
+                % {"year": edition.year, "deleted": len(dossiers) - public, "erased": public}
             )
         to_erase = accounts_to_erase(at)
         for user in to_erase:
