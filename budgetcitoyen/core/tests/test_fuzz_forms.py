@@ -23,12 +23,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from budgetcitoyen.core.inputs import CONTROL_CHARACTERS
+from budgetcitoyen.testing.cast import confirm_password
 from budgetcitoyen.testing.hostile import SCRIPT, PageForm, hostile_text, page_forms
 from budgetcitoyen.testing.matrix import PHASE_DATES
 
 pytestmark = pytest.mark.django_db
 
 DEMO = "@demo.budgetcitoyen.fr"
+DEMO_PASSWORD = "demo-budget-citoyen"  # demo.accounts.DEMO_PASSWORD
 
 
 def _comptoir(demo: Any) -> int:
@@ -41,6 +43,25 @@ def _organised_comptoir(demo: Any) -> int:
 
 def _draft(demo: Any) -> int:
     return demo.dossiers.get(holder__email=f"porteur{DEMO}", status="draft").pk
+
+
+def _undecided(demo: Any) -> Any:
+    """A dossier under review: the demo's labelling is over, so one refusal is taken back."""
+    from budgetcitoyen.dossiers.models import Dossier
+    from budgetcitoyen.labelling.models import Decision, Review
+
+    review = (
+        Review.objects.filter(dossier__edition=demo, dossier__decision__isnull=True)
+        .select_related("dossier", "member")
+        .first()
+    )
+    if review is None:
+        review = Review.objects.filter(
+            dossier__edition=demo, dossier__decision__outcome="not_labelled"
+        ).select_related("dossier", "member")[0]
+        Decision.objects.filter(dossier=review.dossier).delete()
+        Dossier.objects.filter(pk=review.dossier_id).update(status=Dossier.Status.SUBMITTED)
+    return review
 
 
 def _models(*labels: str) -> list[type[Model]]:
@@ -56,11 +77,12 @@ def _step_url(step: str) -> Callable[[Any], str]:
 @dataclass
 class Target:
     name: str
-    persona: str | None  # the demo account's prefix, None for anonymous
+    persona: str | Callable[[Any], Any] | None  # a demo account's prefix, or who; None: anonymous
     phase: str
     url: Callable[[Any], str]
     watched: list[str] = field(default_factory=list)  # models a refusal must leave unchanged
     saves_what_parsed: bool = False
+    confirms_password: bool = False  # a staff action that matters (accounts.reauth)
 
 
 TARGETS = [
@@ -107,6 +129,21 @@ TARGETS = [
     Target("vérification d'un reçu", None, "results", lambda d: "/verifier-mon-vote/"),
     Target("recherche dans le catalogue", None, "vote", lambda d: "/projets/"),
     Target("filtres des dossiers", "mission-ess", "labelling", lambda d: "/gestion/dossiers/"),
+    Target(
+        "avis d'un rapporteur",
+        lambda d: _undecided(d).member,
+        "labelling",
+        lambda d: f"/comite/dossiers/{_undecided(d).dossier_id}/",
+        ["labelling.Review", "labelling.Decision"],
+    ),
+    Target(
+        "décision de labellisation",
+        "mission-ess",
+        "labelling",
+        lambda d: f"/comite/dossiers/{_undecided(d).dossier_id}/decision/",
+        ["labelling.Decision", "dossiers.Dossier"],
+        confirms_password=True,
+    ),
     Target("profil", "habitante", "vote", lambda d: "/compte/profil/", ["accounts.User"]),
     Target("création de compte", None, "comptoirs", lambda d: "/compte/signup/", ["accounts.User"]),
 ]
@@ -137,8 +174,12 @@ def test_hostile_text_in_any_field_is_refused_cleanly(demo, target):
 
     with time_machine.travel(PHASE_DATES[target.phase], tick=False):
         client = Client()
-        if target.persona:
+        if callable(target.persona):
+            client.force_login(target.persona(demo))
+        elif target.persona:
             client.force_login(User.objects.get(email=f"{target.persona}{DEMO}"))
+        if target.confirms_password:
+            confirm_password(client, DEMO_PASSWORD)
         url = target.url(demo)
         page = client.get(url)
         assert page.status_code == 200, f"{target.name}: {url} answers {page.status_code}"
