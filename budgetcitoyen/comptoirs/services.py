@@ -154,6 +154,13 @@ def comptoir_cancel(*, comptoir: Comptoir, reason: str, by: Any | None) -> int:
     comptoir = Comptoir.objects.select_for_update().get(pk=comptoir.pk)
     if comptoir.is_cancelled:
         raise AlreadyDone(_("Ce comptoir est déjà annulé."))
+    if comptoir.starts_at <= clock.now() or comptoir.registrations.exclude(attendance="").exists():
+        raise Conflict(
+            _(
+                "Ce comptoir a commencé (ou des présences y sont notées) : il ne peut plus être "
+                "annulé."
+            )
+        )
     reason = reason.strip()
     if not reason:
         raise InvalidInput(

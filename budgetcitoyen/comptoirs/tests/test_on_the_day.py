@@ -219,7 +219,8 @@ class TestReminders:
 
     def test_a_cancelled_comptoir_sends_no_reminder(self, comptoir, sam):
         register(comptoir)
-        comptoir_cancel(comptoir=comptoir, reason="Salle indisponible", by=sam)
+        with at(START - timedelta(days=2)):
+            comptoir_cancel(comptoir=comptoir, reason="Salle indisponible", by=sam)
         with at(START - timedelta(hours=24)):
             assert send_due_reminders() == 0
 
@@ -255,3 +256,27 @@ class TestFigures:
         assert figures["total"] == {"registrations": 4, "ideas": 1, "attendees": 1}
         assert figures["by_territory"][0]["comptoir__territory__name"] == "Arrageois"
         assert figures["by_comptoir"][0]["registrations"] == 4
+
+
+class TestCancellingAComptoir:
+    def test_not_once_it_has_started(self, comptoir, organiser, sam):
+        registration = register(comptoir)
+        with at(START + timedelta(minutes=5)):
+            attendance_mark(registration=registration, present=True, by=organiser)
+            with pytest.raises(Conflict, match="ne peut plus être annulé"):
+                comptoir_cancel(comptoir=comptoir, reason="Salle indisponible", by=sam)
+        comptoir.refresh_from_db()
+        registration.refresh_from_db()
+        assert not comptoir.is_cancelled
+        assert (registration.status, registration.attendance) == (Status.CONFIRMED, "present")
+
+    def test_nor_when_attendance_is_already_noted(self, comptoir, sam):
+        registration = register(comptoir)
+        Registration.objects.filter(pk=registration.pk).update(attendance="present")
+        with at(START - timedelta(days=1)), pytest.raises(Conflict, match="présences"):
+            comptoir_cancel(comptoir=comptoir, reason="Salle indisponible", by=sam)
+
+    def test_the_day_before_it_can(self, comptoir, sam):
+        register(comptoir)
+        with at(START - timedelta(days=1)):
+            assert comptoir_cancel(comptoir=comptoir, reason="Salle indisponible", by=sam) == 1

@@ -41,6 +41,13 @@ def _organised_comptoir(demo: Any) -> int:
     return demo.comptoirs.filter(organisers__email=f"organisatrice{DEMO}").order_by("pk")[0].pk
 
 
+def _future_comptoir(demo: Any) -> int:
+    after = PHASE_DATES["comptoirs"]
+    return (
+        demo.comptoirs.filter(starts_at__gt=after, is_cancelled=False).order_by("starts_at")[0].pk
+    )
+
+
 def _draft(demo: Any) -> int:
     return demo.dossiers.get(holder__email=f"porteur{DEMO}", status="draft").pk
 
@@ -64,6 +71,18 @@ def _undecided(demo: Any) -> Any:
     return review
 
 
+def _submitted(demo: Any) -> int:
+    return demo.dossiers.filter(holder__email=f"porteur{DEMO}", submitted_at__isnull=False)[0].pk
+
+
+def _open_review(demo: Any) -> int:
+    from budgetcitoyen.voting.models import IdentityReview
+
+    review = IdentityReview.objects.filter(edition=demo).order_by("pk")[0]
+    IdentityReview.objects.filter(pk=review.pk).update(status=IdentityReview.Status.OPEN)
+    return review.pk
+
+
 def _models(*labels: str) -> list[type[Model]]:
     from django.apps import apps
 
@@ -83,6 +102,8 @@ class Target:
     watched: list[str] = field(default_factory=list)  # models a refusal must leave unchanged
     saves_what_parsed: bool = False
     confirms_password: bool = False  # a staff action that matters (accounts.reauth)
+    before: Callable[[Client], Any] | None = None  # what the person did to reach the form
+    page: Callable[[Any], str] | None = None  # where the form is shown, when not at its URL
 
 
 TARGETS = [
@@ -144,6 +165,52 @@ TARGETS = [
         ["labelling.Decision", "dossiers.Dossier"],
         confirms_password=True,
     ),
+    Target(
+        "conflit d'intérêts",
+        lambda d: _undecided(d).member,
+        "labelling",
+        lambda d: f"/comite/dossiers/{_undecided(d).dossier_id}/conflit/",
+        ["labelling.ConflictOfInterest", "labelling.Review"],
+        page=lambda d: f"/comite/dossiers/{_undecided(d).dossier_id}/",
+    ),
+    Target(
+        "retrait d'un dossier",
+        "porteur",
+        "awaiting_labelling",
+        lambda d: f"/mes-dossiers/{_submitted(d)}/retirer/",
+        ["dossiers.Dossier"],
+    ),
+    Target(
+        "annulation d'un comptoir",
+        "mission-ess",
+        "comptoirs",
+        lambda d: f"/organisation/comptoirs/{_future_comptoir(d)}/annuler/",
+        ["comptoirs.Comptoir", "comptoirs.Registration"],
+    ),
+    Target(
+        "code de vote reçu",
+        None,
+        "vote",
+        lambda d: "/voter/connexion/code/",
+        ["accounts.User"],  # a wrong code counts as an attempt, by design
+        before=lambda c: c.post("/voter/connexion/", {"email": f"nouvelle{DEMO}"}),
+    ),
+    Target(
+        "décision sur un vote multiple",
+        "mission-ess",
+        "vote",
+        lambda d: f"/gestion/vote/verifications/{_open_review(d)}/",
+        ["voting.IdentityReview", "voting.Ballot"],
+        confirms_password=True,
+    ),
+    Target(
+        "suppression de son compte",
+        "habitante",
+        "results",
+        lambda d: "/compte/donnees/supprimer/",
+        ["accounts.User"],
+        page=lambda d: "/compte/donnees/",
+    ),
     Target("profil", "habitante", "vote", lambda d: "/compte/profil/", ["accounts.User"]),
     Target("création de compte", None, "comptoirs", lambda d: "/compte/signup/", ["accounts.User"]),
 ]
@@ -161,9 +228,11 @@ def _stored_controls(demo: Any) -> list[str]:
     return [t for t in texts if CONTROL_CHARACTERS.search(t)]
 
 
-def _the_form(forms: list[PageForm], target: Target) -> PageForm:
+def _the_form(forms: list[PageForm], target: Target, url: str) -> PageForm:
     wanted = "get" if target.name.startswith(("recherche", "filtres")) else "post"
     candidates = [f for f in forms if f.method == wanted]
+    if target.page:  # the page shows several forms: the one that posts to the URL
+        candidates = [f for f in candidates if f.action == url]
     assert candidates, f"{target.name}: no {wanted} form on the page"
     return max(candidates, key=lambda f: len(f.text_fields))
 
@@ -180,10 +249,13 @@ def test_hostile_text_in_any_field_is_refused_cleanly(demo, target):
             client.force_login(User.objects.get(email=f"{target.persona}{DEMO}"))
         if target.confirms_password:
             confirm_password(client, DEMO_PASSWORD)
+        if target.before:
+            target.before(client)
         url = target.url(demo)
-        page = client.get(url)
-        assert page.status_code == 200, f"{target.name}: {url} answers {page.status_code}"
-        form = _the_form(page_forms(page.content.decode()), target)
+        shown = target.page(demo) if target.page else url
+        page = client.get(shown)
+        assert page.status_code == 200, f"{target.name}: {shown} answers {page.status_code}"
+        form = _the_form(page_forms(page.content.decode()), target, url)
         watched = _models(*target.watched)
 
         # A fifth of the profile's examples per form: 5 in the fast suite, 200 with --slow.
