@@ -14,28 +14,22 @@ from django.forms.models import model_to_dict
 from budgetcitoyen.core import clock
 from budgetcitoyen.core.models import AuditEntry
 from budgetcitoyen.dossiers.models import Dossier
+from budgetcitoyen.dossiers.rules import STEPS
 
+# What a holder typed, step by step: the fields of the dossier's steps that hold a value of their
+# own (the photo, attachments and financing plan are listed apart, relations by their name).
+_LISTED_APART = {"photo", "attachments", "financing_lines", "communes"}
 DOSSIER_FIELDS = [
-    "title",
-    "summary",
-    "description",
-    "objectives",
-    "social_utility",
-    "beneficiaries",
-    "start_date",
-    "duration_months",
-    "partners",
-    "structure_kind",
-    "structure_name",
-    "siret",
-    "rna",
-    "structure_address",
-    "contact_name",
-    "contact_role",
-    "contact_email",
-    "contact_phone",
-    "total_cost",
-    "amount_requested",
+    name
+    for step in STEPS
+    for name in step.fields
+    if name not in _LISTED_APART and not Dossier._meta.get_field(name).is_relation
+]
+DOSSIER_RELATIONS = [
+    name
+    for step in STEPS
+    for name in step.fields
+    if name not in _LISTED_APART and Dossier._meta.get_field(name).is_relation
 ]
 IDENTITY_FIELDS = ["last_name", "first_name", "other_first_names", "birth_date", "postal_code"]
 
@@ -103,6 +97,10 @@ def personal_data(user: Any) -> dict[str, Any]:
     return data
 
 
+def _name(related: Any) -> str | None:
+    return str(getattr(related, "name", related)) if related is not None else None
+
+
 def _dossier(dossier: Dossier) -> dict[str, Any]:
     return {
         "edition": dossier.edition.year,
@@ -110,6 +108,8 @@ def _dossier(dossier: Dossier) -> dict[str, Any]:
         "status": dossier.status,
         "submitted_at": dossier.submitted_at,
         **model_to_dict(dossier, fields=DOSSIER_FIELDS),
+        **{name: _name(getattr(dossier, name)) for name in DOSSIER_RELATIONS},
+        "communes": [_commune(c) for c in dossier.communes.order_by("name")],
         "photo": dossier.photo_name or None,
         "attachments": [
             {"name": a.original_name, "type": a.content_type, "size": a.size, "sha256": a.sha256}

@@ -107,3 +107,15 @@ def test_a_holder_keeps_the_submitted_dossier_without_the_account(demo):
     assert holder.email.endswith("@invalid")
     assert holder.first_name == holder.last_name == holder.phone == ""
     assert Dossier.objects.filter(pk=dossier.pk, holder=holder).exists()
+
+
+def test_a_holder_gets_every_field_of_every_step_of_their_dossiers(demo):
+    from budgetcitoyen.dossiers.models import Dossier
+    from budgetcitoyen.dossiers.rules import STEPS
+    from budgetcitoyen.privacy.selectors import personal_data
+
+    dossier = Dossier.objects.filter(edition=demo, submitted_at__isnull=False).first()
+    exported = personal_data(dossier.holder)["dossiers"]
+    entry = next(d for d in exported if d["reference"] == dossier.reference)
+    assert {name for step in STEPS for name in step.fields} <= set(entry)
+    assert entry["territory"] == (dossier.territory.name if dossier.territory else None)
