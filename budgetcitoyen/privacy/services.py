@@ -49,6 +49,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import F, ProtectedError, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from budgetcitoyen.accounts.models import SignInCode
 from budgetcitoyen.comptoirs.models import Registration
@@ -504,81 +505,136 @@ def _erase_social(user: Any) -> None:
 # --- The purge ---------------------------------------------------------------------------------
 
 
+def _count(singular: str, plural: str, n: int, **values: Any) -> str:
+    return ngettext(singular, plural, n) % {"n": n, **values}
+
+
+def _purge_voters(report: PurgeReport, at: datetime) -> None:
+    for edition, reason in editions_due_for_voter_purge(at):
+        if reason:
+            report.add(
+                _("Édition %(year)s : identités des votants gardées, car %(reason)s.")
+                % {"year": edition.year, "reason": reason}
+            )
+            continue
+        ballots = Ballot.objects.filter(edition=edition, anonymised_at__isnull=True).count()
+        declarations = VoterDeclaration.objects.filter(edition=edition).count()
+        if report.applied:
+            voter_identities_purge(edition=edition, at=at)
+        report.add(
+            _("Édition %(year)s : %(ballots)s et %(declarations)s.")
+            % {
+                "year": edition.year,
+                "ballots": _count(
+                    "anonymisation de %(n)d bulletin", "anonymisation de %(n)d bulletins", ballots
+                ),
+                "declarations": _count(
+                    "suppression de %(n)d déclaration de votant",
+                    "suppression de %(n)d déclarations de votants",
+                    declarations,
+                ),
+            }
+        )
+
+
+def _purge_registrations(report: PurgeReport, at: datetime) -> None:
+    for edition in editions_due_for_registration_purge(at):
+        registrations = Registration.objects.filter(edition=edition)
+        pending = registrations.exclude(
+            dossiers__isnull=False, idea_title="", idea_summary="", accessibility_needs=""
+        ).count()
+        if not pending:
+            continue
+        if report.applied:
+            registrations_purge(edition=edition)
+        report.add(
+            _count(
+                "Édition %(year)s : effacement de %(n)d inscription aux comptoirs.",
+                "Édition %(year)s : effacement de %(n)d inscriptions aux comptoirs.",
+                pending,
+                year=edition.year,
+            )
+        )
+
+
+def _purge_dossiers(report: PurgeReport, at: datetime) -> None:
+    for edition, reason in editions_due_for_dossier_purge(at):
+        if reason:
+            report.add(
+                _("Édition %(year)s : dossiers gardés, car %(reason)s.")
+                % {"year": edition.year, "reason": reason}
+            )
+            continue
+        dossiers = list(dossiers_due(edition, at).select_related("decision"))
+        public = sum(1 for d in dossiers if hasattr(d, "decision") and d.decision.is_labelled)
+        if report.applied:
+            dossiers_purge(edition=edition, at=at)
+        report.add(
+            _("Édition %(year)s : %(deleted)s ; %(erased)s.")
+            % {
+                "year": edition.year,
+                "deleted": _count(
+                    "suppression de %(n)d dossier non soumis au vote",
+                    "suppression de %(n)d dossiers non soumis au vote",
+                    len(dossiers) - public,
+                ),
+                "erased": _count(
+                    "effacement de %(n)d dossier soumis au vote, dont seule reste la partie "
+                    "publiée",
+                    "effacement de %(n)d dossiers soumis au vote, dont seule reste la partie "
+                    "publiée",
+                    public,
+                ),
+            }
+        )
+
+
+def _purge_accounts(report: PurgeReport, at: datetime) -> None:
+    to_erase = accounts_to_erase(at)
+    for user in to_erase:
+        if report.applied:
+            _erase(user, by=None, at=at)
+    if to_erase:
+        report.add(
+            _count(
+                "Suppression de %(n)d compte inactif.",
+                "Suppression de %(n)d comptes inactifs.",
+                len(to_erase),
+            )
+        )
+    to_warn = [u for u in accounts_to_warn(at) if u not in to_erase]
+    for user in to_warn:
+        if report.applied:
+            inactivity_warn(user=user, at=at)
+    if to_warn:
+        report.add(
+            _count(
+                "Envoi du courriel de prévenance à %(n)d compte inactif.",
+                "Envoi du courriel de prévenance à %(n)d comptes inactifs.",
+                len(to_warn),
+            )
+        )
+    codes = SignInCode.objects.filter(expires_at__lt=at)
+    expired = codes.count()
+    if expired:
+        if report.applied:
+            codes.delete()
+        report.add(
+            _count(
+                "Suppression de %(n)d code de connexion expiré.",
+                "Suppression de %(n)d codes de connexion expirés.",
+                expired,
+            )
+        )
+
+
 def purge_personal_data(*, at: datetime | None = None, apply: bool = False) -> PurgeReport:
     """Everything past its retention delay; a dry run (``apply=False``) only reports it."""
     at = at or clock.now()
     report = PurgeReport(applied=apply)
     with transaction.atomic():
-        for edition, reason in editions_due_for_voter_purge(at):
-            if reason:
-                report.add(
-                    _("Édition %(year)s : identités des votants gardées, car %(reason)s.")
-                    % {"year": edition.year, "reason": reason}
-                )
-                continue
-            count = Ballot.objects.filter(edition=edition, anonymised_at__isnull=True).count()
-            declarations = VoterDeclaration.objects.filter(edition=edition).count()
-            if apply:
-                voter_identities_purge(edition=edition, at=at)
-            report.add(
-                _(
-                    "Édition %(year)s : anonymisation de %(ballots)d bulletins et suppression de "
-                    "%(declarations)d déclarations de votants."
-                )
-                % {"year": edition.year, "ballots": count, "declarations": declarations}
-            )
-        for edition in editions_due_for_registration_purge(at):
-            registrations = Registration.objects.filter(edition=edition)
-            pending = registrations.exclude(
-                dossiers__isnull=False, idea_title="", idea_summary="", accessibility_needs=""
-            ).count()
-            if not pending:
-                continue
-            if apply:
-                registrations_purge(edition=edition)
-            report.add(
-                _("Édition %(year)s : effacement de %(n)d inscriptions aux comptoirs.")
-                % {"year": edition.year, "n": pending}
-            )
-        for edition, reason in editions_due_for_dossier_purge(at):
-            if reason:
-                report.add(
-                    _("Édition %(year)s : dossiers gardés, car %(reason)s.")
-                    % {"year": edition.year, "reason": reason}
-                )
-                continue
-            dossiers = list(dossiers_due(edition, at).select_related("decision"))
-            public = sum(1 for d in dossiers if hasattr(d, "decision") and d.decision.is_labelled)
-            if apply:
-                dossiers_purge(edition=edition, at=at)
-            report.add(
-                _(
-                    "Édition %(year)s : suppression de %(deleted)d dossiers non soumis au vote et "
-                    "effacement de %(erased)d dossiers soumis au vote (seule reste leur partie "
-                    "publiée)."
-                )
-                % {"year": edition.year, "deleted": len(dossiers) - public, "erased": public}
-            )
-        to_erase = accounts_to_erase(at)
-        for user in to_erase:
-            if apply:
-                _erase(user, by=None, at=at)
-        if to_erase:
-            report.add(_("Suppression de %(n)d comptes inactifs.") % {"n": len(to_erase)})
-        to_warn = [u for u in accounts_to_warn(at) if u not in to_erase]
-        for user in to_warn:
-            if apply:
-                inactivity_warn(user=user, at=at)
-        if to_warn:
-            report.add(
-                _("Envoi du courriel de prévenance à %(n)d comptes inactifs.") % {"n": len(to_warn)}
-            )
-        codes = SignInCode.objects.filter(expires_at__lt=at)
-        expired = codes.count()
-        if expired:
-            if apply:
-                codes.delete()
-            report.add(_("Suppression de %(n)d codes de connexion expirés.") % {"n": expired})
+        for step in (_purge_voters, _purge_registrations, _purge_dossiers, _purge_accounts):
+            step(report, at)
         if apply and report.lines:
             log_action(actor=None, action="privacy.purge_applied", data={"lines": report.lines})
         if not report.lines:
