@@ -107,7 +107,7 @@ def comptoir_update(*, comptoir: Comptoir, by: Any | None, **values: Any) -> Com
     if diff or organisers is not None:
         data: dict[str, Any] = {"changes": diff}
         if organisers is not None:
-            data["organisers"] = sorted(u.email for u in organisers)
+            data["organisers"] = sorted(u.pk for u in organisers)  # ids: the log outlives accounts
         log_action(actor=by, action="comptoirs.comptoir_updated", obj=comptoir, data=data)
     if capacity != comptoir.capacity:
         comptoir_set_capacity(comptoir=comptoir, capacity=capacity, by=by)

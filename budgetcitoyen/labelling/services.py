@@ -134,7 +134,7 @@ def assignment_add(*, dossier: Dossier, member: Any, by: Any) -> Assignment:
         actor=by,
         action="labelling.assigned",
         obj=dossier,
-        data={"member": member.email, "reference": dossier.reference},
+        data={"member": member.pk, "reference": dossier.reference},
     )
     return assignment
 
@@ -146,7 +146,7 @@ def assignment_remove(*, dossier: Dossier, member: Any, by: Any) -> None:
     deleted, _detail = Assignment.objects.filter(dossier=dossier, member=member).delete()
     if not deleted:
         raise NotFound(_("Ce dossier n'est pas confié à ce membre."))
-    log_action(actor=by, action="labelling.unassigned", obj=dossier, data={"member": member.email})
+    log_action(actor=by, action="labelling.unassigned", obj=dossier, data={"member": member.pk})
 
 
 @transaction.atomic
@@ -169,7 +169,7 @@ def assign_bulk(
                 actor=by,
                 action="labelling.assigned",
                 obj=locked,
-                data={"member": member.email, "reference": locked.reference, "bulk": True},
+                data={"member": member.pk, "reference": locked.reference, "bulk": True},
             )
             made += 1
     return made, skipped
@@ -211,7 +211,7 @@ def assign_balanced(
                 actor=by,
                 action="labelling.assigned",
                 obj=dossier,
-                data={"member": member.email, "reference": dossier.reference, "balanced": True},
+                data={"member": member.pk, "reference": dossier.reference, "balanced": True},
             )
             load[member.pk] = load.get(member.pk, 0) + 1
             missing -= 1
@@ -248,7 +248,7 @@ def conflict_declare(*, dossier: Dossier, member: Any, reason: str, by: Any) -> 
         action="labelling.conflict_declared",
         obj=dossier,
         data={
-            "member": member.email,
+            "member": member.pk,
             "reason": conflict.reason,
             "assignment_removed": bool(removed),
             "review_hidden": bool(hidden),

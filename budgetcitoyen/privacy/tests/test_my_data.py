@@ -119,3 +119,21 @@ def test_a_holder_gets_every_field_of_every_step_of_their_dossiers(demo):
     entry = next(d for d in exported if d["reference"] == dossier.reference)
     assert {name for step in STEPS for name in step.fields} <= set(entry)
     assert entry["territory"] == (dossier.territory.name if dossier.territory else None)
+
+
+def test_an_erased_committee_member_is_named_nowhere_in_the_audit_log(demo):
+    """The log records who was assigned by account id: the email goes with the account."""
+    from budgetcitoyen.labelling.models import Assignment
+    from budgetcitoyen.privacy.services import account_erase
+
+    assignment = Assignment.objects.filter(dossier__edition=demo).select_related("member")[0]
+    member, email = assignment.member, assignment.member.email.lower()
+    assert AuditEntry.objects.filter(action="labelling.assigned", data__member=member.pk).exists()
+    with time_machine.travel(_after_results(demo), tick=False):
+        account_erase(user=member, by=member)
+    leaks = [
+        e.pk
+        for e in AuditEntry.objects.all()
+        if email in f"{e.actor_label} {e.object_label} {json.dumps(e.data)}".lower()
+    ]
+    assert leaks == []
