@@ -518,7 +518,9 @@ def dossier_withdraw(*, dossier: Dossier, by: Any, reason: str = "") -> Dossier:
         actor=by,
         action="dossiers.withdrawn",
         obj=dossier,
-        data={"reference": dossier.reference, "reason": dossier.withdrawal_reason},
+        # The reason itself stays on the dossier, which is erased after its delay; the
+        # append-only log outlives it, so it only says whether one was given.
+        data={"reference": dossier.reference, "reason_given": bool(dossier.withdrawal_reason)},
     )
     send_after_commit(to=[by.email], template="dossier_withdrawn", context={"dossier": dossier})
     return dossier

@@ -50,7 +50,12 @@ def _private_traces(dossiers) -> set[str]:
     }
     needles = set()
     for dossier in dossiers:
-        for value in (dossier.contact_email, dossier.contact_phone, dossier.structure_address):
+        for value in (
+            dossier.contact_email,
+            dossier.contact_phone,
+            dossier.structure_address,
+            dossier.withdrawal_reason,
+        ):
             if value and len(value) > 6:
                 needles.add(value.lower())
     return needles - accounts
