@@ -1,7 +1,7 @@
 """Public URLs are French and stable: they are printed on flyers and shared for years."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from budgetcitoyen.accounts import views as account_views
 from budgetcitoyen.core import views as core_views
@@ -23,6 +23,12 @@ urlpatterns = [
     path("compte/donnees/", privacy_views.my_data, name="my_data"),
     path("compte/donnees/telecharger/", privacy_views.my_data_download, name="my_data_download"),
     path("compte/donnees/supprimer/", privacy_views.my_account_erase, name="my_account_erase"),
+    # allauth's confirmation page, keeping the destination across browsers (before its URLs).
+    re_path(
+        r"^compte/confirm-email/(?P<key>[-:\w]+)/$",
+        account_views.confirm_email,
+        name="account_confirm_email",
+    ),
     path("compte/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
