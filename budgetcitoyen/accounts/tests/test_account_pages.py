@@ -241,7 +241,15 @@ def test_the_account_pages_read_in_english():
     assert '<html lang="en">' in html
     assert "Create an account" in html and "First name" in html
     html = client.get("/compte/login/").content.decode()
-    assert "Sign in" in html and "Forgotten your password?" in html
+    assert "Log in" in html and "Forgotten your password?" in html
+    sign_up(client)
+    message = mail.outbox[-1]
+    assert message.subject == "[Budget citoyen] Confirm your address to activate your account"
+    assert message.body.startswith("Hello Léa,")
+    assert "You have just created your account on the Budget citoyen" in message.body
+    assert "The Budget citoyen team" in message.body
+    html = message.alternatives[0][0]
+    assert '<html lang="en">' in html and "You are receiving this message because" in html
 
 
 # --- Every email ours, with the site's address ------------------------------------------
