@@ -1,7 +1,7 @@
 """Public URLs are French and stable: they are printed on flyers and shared for years."""
 
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import include, path
 
 from budgetcitoyen.accounts import views as account_views
 from budgetcitoyen.core import views as core_views
@@ -24,8 +24,8 @@ urlpatterns = [
     path("compte/donnees/telecharger/", privacy_views.my_data_download, name="my_data_download"),
     path("compte/donnees/supprimer/", privacy_views.my_account_erase, name="my_account_erase"),
     # allauth's confirmation page, keeping the destination across browsers (before its URLs).
-    re_path(
-        r"^compte/confirm-email/(?P<key>[-:\w]+)/$",
+    path(
+        "compte/confirm-email/<str:key>/",
         account_views.confirm_email,
         name="account_confirm_email",
     ),

@@ -241,7 +241,7 @@ def test_the_account_pages_read_in_english():
     assert '<html lang="en">' in html
     assert "Create an account" in html and "First name" in html
     html = client.get("/compte/login/").content.decode()
-    assert "Log in" in html and "Forgotten your password?" in html
+    assert "Log in" in html and "No account yet?" in html
     sign_up(client)
     message = mail.outbox[-1]
     assert message.subject == "[Budget citoyen] Confirm your address to activate your account"
