@@ -138,6 +138,11 @@ LOGIN_REDIRECT_URL = "home"
 # django-allauth: sign-in by email, mandatory verification, brute-force limits.
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# The first and last name are asked at sign-up too (the form's base class); the adapter gives
+# allauth's emails the site's address and voice and keeps the destination across confirmation.
+ACCOUNT_SIGNUP_FORM_CLASS = "budgetcitoyen.accounts.forms.SignupNamesForm"
+ACCOUNT_ADAPTER = "budgetcitoyen.accounts.adapter.AccountAdapter"
+ACCOUNT_USER_DISPLAY = "budgetcitoyen.accounts.models.display_name"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False

@@ -23,6 +23,12 @@ urlpatterns = [
     path("compte/donnees/", privacy_views.my_data, name="my_data"),
     path("compte/donnees/telecharger/", privacy_views.my_data_download, name="my_data_download"),
     path("compte/donnees/supprimer/", privacy_views.my_account_erase, name="my_account_erase"),
+    # allauth's confirmation page, keeping the destination across browsers (before its URLs).
+    path(
+        "compte/confirm-email/<str:key>/",
+        account_views.confirm_email,
+        name="account_confirm_email",
+    ),
     path("compte/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

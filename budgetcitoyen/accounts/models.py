@@ -73,10 +73,25 @@ class User(AbstractUser):
         full = self.get_full_name()
         return f"{full} <{self.email}>" if full else self.email
 
+    @property
+    def display_name(self) -> str:
+        """How a page names this person to someone else: first and last name; the email only
+        for an account that never gave a name (a legacy account, a voter signed in by code)."""
+        return self.get_full_name() or self.email
+
+    @property
+    def has_name(self) -> bool:
+        return bool(self.first_name.strip() and self.last_name.strip())
+
     def has_role(self, role: str) -> bool:
         from budgetcitoyen.accounts.roles import user_has_role
 
         return user_has_role(self, role)
+
+
+def display_name(user: Any) -> str:
+    """allauth's ``ACCOUNT_USER_DISPLAY``: its pages and messages name the person as ours do."""
+    return str(getattr(user, "display_name", "") or getattr(user, "email", ""))
 
 
 class SignInCode(models.Model):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from budgetcitoyen.accounts.forms import first_name_field, last_name_field
 from budgetcitoyen.comptoirs.models import StructureKind
 from budgetcitoyen.core.forms import Form
 from budgetcitoyen.territories.models import Territory
@@ -48,8 +49,8 @@ class RegistrationForm(IdeaForm):
 
 class WalkInForm(IdeaForm):
     email = forms.EmailField(label=_("Adresse électronique"))
-    first_name = forms.CharField(label=_("Prénom"), max_length=150)
-    last_name = forms.CharField(label=_("Nom"), max_length=150)
+    first_name = first_name_field()
+    last_name = last_name_field()
 
     field_order = ["email", "first_name", "last_name"]
 

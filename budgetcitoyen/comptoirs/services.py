@@ -585,6 +585,17 @@ def walk_in_register(
     existing = comptoir.registrations.filter(person=person, status__in=Registration.ACTIVE).first()
     if existing is not None and existing.status == Status.CONFIRMED:
         raise AlreadyDone(_("Cette personne a déjà une place confirmée à ce comptoir."))
+    if not created and not (person.first_name.strip() or person.last_name.strip()):
+        # An account that never gave a name (signed in by a voting code, or older than the
+        # name at sign-up) takes the one the organiser typed: the sheet names the person.
+        person.first_name, person.last_name = first_name.strip(), last_name.strip()
+        person.save(update_fields=["first_name", "last_name"])
+        log_action(
+            actor=by,
+            action="accounts.name_given_on_the_spot",
+            obj=person,
+            data={"comptoir": comptoir.pk},
+        )
     if existing is not None:  # on the waiting list: the free place is theirs now
         _end(existing, Status.WITHDRAWN)
     elsewhere = _confirmed_elsewhere(person, comptoir)

@@ -249,7 +249,7 @@ def mark_attendance(request: HttpRequest, pk: int, registration_pk: int) -> Http
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("comptoirs:sheet", pk=comptoir.pk)
-    name = registration.person.get_full_name() or registration.person.email
+    name = registration.person.display_name
     messages.success(
         request,
         (_("%(name)s : présent.") if present else _("%(name)s : absent.")) % {"name": name},

@@ -191,6 +191,10 @@ def status_counts(filters: StaffFilters) -> dict[str, int]:
 def history(dossier: Dossier) -> QuerySet[AuditEntry]:
     from django.contrib.contenttypes.models import ContentType
 
-    return AuditEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(Dossier), object_id=str(dossier.pk)
-    ).order_by("created_at", "pk")
+    return (
+        AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Dossier), object_id=str(dossier.pk)
+        )
+        .select_related("actor")  # the page names who acted
+        .order_by("created_at", "pk")
+    )

@@ -132,7 +132,7 @@ class BulkAssignForm(Form):
         self.fields["dossiers"].queryset = dossiers  # type: ignore[attr-defined]
         self.fields["members"].queryset = members  # type: ignore[attr-defined]
         self.fields["dossiers"].label_from_instance = lambda d: f"{d.reference} — {d.title}"  # type: ignore[attr-defined]
-        self.fields["members"].label_from_instance = lambda u: u.get_full_name() or u.email  # type: ignore[attr-defined]
+        self.fields["members"].label_from_instance = lambda u: u.display_name  # type: ignore[attr-defined]
 
 
 class BalancedAssignForm(Form):
@@ -148,4 +148,4 @@ class BalancedAssignForm(Form):
     def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["members"].queryset = members  # type: ignore[attr-defined]
-        self.fields["members"].label_from_instance = lambda u: u.get_full_name() or u.email  # type: ignore[attr-defined]
+        self.fields["members"].label_from_instance = lambda u: u.display_name  # type: ignore[attr-defined]

@@ -65,10 +65,10 @@ def _require_staff(by: Any) -> None:
 def _own_stake(member: Any, dossier: Dossier) -> str | None:
     """Why ``member`` may not review ``dossier`` whatever they declare, or None."""
     if dossier.holder_id == member.pk:
-        return _("%(who)s porte ce dossier.") % {"who": member.get_full_name() or member.email}
+        return _("%(who)s porte ce dossier.") % {"who": member.display_name}
     if dossier.contact_email and dossier.contact_email.lower() == member.email.lower():
         return _("%(who)s est la personne à contacter de la structure porteuse.") % {
-            "who": member.get_full_name() or member.email
+            "who": member.display_name
         }
     return None
 
@@ -105,7 +105,9 @@ def criteria_for(edition: Edition) -> list[Criterion]:
 def assignment_problem(dossier: Dossier, member: Any) -> str | None:
     """Why ``member`` cannot be assigned ``dossier``, or None."""
     if not is_member(member):
-        return _("%(who)s n'est pas membre du comité de labellisation.") % {"who": member.email}
+        return _("%(who)s n'est pas membre du comité de labellisation.") % {
+            "who": member.display_name
+        }
     if dossier.status not in REVIEWABLE:
         return _("Le dossier %(ref)s n'est pas à examiner (%(status)s).") % {
             "ref": dossier.reference or "—",
@@ -115,7 +117,7 @@ def assignment_problem(dossier: Dossier, member: Any) -> str | None:
         return stake
     if has_conflict(member, dossier):
         return _("%(who)s a déclaré un conflit d'intérêts sur ce dossier.") % {
-            "who": member.get_full_name() or member.email
+            "who": member.display_name
         }
     return None
 

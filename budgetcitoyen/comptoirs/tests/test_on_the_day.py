@@ -13,6 +13,7 @@ from django.core.management import call_command
 from budgetcitoyen.accounts.models import User
 from budgetcitoyen.accounts.roles import Role, role_grant
 from budgetcitoyen.comptoirs import selectors
+from budgetcitoyen.comptoirs.forms import WalkInForm
 from budgetcitoyen.comptoirs.models import Registration
 from budgetcitoyen.comptoirs.services import (
     attendance_mark,
@@ -171,6 +172,31 @@ class TestWalkIn:
         with at(START + timedelta(minutes=10)):
             registration = self.walk_in(comptoir, organiser, email="DEJA@exemple.fr")
         assert registration.person == person
+
+    def test_an_existing_account_without_a_name_takes_the_one_typed(self, comptoir, organiser):
+        # An account opened by a voting code has no name: the sheet would show its email.
+        person = verified_person(email="votant@exemple.fr", first_name="", last_name="")
+        with at(START + timedelta(minutes=10)):
+            self.walk_in(comptoir, organiser, email="votant@exemple.fr")
+        person.refresh_from_db()
+        assert (person.first_name, person.last_name) == ("Zoé", "Durand")
+        assert person.display_name == "Zoé Durand"
+        assert AuditEntry.objects.filter(action="accounts.name_given_on_the_spot").exists()
+
+    def test_an_existing_name_is_never_replaced(self, comptoir, organiser):
+        person = verified_person(email="deja@exemple.fr", first_name="Camille", last_name="Roy")
+        with at(START + timedelta(minutes=10)):
+            self.walk_in(comptoir, organiser, email="deja@exemple.fr")
+        person.refresh_from_db()
+        assert person.get_full_name() == "Camille Roy"
+
+    def test_the_walk_in_form_checks_the_name_as_sign_up_does(self):
+        form = WalkInForm(
+            data={"email": "a@exemple.fr", "first_name": "Zo\x00é", "last_name": "42", **idea()}
+        )
+        assert not form.is_valid()
+        assert "caractère de contrôle" in form.errors["first_name"][0]
+        assert form.errors["last_name"] == ["Écrivez-le en lettres."]
 
     def test_only_if_a_place_is_free(self, comptoir, organiser):
         for _ in range(3):

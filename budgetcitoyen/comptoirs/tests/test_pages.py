@@ -364,6 +364,8 @@ class TestAccounts:
         response = Client().post(
             "/compte/signup/",
             {
+                "first_name": "Noé",
+                "last_name": "Lefebvre",
                 "email": "nouveau@exemple.fr",
                 "password1": "un-mot-de-passe-solide",
                 "password2": "un-mot-de-passe-solide",
@@ -371,8 +373,8 @@ class TestAccounts:
         )
         assert response.status_code == 302
         assert mail.outbox[-1].to == ["nouveau@exemple.fr"]
-        assert (
-            "Confirmer" in mail.outbox[-1].subject or "confirm" in mail.outbox[-1].subject.lower()
+        assert mail.outbox[-1].subject == (
+            "[Budget citoyen] Confirmez votre adresse pour activer votre compte"
         )
 
     def test_failed_logins_are_limited(self):

@@ -424,6 +424,22 @@ class TestConfidentiality:
         assert "Historique" in body and "dossiers.submitted" in body and "conforme" in body
         assert_accessible(page.content)
         assert client.get(f"/gestion/dossiers/{draft.pk}/").status_code == 200
+        # The history names who acted, as the holder's line does (with the email to write).
+        holder = submitted.holder
+        assert f"<td>{holder.display_name}</td>" in body and f"<td>{holder.email}</td>" not in body
+        assert f"<dd>{holder.display_name} — {holder.email}</dd>" in body
+        holder.first_name = holder.last_name = ""
+        holder.save()
+        body = client.get(f"/gestion/dossiers/{submitted.pk}/").content.decode()
+        assert f"<dt>Porteur</dt><dd>{holder.email}</dd>" in body
+
+    def test_the_receipt_names_the_holder(self, dossiers):
+        _draft, submitted = dossiers
+        holder = submitted.holder
+        client = Client()
+        client.force_login(holder)
+        body = client.get(f"/mes-dossiers/{submitted.pk}/recepisse/").content.decode()
+        assert f"<dd>{holder.display_name} — " in body and holder.email not in body
 
 
 class TestStaffList:

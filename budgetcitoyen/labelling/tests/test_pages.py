@@ -61,6 +61,20 @@ class TestWorkspace:
         assert SECRET_COMMENT in page.content.decode()
         assert_accessible(page.content)
 
+    def test_the_holder_is_named_on_the_committee_page(self, reviewed, member, staff):
+        holder = reviewed.holder
+        holder.first_name, holder.last_name = "Inès", "Moreau"
+        holder.save()
+        body = signed_in(member).get(f"/comite/dossiers/{reviewed.pk}/").content.decode()
+        assert "<dt>Porteur</dt><dd>Inès Moreau</dd>" in body
+        body = signed_in(staff).get(f"/comite/dossiers/{reviewed.pk}/").content.decode()
+        assert f"<dt>Rapporteurs</dt><dd>{member.display_name} — " in body
+        # An account older than the name at sign-up: its email, never a blank.
+        holder.first_name = holder.last_name = ""
+        holder.save()
+        body = signed_in(member).get(f"/comite/dossiers/{reviewed.pk}/").content.decode()
+        assert f"<dt>Porteur</dt><dd>{holder.email}</dd>" in body
+
     @pytest.mark.parametrize("persona", ["anonymous", "resident", "organiser", "agent"])
     def test_everyone_else_gets_404(self, reviewed, persona):
         client = Client()

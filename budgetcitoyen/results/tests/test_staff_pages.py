@@ -93,6 +93,18 @@ def test_publication_refused_with_a_pending_review_keeps_the_preview(ballots, st
     assert selectors.published_result(edition) is None
 
 
+def test_the_count_and_its_publication_name_who_did_them(ballots, staff, after_vote):
+    snapshot = services.tally_run(edition=ballots[0].edition, by=staff)
+    client = signed_in(staff)
+    listing = text(client.get("/gestion/resultats/?edition=2025"))
+    assert f"<td>{staff.display_name}</td>" in listing and staff.email not in listing
+    confirm_password(client)
+    client.post(f"/gestion/resultats/{snapshot.pk}/publier/", {"confirm": "1"})
+    page = text(client.get(f"/gestion/resultats/{snapshot.pk}/"))
+    assert f"<dd>{staff.display_name}</dd>" in page and f"({staff.display_name})" in page
+    assert staff.email not in page
+
+
 def test_no_count_button_during_the_vote(ballots, staff):
     client = signed_in(staff)
     with time_machine.travel(DURING_VOTE, tick=False):

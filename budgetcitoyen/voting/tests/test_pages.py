@@ -406,7 +406,12 @@ def test_staff_decide_a_review_from_its_page(cluster, staff, projects):
     )
     assert response.status_code == 302
     assert set(Ballot.objects.values_list("status", flat=True)) == {"annulled"}
-    assert "Décisions prises" in text(client.get("/gestion/vote/verifications/"))
+    listing = text(client.get("/gestion/vote/verifications/"))
+    assert "Décisions prises" in listing
+    # Who decided is named, not shown as an email.
+    assert f"<td>{staff.display_name}</td>" in listing and staff.email not in listing
+    detail = text(client.get(f"/gestion/vote/verifications/{cluster.pk}/"))
+    assert f"par {staff.display_name}, le" in detail and staff.email not in detail
 
 
 def test_the_review_page_marks_look_alike_and_invisible_characters(
