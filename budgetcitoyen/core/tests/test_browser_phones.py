@@ -136,6 +136,8 @@ def test_the_error_summary_links_to_its_field_sized_for_touch(browser, shared_de
         page.click("main button[type=submit]")
         summary = page.locator(".error-summary")
         assert summary.is_visible()
+        # forms.js moved the focus to it, so that it is read and seen first.
+        assert page.evaluate("document.activeElement.classList.contains('error-summary')")
         summary.locator("a").first.click()
         assert page.evaluate("document.activeElement.id") == "id_code"
         height = page.locator("#id_code").bounding_box()["height"]

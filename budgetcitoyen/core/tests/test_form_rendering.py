@@ -246,3 +246,68 @@ def test_the_receipt_check_and_the_catalogue_search_have_labels_above(during_202
     catalogue = Client().get("/projets/")
     assert field_problems(catalogue.content.decode()) == []
     assert "<br><input" not in catalogue.content.decode()
+
+
+# --- The menu and the visual defects ---------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["anonymous", "resident", "staff", "superuser"])
+def test_the_menu_is_a_disclosure_on_phones_and_groups_the_staff_links(during_2025_vote, persona):
+    from budgetcitoyen.testing.cast import make_persona
+
+    client = Client()
+    user = make_persona(persona)
+    if user is not None:
+        client.force_login(user)
+    soup = BeautifulSoup(client.get("/").content.decode(), "html.parser")
+    nav = soup.find("nav", id="navigation")
+    button = nav.select_one("details.menu-phone > summary.menu-button")
+    assert button is not None and button.get_text(strip=True) == "Menu"
+    wide = nav.select_one(".menu-wide > .nav-list")
+    top = [li for li in wide.find_all("li", recursive=False)]
+    assert len(top) <= 8  # one row at 1280 px
+    groups = {
+        g.find("summary").get_text(strip=True): [a.get_text(strip=True) for a in g.find_all("a")]
+        for g in wide.select(".nav-group details")
+    }
+    if persona == "anonymous":
+        assert groups == {}
+    else:
+        assert "Mes inscriptions" in groups["Mon espace"]
+    if persona in ("staff", "superuser"):
+        assert "Suivi du vote" in groups["Gestion"]
+    else:
+        assert "Gestion" not in groups
+    # The phone menu holds the same links.
+    phone_links = [a["href"] for a in nav.select(".menu-phone a")]
+    assert phone_links == [a["href"] for a in nav.select(".menu-wide a")]
+
+
+@pytest.mark.django_db
+def test_an_agenda_card_keeps_its_time_on_one_line():
+    from budgetcitoyen.testing.factories import ComptoirFactory
+
+    comptoir = ComptoirFactory()  # 9 h 30
+    html = Template('{% include "comptoirs/_card.html" %}').render(Context({"comptoir": comptoir}))
+    assert '<span class="nowrap">9 h 30</span>' in html
+
+
+def _rule(css: str, selector: str) -> str:
+    match = re.search(r"(?m)^" + re.escape(selector) + r" \{([^}]*)\}", css)
+    assert match, selector
+    return match.group(1)
+
+
+def test_the_stylesheet_styles_every_form_and_reads_the_phase_as_a_status():
+    from pathlib import Path
+
+    import budgetcitoyen
+
+    css = (Path(budgetcitoyen.__file__).parent / "static/budgetcitoyen/site.css").read_text()
+    assert ".form input" not in css and ".form label" not in css  # not only inside .form
+    assert "min-height: 2.75rem" in css and "font-size: max(1rem, 1em)" in css
+    badge = _rule(css, ".phase-badge")
+    assert "border" not in badge and "999px" not in badge  # no button-like pill
+    assert "margin-top: 0" in _rule(css, ".card-title, .card h2.card-title")
+    assert ".nowrap { white-space: nowrap; }" in css
