@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Django's widget templates, for the project renderer below.
+    "django.forms",
     "allauth",
     "allauth.account",
     "django_tasks",
@@ -106,6 +108,11 @@ TEMPLATES = [
         },
     },
 ]
+
+# Every form of the site, allauth's included, is drawn by the project's templates
+# (templates/django/forms/: label above its field, hint and error tied to it, an error
+# summary that names each field); the widgets keep Django's own templates.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database -------------------------------------------------------------------------
 _default_sqlite = VAR_DIR / "budgetcitoyen.sqlite3"

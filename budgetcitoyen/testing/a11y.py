@@ -85,6 +85,28 @@ def accessibility_problems(html: str) -> list[str]:
     for table in soup.find_all("table"):
         if not table.find("th"):
             problems.append("tableau de données sans en-têtes")
+        region = table.find_parent(class_="table-scroll")
+        scrolls = region is not None and (
+            region.get("role") == "region"
+            and region.get("tabindex") == "0"
+            and bool(region.get("aria-label") or region.get("aria-labelledby") in ids)
+        )
+        if table.find_parent("main") is not None and not scrolls:
+            problems.append(
+                "tableau hors d'une zone défilante nommée (div.table-scroll, role=region, "
+                f"tabindex=0) : il élargirait la page d'un téléphone ({_text(table)[:50]!r})"
+            )
+
+    # Hints and errors tied to their field: what a field names exists, what is drawn is named.
+    described = set()
+    for tag in soup.find_all(True):
+        for ref in str(tag.get("aria-describedby") or "").split():
+            described.add(ref)
+            if ref not in ids:
+                problems.append(f"aria-describedby vers un élément absent : {ref}")
+    for ident in map(str, ids):
+        if ident.endswith(("_helptext", "_error")) and ident not in described:
+            problems.append(f"indication ou erreur non reliée à son champ : {ident}")
     return problems
 
 
