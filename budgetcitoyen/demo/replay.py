@@ -45,7 +45,7 @@ SIZES = {
         dossiers=70,
         refused=15,
         online_ballots=800,
-        paper_ballots=200,
+        paper_ballots=2200,
     ),
 }
 DEFAULT_SIZE = "full"

@@ -57,6 +57,12 @@ class Voters:
         }
 
 
+def office_hours(moment: datetime) -> datetime:
+    """The same day and minute, moved between 9 h and 17 h (Paris time)."""
+    local = timezone.localtime(moment)
+    return local.replace(hour=9 + local.hour % 8)
+
+
 def _voter(number: int) -> User:
     first, last = person_name(number + 500)
     return demo_person(f"votant{number:04d}@demo.budgetcitoyen.fr", first, last)
@@ -98,14 +104,29 @@ def ensure_demo_vote(edition: Edition, replay: Replay) -> None:
         return picked
 
     events: list[tuple[datetime, int, str]] = []
+    stack_numbers: dict[int, list[int]] = {}
     online = spread(opens, edition.vote_end - timedelta(hours=2), size.online_ballots, seed=1)
     for number, moment in enumerate(online):
         events.append((moment, number, "online"))
     paper_start = edition.vote_start + timedelta(days=2, hours=10)
     paper_end = edition.vote_end + timedelta(days=8)
-    paper = spread(paper_start, paper_end, size.paper_ballots, seed=2)
+    # Agents type the sheets in during office hours.
+    paper = [
+        office_hours(moment)
+        for moment in spread(paper_start, paper_end, size.paper_ballots, seed=2)
+    ]
+    # The agent types in each day's sheets as one stack, at the time of the day's last one
+    # (only those dropped by the demo's date).
+    stacks: dict[date, list[tuple[datetime, int]]] = {}
     for offset, moment in enumerate(paper):
-        events.append((moment, size.online_ballots + offset, "paper"))
+        if replay.reached(moment):
+            stacks.setdefault(timezone.localdate(moment), []).append(
+                (moment, size.online_ballots + offset)
+            )
+    for day_sheets in stacks.values():
+        first_number = day_sheets[0][1]
+        events.append((max(m for m, _n in day_sheets), first_number, "paper"))
+        stack_numbers[first_number] = [n for _m, n in day_sheets]
     burst = opens + timedelta(days=4, hours=12)
     events = [
         (burst + timedelta(minutes=3 * (n - IP_RUN.start)), n, kind)
@@ -119,11 +140,12 @@ def ensure_demo_vote(edition: Edition, replay: Replay) -> None:
     first_day = timezone.localdate(edition.vote_start)
     last_day = timezone.localdate(edition.vote_end - timedelta(seconds=1))
     with transaction.atomic():  # one commit for the whole vote (each ballot in a savepoint)
-        _cast(events, replay, edition, voters, choose, agent, (first_day, last_day))
+        _cast(events, stack_numbers, replay, edition, voters, choose, agent, (first_day, last_day))
 
 
 def _cast(  # type: ignore[no-untyped-def]
     events: list[tuple[datetime, int, str]],
+    stacks: dict[int, list[int]],
     replay: Replay,
     edition: Edition,
     voters: Voters,
@@ -144,16 +166,19 @@ def _cast(  # type: ignore[no-untyped-def]
                 )
                 services.ballot_cast(edition=edition, user=person, choices=choose(), ip=ip)
             elif kind == "paper":
-                collected = timezone.localdate(moment - timedelta(days=1 + number % 2))
-                services.paper_ballot_enter(
-                    edition=edition,
-                    by=agent,
-                    choices=choose(),
-                    collection_point=PLACES[number % len(PLACES)],
-                    collected_on=min(max(collected, first_day), last_day),
-                    sworn=True,
-                    **voters.identity(number),
-                )
+                sheets = []
+                for sheet_number in stacks[number]:
+                    dropped = timezone.localdate(moment - timedelta(days=1 + sheet_number % 2))
+                    sheets.append(
+                        services.PaperSheet(
+                            choices=choose(),
+                            collection_point=PLACES[sheet_number % len(PLACES)],
+                            collected_on=min(max(dropped, first_day), last_day),
+                            sworn=True,
+                            identity=voters.identity(sheet_number),
+                        )
+                    )
+                services.paper_ballots_enter(edition=edition, by=agent, sheets=sheets)
             else:
                 # A multiple vote: a voter votes again under another address, spelling her
                 # name otherwise; both ballots wait for staff.

@@ -111,7 +111,7 @@ class TestHowItWorks:
             "Résultats",
         ]:
             assert label in html
-        assert "Vous choisissez vos 3 coups de cœur" in html
+        assert "Vous choisissez entre 1 et 3 coups de cœur" in html
         assert "âgée d'au moins 11 ans" in html
         order = [
             html.index(name)

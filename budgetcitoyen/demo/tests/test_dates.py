@@ -51,14 +51,14 @@ class Built:
     before: dict[type[models.Model], int]  # the largest id of each table before the build
 
 
-def build(settings, date: str) -> Built:  # type: ignore[no-untyped-def]
+def build(settings, date: str, size: str = "small") -> Built:  # type: ignore[no-untyped-def]
     settings.DEBUG = True
     before = {
         model: model._default_manager.aggregate(top=models.Max("pk"))["top"] or 0
         for model, _name in dated_fields()
     }
     out = StringIO()
-    args = ["--no-serve", "--size", "small"]
+    args = ["--no-serve", "--size", size]
     if date != "today":
         args += ["--date", date]
     call_command("demo", *args, stdout=out)
@@ -72,6 +72,26 @@ def test_the_demo_is_true_at(settings, date):  # type: ignore[no-untyped-def]
     check_nothing_is_dated_after_the_demo_date(built)
     check_every_step_happened_in_its_window(built)
     check_every_role_has_something_to_do(built)
+
+
+@pytest.mark.slow
+def test_the_full_demo_has_the_figures_of_a_real_edition_and_stays_true(settings):
+    import json
+
+    built = build(settings, "today", size="full")
+    check_nothing_is_dated_after_the_demo_date(built)
+    check_every_step_happened_in_its_window(built)
+    check_every_role_has_something_to_do(built)
+    edition = built.edition
+    filed = Dossier.objects.filter(edition=edition).exclude(status=Dossier.Status.DRAFT)
+    assert filed.count() == 70
+    assert Decision.objects.filter(edition=edition, outcome="labelled").count() == 54
+    ballots = Ballot.objects.filter(edition=edition)
+    assert ballots.filter(channel="online").count() >= 800
+    assert ballots.filter(channel="paper").count() >= 2000
+    result = ResultSnapshot.objects.get(edition=edition, published_at__isnull=False)
+    assert 0 < len(result.outcome["selected"]) < 54  # some projects are not funded
+    assert "funded_from_leftovers" in json.dumps(result.outcome)
 
 
 def dated_fields() -> list[tuple[type[models.Model], str]]:

@@ -83,7 +83,7 @@ class Command(BaseCommand):
             "--size",
             choices=sorted(SIZES),
             default=DEFAULT_SIZE,
-            help="Taille de l'édition : full (70 dossiers, des milliers de bulletins, défaut) "
+            help="Taille de l'édition : full (70 dossiers, 3 000 bulletins, défaut) "
             "ou small (quelques dizaines de personnes, pour les tests).",
         )
         parser.add_argument(
