@@ -120,10 +120,10 @@ def ensure_demo_edition(replay: Replay | None = None) -> Edition:
     return edition
 
 
-def next_year(replay: Replay) -> int:
-    """The first edition after 2025 whose comptoirs are still to come at the demo's date."""
+def next_year(at: datetime) -> int:
+    """The first edition after 2025 whose comptoirs are still to come at ``at``."""
     year = DEMO_YEAR + 1
-    while calendar(year)["comptoirs_start"] <= replay.until:
+    while calendar(year)["comptoirs_start"] <= at:
         year += 1
     return year
 
@@ -138,7 +138,7 @@ def ensure_next_edition(edition: Edition, replay: Replay) -> Edition | None:
     existing = Edition.objects.filter(year__gt=edition.year).order_by("year").first()
     if existing is not None:
         return existing
-    year = next_year(replay)
+    year = next_year(replay.until)
     # Announced two months before its comptoirs, or as soon as the results are out.
     announced = max(earliest, calendar(year)["comptoirs_start"] - timedelta(days=60))
     announced = min(announced, replay.until)
