@@ -1,17 +1,19 @@
-"""Demo dossiers: drafts, submitted and withdrawn dossiers of several holders, made through the
-services on the 2025 calendar (idempotent: a second run changes nothing)."""
+"""Demo dossiers: drafts, submitted and withdrawn dossiers of the residents who attended a
+comptoir, each started after its holder's comptoir and filed before the deposit closes, through
+the services at their dates (idempotent: a second run changes nothing)."""
 
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+import random
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test.utils import override_settings
 
 from budgetcitoyen.comptoirs.models import Registration
+from budgetcitoyen.demo.replay import Replay
 from budgetcitoyen.dossiers import services
 from budgetcitoyen.dossiers.models import Dossier
 from budgetcitoyen.dossiers.rules import Line
@@ -208,47 +210,227 @@ def fill_dossier(dossier: Dossier, project: dict[str, Any], edition: Edition, in
     )
 
 
-def ensure_demo_dossiers(edition: Edition) -> None:
-    """Five complete projects (four submitted, one withdrawn) and two drafts, one of them the
-    demo porteur's, who also holds a submitted dossier."""
-    if Dossier.objects.filter(edition=edition).exists():
-        return
+# The vote's other projects: title, summary, structure, category, amount asked, total cost.
+MORE_PROJECTS: list[tuple[str, str, str, int, str, str]] = [
+    (
+        "Un repair café dans chaque collège",
+        "Des ateliers de réparation animés par des bénévoles et des élèves, une fois par mois, dans six collèges du territoire.",
+        "Association Répare et partage",
+        1,
+        "8000",
+        "11000",
+    ),
+    (
+        "La ferme pédagogique partagée",
+        "Une ferme ouverte aux écoles et aux familles, gérée en coopérative par des habitants et deux maraîchers.",
+        "SCIC La Ferme en commun",
+        1,
+        "15000",
+        "32000",
+    ),
+    (
+        "Un tiers-lieu numérique solidaire",
+        "Un lieu où l'on apprend à se servir d'un ordinateur, à faire ses démarches en ligne et à réparer son téléphone.",
+        "Association Clic solidaire",
+        2,
+        "12000",
+        "20000",
+    ),
+    (
+        "La coopérative des producteurs du marais",
+        "Une boutique commune pour vingt producteurs du marais audomarois, avec des prix justes pour tous.",
+        "SCIC Saveurs du marais",
+        2,
+        "14000",
+        "40000",
+    ),
+    (
+        "Une auto-école solidaire",
+        "Le permis de conduire à prix réduit pour les jeunes et les demandeurs d'emploi, avec un accompagnement vers l'emploi.",
+        "Association Permis pour tous",
+        3,
+        "9000",
+        "25000",
+    ),
+    (
+        "Le festival des initiatives de l'ESS",
+        "Deux jours pour découvrir les associations, coopératives et entreprises solidaires du département.",
+        "Collectif ESS en fête",
+        3,
+        "6000",
+        "18000",
+    ),
+]
+
+# For the full-size demo: kinds of project and places, combined into distinct titles.
+ACTIVITIES: list[tuple[str, str, int]] = [
+    ("Une épicerie solidaire", "Des produits frais à petit prix, tenue par des bénévoles et ses usagers.", 1),
+    ("Un atelier couture partagé", "Réparer, retoucher et créer ses vêtements ensemble, machines en libre accès.", 3),
+    ("Une navette solidaire", "Des chauffeurs bénévoles pour emmener aux rendez-vous ceux qui n'ont pas de voiture.", 1),
+    ("Un jardin d'insertion", "Des maraîchers en parcours d'insertion cultivent des légumes vendus en circuit court.", 2),
+    ("Une ludothèque itinérante", "Des jeux prêtés et des après-midi de jeu dans les villages, pour toutes les générations.", 3),
+    ("Un habitat partagé pour aînés", "Une maison où des personnes âgées vivent ensemble, accompagnées, près du bourg.", 1),
+    ("Une coopérative d'artisans", "Un atelier et une boutique communs pour des artisans qui s'installent.", 2),
+    ("Une cuisine centrale solidaire", "Des repas préparés avec les producteurs locaux pour les cantines et l'aide alimentaire.", 2),
+    ("Un fablab associatif", "Des machines et des bénévoles pour fabriquer, réparer et apprendre.", 3),
+    ("Une recyclerie du bâtiment", "Des matériaux de construction récupérés et revendus à petit prix.", 2),
+    ("Un café associatif", "Un lieu de rencontre ouvert à tous, avec des ateliers et une programmation locale.", 1),
+    ("Une monnaie locale", "Une monnaie complémentaire acceptée par les commerçants et producteurs du territoire.", 3),
+    ("Un chantier d'insertion nature", "Entretenir les chemins et les mares avec des personnes éloignées de l'emploi.", 1),
+    ("Une crèche parentale", "Des parents et des professionnels gèrent ensemble l'accueil des tout-petits.", 2),
+]  # fmt: skip
+PLACES = [
+    "du bassin minier",
+    "de l'Audomarois",
+    "des Sept Vallées",
+    "du Calaisis",
+    "de l'Artois",
+]
+
+
+def _project(entry: tuple[str, str, str, int, str, str]) -> dict[str, Any]:
+    title, summary, structure, category, requested, total = entry
+    requested_amount, total_cost = Decimal(requested), Decimal(total)
+    return {
+        "title": title,
+        "summary": summary,
+        "description": summary
+        + " Le projet est porté par des habitants et des structures de l'économie sociale et solidaire du territoire.",
+        "objectives": "Créer du lien, rendre un service utile aux habitants, pérenniser l'activité.",
+        "social_utility": "Gouvernance ouverte aux bénévoles et aux usagers ; excédents réinvestis.",
+        "beneficiaries": "Plusieurs centaines d'habitants du territoire.",
+        "partners": "Commune, intercommunalité, associations locales.",
+        "structure_kind": "association",
+        "structure_name": structure,
+        "rna": "W623009876",
+        "structure_address": "1 rue de la République, 62000 Arras",
+        "total_cost": total_cost,
+        "amount_requested": requested_amount,
+        "lines": [Line("Autres financeurs", total_cost - requested_amount, True)],
+        "category": category,
+        "duration_months": 12,
+    }
+
+
+def demo_projects(count: int) -> list[dict[str, Any]]:
+    """The ``count`` projects the demo files: the five written out, the six of the vote, then
+    projects made of a kind and a place, with amounts up to their category's maximum."""
+    projects = [*PROJECTS, *(_project(entry) for entry in MORE_PROJECTS)]
+    rng = random.Random(70)
+    index = 0
+    while len(projects) < count:
+        title, summary, category = ACTIVITIES[index % len(ACTIVITIES)]
+        place = PLACES[index // len(ACTIVITIES) % len(PLACES)]
+        cap = 15000 if category < 3 else 10000
+        requested = rng.randrange(8, cap // 500 + 1) * 500
+        total = requested + rng.randrange(2, 30) * 500
+        projects.append(
+            _project(
+                (
+                    f"{title} {place}",
+                    summary,
+                    f"Association {title.split(' ', 1)[1].capitalize()} {place}",
+                    category,
+                    str(requested),
+                    str(total),
+                )
+            )
+        )
+        index += 1
+    return projects[:count]
+
+
+WITHDRAWN_INDEX = 4  # "Une conciergerie rurale": its holder withdraws it the next day
+WITHDRAWAL = "Le local prévu n'est finalement plus disponible cette année."
+
+
+def _holders(edition: Edition) -> list[Registration]:
+    """The people who may file: present at a comptoir; the demo porteur first."""
     present = list(
         Registration.objects.filter(edition=edition, attendance=Registration.Attendance.PRESENT)
         .select_related("person", "comptoir__commune", "comptoir__territory")
         .order_by("comptoir__starts_at", "ticket")
     )
-    porteur = next(r for r in present if r.person.email == "porteur@demo.budgetcitoyen.fr")
-    by_comptoir: dict[int, Registration] = {}
-    for registration in present:
-        if registration is not porteur:
-            by_comptoir.setdefault(registration.comptoir_id, registration)
-    holders = [porteur, *by_comptoir.values()][: len(PROJECTS)]
-    start = edition.deposit_end - timedelta(days=4)
-    for index, (registration, project) in enumerate(zip(holders, PROJECTS, strict=False)):
-        moment = start + timedelta(hours=5 * index, minutes=17 * index)
-        with override_settings(DEBUG=True, BUDGETCITOYEN_NOW=moment):
-            dossier = services.dossier_start(registration=registration, by=registration.person)
-            fill_dossier(dossier, project, edition, index)
-            dossier = services.dossier_submit(dossier=dossier, by=registration.person, sworn=True)
-        if index == len(PROJECTS) - 1:
-            with override_settings(DEBUG=True, BUDGETCITOYEN_NOW=moment + timedelta(hours=20)):
-                services.dossier_withdraw(
-                    dossier=dossier,
-                    by=registration.person,
-                    reason="Le local prévu n'est finalement plus disponible cette année.",
+    porteur = [r for r in present if r.person.email == "porteur@demo.budgetcitoyen.fr"]
+    return porteur + [r for r in present if r not in porteur]
+
+
+def _filing_dates(
+    edition: Edition, registration: Registration, rng: random.Random
+) -> tuple[datetime, datetime]:
+    """When a holder starts the dossier (the days after the comptoir) and files it."""
+    start = max(
+        edition.deposit_start + timedelta(hours=10),
+        registration.comptoir.ends_at + timedelta(hours=rng.randrange(18, 72)),
+    )
+    last = edition.deposit_end - timedelta(hours=3)
+    filed = start + (last - start) * rng.uniform(0.2, 0.95)
+    return start.replace(second=0, microsecond=0), filed.replace(second=0, microsecond=0)
+
+
+def ensure_demo_dossiers(edition: Edition, replay: Replay) -> None:
+    """Complete projects filed by residents who attended (one withdrawn), and two drafts: one
+    the demo porteur is still preparing (he also files one), one another holder left unfiled.
+
+    Every dossier is written as its holder would, at the holder's dates; those still being
+    written at the demo's date are drafts, those not yet started do not exist.
+    """
+    if Dossier.objects.filter(edition=edition).exists():
+        return
+    holders = _holders(edition)
+    if not holders:
+        return
+    rng = random.Random(2025)
+    count = min(replay.size.dossiers, len(holders))
+    events: list[tuple[datetime, int, str]] = []
+    for index in range(count):
+        start, filed = _filing_dates(edition, holders[index], rng)
+        if (
+            index == 0
+        ):  # the demo porteur takes his time: his dossier is a draft until late February
+            filed = edition.deposit_end - timedelta(days=8, hours=4)
+        events.append((start, index, "start"))
+        events.append((filed, index, "file"))
+        if index == WITHDRAWN_INDEX:
+            events.append((filed + timedelta(hours=20), index, "withdraw"))
+    porteur = holders[0]
+    second = porteur.comptoir.ends_at + timedelta(days=26, hours=2)  # his second idea
+    events.append((second, -1, "porteur_draft"))
+    other = holders[1]
+    events.append(
+        (max(edition.deposit_start, other.comptoir.ends_at) + timedelta(days=3), -2, "other_draft")
+    )
+    events.sort(key=lambda event: (event[0], event[1]))
+
+    projects = demo_projects(count)
+    started: dict[int, Dossier] = {}
+    for moment, index, action in events:
+        if not replay.reached(moment):
+            break
+        with replay.at(moment):
+            if action == "start":
+                registration = holders[index]
+                dossier = services.dossier_start(registration=registration, by=registration.person)
+                fill_dossier(dossier, projects[index], edition, index)
+                started[index] = dossier
+            elif action == "file":
+                dossier = started[index]
+                started[index] = services.dossier_submit(
+                    dossier=dossier, by=dossier.holder, sworn=True
                 )
-    # Two drafts: one the porteur is still preparing, one left unsubmitted by another holder.
-    with override_settings(DEBUG=True, BUDGETCITOYEN_NOW=start + timedelta(days=1)):
-        draft = services.dossier_start(registration=porteur, by=porteur.person)
-        services.dossier_save_step(
-            dossier=draft,
-            by=porteur.person,
-            step="presentation",
-            values={
-                "title": "Une épicerie ambulante",
-                "summary": "Un camion-épicerie pour les hameaux.",
-            },
-        )
-        other = holders[1]
-        services.dossier_start(registration=other, by=other.person)
+            elif action == "withdraw":
+                dossier = started[index]
+                services.dossier_withdraw(dossier=dossier, by=dossier.holder, reason=WITHDRAWAL)
+            elif action == "porteur_draft":
+                draft = services.dossier_start(registration=porteur, by=porteur.person)
+                services.dossier_save_step(
+                    dossier=draft,
+                    by=porteur.person,
+                    step="presentation",
+                    values={
+                        "title": "Une épicerie ambulante",
+                        "summary": "Un camion-épicerie pour les hameaux.",
+                    },
+                )
+            else:
+                services.dossier_start(registration=other, by=other.person)

@@ -1,84 +1,26 @@
-"""Demo vote of the 2025 edition: six more labelled projects (nine on the ballot), about sixty
-ballots cast online and on paper between 1 and 14 September, one multiple vote waiting for
-staff, one run of ballots from a single address. All through the services, on the 2025
-calendar; idempotent. Shown as during the vote with ``scripts/demo --date 2025-09-15``.
-
-The demo resident (habitante@…) has not voted: sign in with her to vote.
+"""Demo vote of the 2025 edition: ballots cast online and typed in from paper all through the
+vote (the paper ones until the results), a run of ballots from a single address, and a multiple
+vote: a voter votes again under another address, which opens a review that staff decide once
+the vote is closed. All through the services, each at its date; idempotent. During the vote
+(``--date 2025-09-15``) the review is open and the demo resident (habitante@…) has not voted.
 """
 
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from allauth.account.models import EmailAddress
-from django.test.utils import override_settings
+from django.db import transaction
+from django.utils import timezone
 
 from budgetcitoyen.accounts.models import User
-from budgetcitoyen.comptoirs.models import Registration
-from budgetcitoyen.demo.accounts import DEMO_PASSWORD
-from budgetcitoyen.demo.dossiers import fill_dossier
-from budgetcitoyen.dossiers import services as dossier_services
-from budgetcitoyen.dossiers.rules import Line
+from budgetcitoyen.demo.accounts import demo_person, person_name
+from budgetcitoyen.demo.replay import Replay, spread
 from budgetcitoyen.editions.models import Edition
-from budgetcitoyen.labelling import services as labelling_services
-from budgetcitoyen.labelling.models import Decision
 from budgetcitoyen.territories.models import Commune
 from budgetcitoyen.voting import services
 from budgetcitoyen.voting.models import Ballot
-
-MORE_PROJECTS: list[tuple[str, str, str, int, str, str]] = [
-    (
-        "Un repair café dans chaque collège",
-        "Des ateliers de réparation animés par des bénévoles et des élèves, une fois par mois, dans six collèges du territoire.",
-        "Association Répare et partage",
-        1,
-        "8000",
-        "11000",
-    ),
-    (
-        "La ferme pédagogique partagée",
-        "Une ferme ouverte aux écoles et aux familles, gérée en coopérative par des habitants et deux maraîchers.",
-        "SCIC La Ferme en commun",
-        1,
-        "15000",
-        "32000",
-    ),
-    (
-        "Un tiers-lieu numérique solidaire",
-        "Un lieu où l'on apprend à se servir d'un ordinateur, à faire ses démarches en ligne et à réparer son téléphone.",
-        "Association Clic solidaire",
-        2,
-        "12000",
-        "20000",
-    ),
-    (
-        "La coopérative des producteurs du marais",
-        "Une boutique commune pour vingt producteurs du marais audomarois, avec des prix justes pour tous.",
-        "SCIC Saveurs du marais",
-        2,
-        "14000",
-        "40000",
-    ),
-    (
-        "Une auto-école solidaire",
-        "Le permis de conduire à prix réduit pour les jeunes et les demandeurs d'emploi, avec un accompagnement vers l'emploi.",
-        "Association Permis pour tous",
-        3,
-        "9000",
-        "25000",
-    ),
-    (
-        "Le festival des initiatives de l'ESS",
-        "Deux jours pour découvrir les associations, coopératives et entreprises solidaires du département.",
-        "Collectif ESS en fête",
-        3,
-        "6000",
-        "18000",
-    ),
-]
 
 PLACES = [
     "Maison du Département Solidarité de l'Arrageois",
@@ -86,168 +28,171 @@ PLACES = [
     "Maison du Département Solidarité de l'Artois",
 ]
 
-VOTER_NAMES = [
-    ("Lefebvre", "Emma"), ("Martin", "Lucas"), ("Dubois", "Chloé"), ("Leroy", "Hugo"),
-    ("Moreau", "Léa"), ("Petit", "Nathan"), ("Roux", "Manon"), ("Fournier", "Louis"),
-    ("Girard", "Inès"), ("Bonnet", "Théo"), ("Dupuis", "Jade"), ("Lambert", "Gabriel"),
-    ("Fontaine", "Louise"), ("Rousseau", "Arthur"), ("Vincent", "Alice"), ("Muller", "Jules"),
-    ("Lemaire", "Lina"), ("Caron", "Raphaël"), ("Delattre", "Rose"), ("Vasseur", "Adam"),
-    ("Carpentier", "Zoé"), ("Deprez", "Noah"), ("Lecomte", "Anna"), ("Dufour", "Paul"),
-    ("Cousin", "Eva"), ("Bernard", "Tom"), ("Duhamel", "Julia"), ("Lemoine", "Victor"),
-    ("Hennebelle", "Clara"), ("Wattel", "Sacha"),
-]  # fmt: skip
-
 COMMUNES = [("62041", "62000"), ("62193", "62100"), ("62498", "62300"), ("62160", "62200"),
             ("62119", "62400"), ("62765", "62500"), ("62427", "62110"), ("62447", "62140")]  # fmt: skip
 
-
-def _project(entry: tuple[str, str, str, int, str, str]) -> dict[str, Any]:
-    title, summary, structure, category, requested, total = entry
-    requested_amount, total_cost = Decimal(requested), Decimal(total)
-    return {
-        "title": title,
-        "summary": summary,
-        "description": summary
-        + " Le projet est porté par des habitants et des structures de l'économie sociale et solidaire du territoire.",
-        "objectives": "Créer du lien, rendre un service utile aux habitants, pérenniser l'activité.",
-        "social_utility": "Gouvernance ouverte aux bénévoles et aux usagers ; excédents réinvestis.",
-        "beneficiaries": "Plusieurs centaines d'habitants du territoire.",
-        "partners": "Commune, intercommunalité, associations locales.",
-        "structure_kind": "association",
-        "structure_name": structure,
-        "rna": "W623009876",
-        "structure_address": "1 rue de la République, 62000 Arras",
-        "total_cost": total_cost,
-        "amount_requested": requested_amount,
-        "lines": [Line("Autres financeurs", total_cost - requested_amount, True)],
-        "category": category,
-        "duration_months": 12,
-    }
+TWIN_OF = 3  # the voter who votes a second time, under another address
+IP_RUN = range(20, 25)  # online voters who vote from one address, minutes apart
 
 
-def _more_projects(edition: Edition) -> None:
-    staff = User.objects.get(email="mission-ess@demo.budgetcitoyen.fr")
-    present = list(
-        Registration.objects.filter(edition=edition, attendance=Registration.Attendance.PRESENT)
-        .exclude(person__email="porteur@demo.budgetcitoyen.fr")
-        .select_related("person", "comptoir__commune", "comptoir__territory")
-        .order_by("-comptoir__starts_at", "ticket")
-    )
-    start = edition.deposit_end - timedelta(days=2)
-    for index, entry in enumerate(MORE_PROJECTS):
-        registration = present[index % len(present)]
-        project = _project(entry)
-        with override_settings(DEBUG=True, BUDGETCITOYEN_NOW=start + timedelta(hours=3 * index)):
-            dossier = dossier_services.dossier_start(
-                registration=registration, by=registration.person
-            )
-            fill_dossier(dossier, project, edition, index)
-            dossier = dossier_services.dossier_submit(
-                dossier=dossier, by=registration.person, sworn=True
-            )
-        moment = edition.labelling_start + timedelta(days=20, hours=index)
-        with override_settings(DEBUG=True, BUDGETCITOYEN_NOW=moment):
-            category = edition.categories.order_by("priority")[project["category"] - 1]
-            labelling_services.decide(
-                dossier=dossier,
-                by=staff,
-                outcome="labelled",
-                category=category,
-                labelled_amount=min(project["amount_requested"], category.max_amount_per_project),
-                public_title=dossier.title,
-                public_summary=dossier.summary,
-                public_description=dossier.description,
-            )
-    with override_settings(DEBUG=True, BUDGETCITOYEN_NOW=edition.labelling_end):
-        labelling_services.send_due_notifications()
+class Voters:
+    """The identities of the demo's voters: distinct names and birth dates, communes of the
+    Pas-de-Calais."""
+
+    def __init__(self) -> None:
+        self.communes = {
+            c.insee_code: c for c in Commune.objects.filter(insee_code__in=[i for i, _ in COMMUNES])
+        }
+
+    def identity(self, number: int) -> dict[str, Any]:
+        first, last = person_name(number + 500)
+        insee, postal = COMMUNES[number % len(COMMUNES)]
+        return {
+            "last_name": last,
+            "first_name": first,
+            "other_first_names": "",
+            "birth_date": date(1935, 1, 1) + timedelta(days=(number * 7919) % 25000),
+            "commune": self.communes[insee],
+            "postal_code": postal,
+        }
+
+
+def office_hours(moment: datetime) -> datetime:
+    """The same day and minute, moved between 9 h and 17 h (Paris time)."""
+    local = timezone.localtime(moment)
+    return local.replace(hour=9 + local.hour % 8)
 
 
 def _voter(number: int) -> User:
-    email = f"votant{number:02d}@demo.budgetcitoyen.fr"
-    user = User.objects.filter(email=email).first()
-    if user is None:
-        user = User.objects.create_user(email, DEMO_PASSWORD)
-        EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
-    return user
+    first, last = person_name(number + 500)
+    return demo_person(f"votant{number:04d}@demo.budgetcitoyen.fr", first, last)
 
 
-def _identity(rng: random.Random, number: int) -> dict[str, Any]:
-    last, first = VOTER_NAMES[number % len(VOTER_NAMES)]
-    insee, postal = COMMUNES[number % len(COMMUNES)]
-    return {
-        "last_name": last
-        if number < len(VOTER_NAMES)
-        else f"{last}-{VOTER_NAMES[-1 - number % 7][0]}",
-        "first_name": first,
-        "other_first_names": "",
-        "birth_date": date(1940 + rng.randrange(0, 74), rng.randrange(1, 13), rng.randrange(1, 29)),
-        "commune": Commune.objects.get(insee_code=insee),
-        "postal_code": postal,
-    }
-
-
-def ensure_demo_vote(edition: Edition) -> None:
+def ensure_demo_vote(edition: Edition, replay: Replay) -> None:
     if Ballot.objects.filter(edition=edition).exists():
         return
-    if Decision.objects.filter(edition=edition, outcome="labelled").count() < 9:
-        _more_projects(edition)
+    opens = edition.vote_start + timedelta(hours=8)
+    if not replay.reached(opens):
+        return
     rng = random.Random(2025)
     projects = list(
-        services.published_projects(edition).order_by("pk").values_list("pk", flat=True)
+        services.published_projects(edition)
+        .order_by("dossier__number")
+        .values_list("pk", "dossier__holder__email")
     )
-    weights = [rng.randrange(1, 6) for _ in projects]
+    if not projects:
+        return
+    ids = [pk for pk, _ in projects]
+    # Some projects are much liked; the demo porteur's is among them.
+    weights = [
+        12 if email == "porteur@demo.budgetcitoyen.fr" else rng.choice([1, 1, 2, 3, 5, 8])
+        for _, email in projects
+    ]
+    rule_max = edition.vote_max_choices or 3
+    rule_min = edition.vote_min_choices or 1
     agent = User.objects.get(email="agent@demo.budgetcitoyen.fr")
-    first_day = edition.vote_start + timedelta(hours=9)
+    voters = Voters()
+    size = replay.size
 
     def choose() -> list[int]:
+        wanted = rng.choice([n for n in (1, 2, 3, 3, 3) if rule_min <= n <= rule_max] or [rule_max])
         picked: list[int] = []
-        while len(picked) < 3:
-            pk = rng.choices(projects, weights)[0]
+        while len(picked) < min(wanted, len(ids)):
+            pk = rng.choices(ids, weights)[0]
             if pk not in picked:
                 picked.append(pk)
         return picked
 
-    # 48 online ballots over the first two weeks; four of them from one address in minutes.
-    for number in range(48):
-        moment = first_day + timedelta(
-            hours=6 * number + rng.randrange(0, 5), minutes=rng.randrange(0, 60)
-        )
-        ip = f"203.0.113.{number % 40 + 10}"
-        if 20 <= number < 25:
-            moment = first_day + timedelta(days=5, hours=20, minutes=3 * (number - 20))
-            ip = "198.51.100.42"
-        person = _voter(number + 1)
-        with override_settings(DEBUG=True, BUDGETCITOYEN_NOW=moment):
-            services.declaration_save(
-                edition=edition, user=person, sworn=True, **_identity(rng, number)
+    events: list[tuple[datetime, int, str]] = []
+    stack_numbers: dict[int, list[int]] = {}
+    online = spread(opens, edition.vote_end - timedelta(hours=2), size.online_ballots, seed=1)
+    for number, moment in enumerate(online):
+        events.append((moment, number, "online"))
+    paper_start = edition.vote_start + timedelta(days=2, hours=10)
+    paper_end = edition.vote_end + timedelta(days=8)
+    # Agents type the sheets in during office hours.
+    paper = [
+        office_hours(moment)
+        for moment in spread(paper_start, paper_end, size.paper_ballots, seed=2)
+    ]
+    # The agent types in each day's sheets as one stack, at the time of the day's last one
+    # (only those dropped by the demo's date).
+    stacks: dict[date, list[tuple[datetime, int]]] = {}
+    for offset, moment in enumerate(paper):
+        if replay.reached(moment):
+            stacks.setdefault(timezone.localdate(moment), []).append(
+                (moment, size.online_ballots + offset)
             )
-            services.ballot_cast(edition=edition, user=person, choices=choose(), ip=ip)
-    # 12 paper ballots typed in by the agent.
-    for number in range(48, 60):
-        moment = first_day + timedelta(days=8 + (number - 48) // 4, hours=2 + number % 4)
-        with override_settings(DEBUG=True, BUDGETCITOYEN_NOW=moment):
-            services.paper_ballot_enter(
-                edition=edition,
-                by=agent,
-                choices=choose(),
-                collection_point=rng.choice(PLACES),
-                collected_on=(moment - timedelta(days=1)).date(),
-                sworn=True,
-                **_identity(rng, number),
-            )
-    # A multiple vote: voter 3 votes again under another address, spelling her name otherwise.
-    twin = _voter(90)
-    first = Ballot.objects.filter(edition=edition, user=_voter(3)).get()
-    with override_settings(DEBUG=True, BUDGETCITOYEN_NOW=first_day + timedelta(days=12, hours=4)):
-        services.declaration_save(
-            edition=edition,
-            user=twin,
-            sworn=True,
-            last_name=first.last_name.upper(),
-            first_name=first.first_name.lower(),
-            other_first_names="Marie",
-            birth_date=first.birth_date,
-            commune=first.commune,
-            postal_code=first.postal_code,
-        )
-        services.ballot_cast(edition=edition, user=twin, choices=choose(), ip="192.0.2.77")
+    for day_sheets in stacks.values():
+        first_number = day_sheets[0][1]
+        events.append((max(m for m, _n in day_sheets), first_number, "paper"))
+        stack_numbers[first_number] = [n for _m, n in day_sheets]
+    burst = opens + timedelta(days=4, hours=12)
+    events = [
+        (burst + timedelta(minutes=3 * (n - IP_RUN.start)), n, kind)
+        if kind == "online" and n in IP_RUN
+        else (moment, n, kind)
+        for moment, n, kind in events
+    ]
+    events.append((opens + timedelta(days=5, hours=4), -1, "twin"))
+    events.sort(key=lambda event: (event[0], event[1]))
+
+    first_day = timezone.localdate(edition.vote_start)
+    last_day = timezone.localdate(edition.vote_end - timedelta(seconds=1))
+    with transaction.atomic():  # one commit for the whole vote (each ballot in a savepoint)
+        _cast(events, stack_numbers, replay, edition, voters, choose, agent, (first_day, last_day))
+
+
+def _cast(  # type: ignore[no-untyped-def]
+    events: list[tuple[datetime, int, str]],
+    stacks: dict[int, list[int]],
+    replay: Replay,
+    edition: Edition,
+    voters: Voters,
+    choose,
+    agent: User,
+    days: tuple[date, date],
+) -> None:
+    first_day, last_day = days
+    for moment, number, kind in events:
+        if not replay.reached(moment):
+            break
+        with replay.at(moment):
+            if kind == "online":
+                person = _voter(number)
+                ip = "198.51.100.42" if number in IP_RUN else f"203.0.113.{number % 200 + 10}"
+                services.declaration_save(
+                    edition=edition, user=person, sworn=True, **voters.identity(number)
+                )
+                services.ballot_cast(edition=edition, user=person, choices=choose(), ip=ip)
+            elif kind == "paper":
+                sheets = []
+                for sheet_number in stacks[number]:
+                    dropped = timezone.localdate(moment - timedelta(days=1 + sheet_number % 2))
+                    sheets.append(
+                        services.PaperSheet(
+                            choices=choose(),
+                            collection_point=PLACES[sheet_number % len(PLACES)],
+                            collected_on=min(max(dropped, first_day), last_day),
+                            sworn=True,
+                            identity=voters.identity(sheet_number),
+                        )
+                    )
+                services.paper_ballots_enter(edition=edition, by=agent, sheets=sheets)
+            else:
+                # A multiple vote: a voter votes again under another address, spelling her
+                # name otherwise; both ballots wait for staff.
+                first = voters.identity(TWIN_OF)
+                twin = demo_person("votant-bis@demo.budgetcitoyen.fr")
+                services.declaration_save(
+                    edition=edition,
+                    user=twin,
+                    sworn=True,
+                    **{
+                        **first,
+                        "last_name": first["last_name"].upper(),
+                        "first_name": first["first_name"].lower(),
+                        "other_first_names": "Marie",
+                    },
+                )
+                services.ballot_cast(edition=edition, user=twin, choices=choose(), ip="192.0.2.77")

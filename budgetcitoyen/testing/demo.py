@@ -2,6 +2,7 @@
 
 ``budgetcitoyen demo`` replays a whole edition through the services, which takes seconds. The
 session fixture ``demo_built`` runs the real command once per process (once per xdist worker),
+at its small size (``--size small``: every kind of case, fewer people), up to now,
 keeps a copy of the database it produced and of what it printed, then puts the database back
 as it was. ``demo`` writes that copy into a test's own transaction, rolled back afterwards, so a
 test may change the demo freely. Browser tests need the data committed, for a live server:
@@ -44,7 +45,7 @@ def demo_built(django_db_setup, django_db_blocker) -> Iterator[BuiltDemo]:  # ty
         restart_empty_sequences()
         out = StringIO()
         with override_settings(DEBUG=True):
-            call_command("demo", "--no-serve", stdout=out)
+            call_command("demo", "--no-serve", "--size", "small", stdout=out)
         built = BuiltDemo(snapshot=capture(), output=out.getvalue())
         restore(before)
     yield built

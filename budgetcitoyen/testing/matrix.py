@@ -88,6 +88,11 @@ def build_world(edition) -> World:  # type: ignore[no-untyped-def]
     from budgetcitoyen.voting.models import Ballot, IdentityReview
 
     world = World(year=edition.year, unpublished_year=edition.year + 1)
+    # The matrix asks about one published edition in each phase: the next edition the demo
+    # announces after its results would be the current one at the later phase dates.
+    for following in Edition.objects.exclude(pk=edition.pk):
+        following.categories.all().delete()
+        following.delete()
     Edition.objects.filter(pk=edition.pk).update(labelling_end=LABELLING_END)
     edition.refresh_from_db()
 

@@ -56,13 +56,14 @@ def _quick_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="module")
 def world(demo_built, django_db_blocker) -> Iterator[World]:  # type: ignore[no-untyped-def]
     """The demo and the matrix's extra objects, committed for the module, then taken away."""
+    from budgetcitoyen.demo.editions import DEMO_YEAR
     from budgetcitoyen.editions.models import Edition
 
     with django_db_blocker.unblock():
         before = capture()
         restore(demo_built.snapshot)
         try:
-            yield build_world(Edition.objects.get(is_demo=True))
+            yield build_world(Edition.objects.get(is_demo=True, year=DEMO_YEAR))
         finally:
             restore(before)
 

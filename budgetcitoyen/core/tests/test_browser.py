@@ -174,7 +174,11 @@ def test_the_home_page_renders_the_calendar(shared_demo_server, visitor):
         "getComputedStyle(document.querySelector('.main-nav')).backgroundColor"
     )
     assert nav_colour == "rgb(11, 85, 99)"
-    assert page.locator("h1").inner_text() == "Budget citoyen 2025"
+    # After the 2025 results, the home page shows the next edition the demo announced.
+    from budgetcitoyen.core import clock
+    from budgetcitoyen.demo.editions import next_year
+
+    assert page.locator("h1").inner_text() == f"Budget citoyen {next_year(clock.now())}"
     assert page.locator(".timeline-step").count() == 5
 
 

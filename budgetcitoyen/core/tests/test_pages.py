@@ -70,7 +70,7 @@ class TestHome:
         ComptoirFactory(edition=edition)
         ComptoirFactory(edition=edition, is_cancelled=True)
         html = Client().get("/").content.decode()
-        assert "550\u202f000\u00a0€" in html
+        assert "300\u202f000\u00a0€" in html
         assert '1</span> <span class="figure-label">comptoir à initiatives citoyennes' in html
         assert "8</span>" in html
         assert "11 ans" in html
@@ -111,7 +111,7 @@ class TestHowItWorks:
             "Résultats",
         ]:
             assert label in html
-        assert "Vous choisissez vos 3 coups de cœur" in html
+        assert "Vous choisissez entre 1 et 3 coups de cœur" in html
         assert "âgée d'au moins 11 ans" in html
         order = [
             html.index(name)

@@ -1,4 +1,5 @@
-"""``budgetcitoyen demo``: seed calendar, nine comptoirs, one account per role, idempotent.
+"""``budgetcitoyen demo``: seed calendar, nine comptoirs, one account per role, idempotent; its
+output (credentials first, one line for the emails) and the address its links use.
 
 The command runs once per test process (``demo_built``); each test reads a copy of what it
 built (``demo``) and of what it printed.
@@ -6,11 +7,13 @@ built (``demo``) and of what it printed.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core import mail
 from django.core.management import CommandError, call_command
 
 from budgetcitoyen.accounts.models import User
@@ -26,7 +29,7 @@ PARIS = ZoneInfo("Europe/Paris")
 def run_demo(settings, *args: str) -> str:
     settings.DEBUG = True
     out = StringIO()
-    call_command("demo", "--no-serve", *args, stdout=out)
+    call_command("demo", "--no-serve", "--size", "small", *args, stdout=out)
     return out.getvalue()
 
 
@@ -68,6 +71,8 @@ def test_it_builds_the_2025_edition_of_seed_000(demo):
         ("Coopération", 2),
         ("Pratiques de l'ESS", 3),
     ]
+    # One to three favourites: someone who likes two projects can vote.
+    assert (edition.vote_min_choices, edition.vote_max_choices) == (1, 3)
 
 
 def test_it_schedules_the_nine_comptoirs_of_seed_000(demo):
@@ -130,6 +135,10 @@ def test_it_fills_one_comptoir_with_a_waiting_list_and_takes_attendance(demo):
         == 20
     )
     assert full.registrations.filter(status=Registration.Status.WAITLISTED).count() == 3
+    # Someone cancelled before the cut-off: the first in line got the place.
+    assert full.registrations.filter(status=Registration.Status.CANCELLED).count() == 1
+    promoted = AuditEntry.objects.filter(action="comptoirs.registration_promoted")
+    assert promoted.count() == 1
     assert Registration.objects.filter(attendance="present").exists()
     assert Registration.objects.filter(attendance="absent").exists()
     porteur = User.objects.get(email="porteur@demo.budgetcitoyen.fr")
@@ -144,8 +153,8 @@ def test_it_files_drafts_submitted_and_withdrawn_dossiers_for_several_holders(de
 
     dossiers = Dossier.objects.filter(edition__year=2025)
     by_status = {s: dossiers.filter(status=s).count() for s in ("draft", "submitted", "withdrawn")}
-    assert by_status == {"draft": 2, "submitted": 0, "withdrawn": 1}  # the four others are decided
-    assert dossiers.values("holder").distinct().count() >= 5
+    assert by_status == {"draft": 2, "submitted": 0, "withdrawn": 1}  # the others are decided
+    assert dossiers.values("holder").distinct().count() >= 10
     porteur = User.objects.get(email="porteur@demo.budgetcitoyen.fr")
     assert set(porteur.dossiers.values_list("status", flat=True)) == {"draft", "labelled"}
     for dossier in dossiers.exclude(status="draft"):
@@ -153,20 +162,30 @@ def test_it_files_drafts_submitted_and_withdrawn_dossiers_for_several_holders(de
         attachment = dossier.attachments.get()
         with attachment.file.open("rb") as handle:
             assert hashlib.sha256(handle.read()).hexdigest() == attachment.sha256
-    # Five from the deposit demo, six more labelled for the vote demo.
-    assert sorted(dossiers.exclude(status="draft").values_list("reference", flat=True)) == [
-        f"BC-2025-{n:04d}" for n in range(1, 12)
+    # Twelve filed (the small demo), numbered in the order they were filed.
+    filed = dossiers.exclude(status="draft").order_by("submitted_at")
+    assert list(filed.values_list("reference", flat=True)) == [
+        f"BC-2025-{n:04d}" for n in range(1, 13)
     ]
+    # Each filed by someone present at a comptoir, after it and before the deposit closed.
+    edition = Edition.objects.get(year=2025)
+    for dossier in filed.select_related("registration__comptoir"):
+        assert dossier.registration.attendance == "present"
+        assert dossier.registration.comptoir.ends_at < dossier.submitted_at < edition.deposit_end
 
 
 def test_its_labelling_is_done_with_labelled_and_refused_projects(demo):
     from budgetcitoyen.labelling.models import Decision, Review
 
     decisions = Decision.objects.filter(edition__year=2025)
-    assert decisions.filter(outcome="labelled").count() == 9  # 3 + 6 for the vote demo
-    assert decisions.filter(outcome="not_labelled").count() == 1
+    assert decisions.filter(outcome="labelled").count() == 9
+    assert decisions.filter(outcome="not_labelled").count() == 2
     assert not decisions.filter(notified_at__isnull=True).exists()
-    assert Review.objects.filter(dossier__edition__year=2025).count() == 4
+    # Every decided dossier was reviewed first, the decision a week after its review.
+    assert Review.objects.filter(dossier__edition__year=2025).count() == 11
+    for decision in decisions.select_related("dossier"):
+        review = Review.objects.filter(dossier=decision.dossier).get()
+        assert review.created_at < decision.decided_at
 
 
 def test_its_vote_has_online_and_paper_ballots_one_review_and_a_published_result(demo):
@@ -181,13 +200,82 @@ def test_its_vote_has_online_and_paper_ballots_one_review_and_a_published_result
     review = IdentityReview.objects.get(edition=edition)
     # Decided after the vote (annulled: the same person twice), before the demo result.
     assert review.status == "annulled" and review.ballots.count() == 2
+    assert edition.vote_end < review.decided_at < edition.results_at
     assert ballots.filter(status="valid").count() == 59
     assert [len(cluster.ballots) for cluster in ip_clusters(edition)] == [5]
     # The demo resident is left to vote.
     assert not ballots.filter(user__email="habitante@demo.budgetcitoyen.fr").exists()
-    assert all(b.choices.count() == 3 for b in ballots)
+    assert {b.choices.count() for b in ballots} <= {1, 2, 3}
     from budgetcitoyen.results.models import ResultSnapshot
 
     result = ResultSnapshot.objects.get(edition=edition)
     assert result.published_at == edition.results_at and result.voters == 59
     assert result.awards.count() == len(result.outcome["selected"]) > 0
+
+
+def test_its_envelopes_leave_projects_unfunded_and_move_leftovers(demo):
+    from budgetcitoyen.labelling.models import Decision
+    from budgetcitoyen.results.models import ResultSnapshot
+
+    result = ResultSnapshot.objects.get(edition=demo)
+    labelled = Decision.objects.filter(edition=demo, outcome="labelled").count()
+    assert 0 < len(result.outcome["selected"]) < labelled  # some projects are not funded
+    # What a category leaves pays for projects of another: the redistribution is seen.
+    assert "funded_from_leftovers" in json.dumps(result.outcome)
+
+
+def test_it_prints_the_credentials_first_and_counts_the_emails(output):
+    lines = output.splitlines()
+    assert lines[0].startswith("Comptes de démonstration")
+    assert "habitante@demo.budgetcitoyen.fr" in lines[1]
+    emails = [line for line in lines if "e-mail" in line]
+    assert len(emails) == 1 and "envoyés pendant la préparation" in emails[0]
+    assert "Content-Type" not in output and len(lines) < 20
+
+
+def test_it_announces_the_next_edition_after_the_results(demo):
+    from budgetcitoyen.core import clock
+    from budgetcitoyen.editions.selectors import current_edition
+
+    following = Edition.objects.get(year__gt=2025)
+    assert following.is_published and following.comptoirs_start > clock.now()
+    assert current_edition() == following
+
+
+def test_links_use_the_address_served(
+    settings, monkeypatch, tmp_path, django_capture_on_commit_callbacks
+):
+    from budgetcitoyen.demo.management.commands.demo import site_url
+
+    assert site_url("127.0.0.1:8101") == "http://127.0.0.1:8101"
+    assert site_url("8101") == "http://127.0.0.1:8101"
+    assert site_url("0.0.0.0:8000") == "http://localhost:8000"
+    monkeypatch.delenv("SITE_URL", raising=False)
+    emails = tmp_path / "emails.txt"
+    with django_capture_on_commit_callbacks(execute=True):
+        out = run_demo(
+            settings,
+            "--date",
+            "2025-01-20",
+            "--addrport",
+            "127.0.0.1:8101",
+            "--emails",
+            str(emails),
+        )
+    assert settings.SITE_URL == "http://127.0.0.1:8101"
+    assert f"écrits dans {emails}" in out and emails.exists()
+    # (In a test's transaction the emails leave when it "commits", here, after the command.)
+    text = "".join(m.body for m in mail.outbox)
+    assert "http://127.0.0.1:8101/comptoirs/" in text and "127.0.0.1:8000" not in text
+
+
+def test_an_explicit_site_url_wins(settings, monkeypatch):
+    monkeypatch.setenv("SITE_URL", "https://budget.example.fr")
+    settings.SITE_URL = "https://budget.example.fr"
+    run_demo(settings, "--date", "2025-01-20", "--addrport", "127.0.0.1:8101")
+    assert settings.SITE_URL == "https://budget.example.fr"
+
+
+def test_another_date_on_the_same_database_is_refused_in_french(demo, settings):
+    with pytest.raises(CommandError, match="base neuve"):
+        run_demo(settings, "--date", "2025-09-15")

@@ -26,9 +26,11 @@ from budgetcitoyen.voting.services.eligibility import (
     identity_errors,
 )
 from budgetcitoyen.voting.services.paper import (
+    PaperSheet,
     check_paper_agent,
     check_paper_window,
     paper_ballot_enter,
+    paper_ballots_enter,
 )
 from budgetcitoyen.voting.services.receipts import (
     RECEIPT_ALPHABET,
@@ -51,6 +53,7 @@ __all__ = [
     "IDENTITY_FIELDS",
     "RECEIPT_ALPHABET",
     "RECEIPT_LENGTH",
+    "PaperSheet",
     "ballot_cast",
     "ballot_check",
     "ballot_of",
@@ -70,6 +73,7 @@ __all__ = [
     "option_of",
     "options_of",
     "paper_ballot_enter",
+    "paper_ballots_enter",
     "published_projects",
     "receipt_hash",
     "receipt_lookup",

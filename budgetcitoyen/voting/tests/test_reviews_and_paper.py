@@ -192,6 +192,57 @@ def test_paper_and_online_ballots_of_one_person_go_to_review(
     assert IdentityReview.objects.get().ballots.count() == 2
 
 
+def sheet(projects, *, choices=(0, 1, 2), **overrides):  # type: ignore[no-untyped-def]
+    values = {**identity(), **overrides}
+    return services.PaperSheet(
+        choices=pks(projects, *choices),
+        collection_point="Maison du Département Solidarité de l'Arrageois",
+        collected_on=values.pop("collected_on", date(2025, 9, 10)),
+        sworn=values.pop("sworn", True),
+        identity=values,
+        another_sheet=values.pop("another_sheet", False),
+    )
+
+
+def test_a_stack_of_paper_ballots_is_checked_sheet_by_sheet_as_one_ballot_is(
+    edition, projects, agent, during_vote
+):
+    ballots = services.paper_ballots_enter(
+        edition=edition,
+        by=agent,
+        sheets=[
+            sheet(projects),
+            sheet(projects, last_name="Martin", choices=(2, 3, 4)),
+            sheet(projects, another_sheet=True),  # the same person again: to review
+        ],
+    )
+    assert [b.channel for b, _code in ballots] == [Ballot.Channel.PAPER] * 3
+    assert IdentityReview.objects.get().ballots.count() == 2
+    assert AuditEntry.objects.filter(action="vote.ballot_recorded", actor=agent).count() == 3
+    # One sheet refused by the same rules refuses the stack: nothing is recorded.
+    for bad, error in [
+        (sheet(projects, last_name="Petit", choices=(0, 1)), InvalidInput),
+        (sheet(projects, last_name="Petit", birth_date=date(2015, 1, 1)), NotEligible),
+        (sheet(projects, last_name="Petit", sworn=False), InvalidInput),
+        (sheet(projects, last_name="Martin", choices=(4, 3, 2)), Conflict),  # typed twice
+    ]:
+        with pytest.raises(error):
+            services.paper_ballots_enter(
+                edition=edition, by=agent, sheets=[sheet(projects, last_name="Roux"), bad]
+            )
+        assert Ballot.objects.count() == 3
+
+
+def test_a_stack_of_paper_ballots_needs_an_agent_and_the_window(edition, projects, agent):
+    from budgetcitoyen.testing.cast import make_persona
+
+    resident = make_persona("resident")
+    with time_machine.travel(paris(2025, 9, 10, 10), tick=False), pytest.raises(PermissionRefused):
+        services.paper_ballots_enter(edition=edition, by=resident, sheets=[sheet(projects)])
+    with time_machine.travel(paris(2025, 8, 20, 10), tick=False), pytest.raises(PhaseClosed):
+        services.paper_ballots_enter(edition=edition, by=agent, sheets=[sheet(projects)])
+
+
 @pytest.mark.parametrize("persona", ["resident", "committee", "organiser"])
 def test_only_agents_enter_paper_ballots(edition, projects, during_vote, persona):
     from budgetcitoyen.testing.cast import make_persona
