@@ -71,7 +71,7 @@ def ensure_demo_edition() -> Edition:
             vote_end=paris(2025, 10, 1),
             results_at=paris(2025, 11, 20, 18),
             vote_rule="favourites",
-            vote_min_choices=3,
+            vote_min_choices=1,
             vote_max_choices=3,
         )
     existing = set(edition.categories.values_list("name", flat=True))

@@ -101,6 +101,8 @@ def _ballot_context(edition: Edition, chosen: list[int]) -> dict[str, Any]:
         "groups": groups,
         "options": options,
         "counter": rule.counter(options, chosen),
+        "counter_over": rule.excess(len(chosen)) > 0,
+        "counter_states": rule.counter_states(options),
         "chosen": chosen,
     }
 

@@ -491,3 +491,8 @@ def test_namesakes_the_postal_code_does_not_separate_are_a_form_error(edition, v
     assert response.status_code == 400
     assert "« Dainville » désigne plusieurs communes : précisez le code postal" in text(response)
     assert not voter.voter_declarations.exists()
+
+
+def test_the_demo_edition_asks_for_one_to_three_favourites(demo):
+    """Someone who likes two projects can vote in the demo (the default rule, 1 to 3)."""
+    assert (demo.vote_rule, demo.vote_min_choices, demo.vote_max_choices) == ("favourites", 1, 3)
