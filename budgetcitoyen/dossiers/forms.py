@@ -420,8 +420,18 @@ class CategoryForm(StepForm):
         super().__init__(*args, dossier=dossier, **kwargs)
         field = self.fields["wished_category"]
         field.queryset = dossier.edition.categories.order_by("priority")  # type: ignore[attr-defined]
+        # Each category says its cap per project: the amount requested must fit in it.
         field.label_from_instance = lambda c: (  # type: ignore[attr-defined]
-            f"{c.name} — {c.description}" if c.description else c.name
+            " — ".join(
+                part
+                for part in (
+                    c.name,
+                    c.description,
+                    _("jusqu'à %(cap)s € par projet")
+                    % {"cap": rules.format_euros(c.max_amount_per_project)},
+                )
+                if part
+            )
         )
 
 
