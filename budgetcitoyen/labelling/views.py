@@ -400,12 +400,16 @@ def projects(request: HttpRequest) -> HttpResponse:
     )
     found: list[Decision] = []
     seed, new_seed = "", False
+    outcomes = selectors.published_outcomes(edition) if published else None
+    if outcomes is not None and filters.order == "aleatoire":
+        filters.order = "resultat"
     if published:
-        seed = request.get_signed_cookie(CATALOGUE_SEED, "", salt=CATALOGUE_SEED_SALT) or ""
-        new_seed = not seed
-        if new_seed:
-            seed = secrets.token_hex(8)
-        found = selectors.catalogue(edition, filters, seed)
+        if outcomes is None:
+            seed = request.get_signed_cookie(CATALOGUE_SEED, "", salt=CATALOGUE_SEED_SALT) or ""
+            new_seed = not seed
+            if new_seed:
+                seed = secrets.token_hex(8)
+        found = selectors.catalogue(edition, filters, seed, outcomes)
     vote_open = edition.is_published and phase_open(edition, Step.VOTE)
     response = render(
         request,
@@ -416,7 +420,8 @@ def projects(request: HttpRequest) -> HttpResponse:
             "projects": found,
             "filters": filters,
             "filtered": bool(filters.category or filters.territory or filters.text),
-            "orders": selectors.CATALOGUE_ORDERS,
+            "orders": selectors.catalogue_orders(with_result=outcomes is not None),
+            "results_published": outcomes is not None,
             "categories": list(edition.categories.all()),
             "territories": territory_list(),
             "vote_open": vote_open,
