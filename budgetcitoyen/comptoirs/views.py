@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from budgetcitoyen.comptoirs import permissions, selectors, services
@@ -353,7 +354,12 @@ def cancel_comptoir(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Comptoir annulé ; %(count)d personne(s) prévenue(s).") % {"count": count},
+                ngettext(
+                    "Comptoir annulé ; %(count)d personne prévenue.",
+                    "Comptoir annulé ; %(count)d personnes prévenues.",
+                    count,
+                )
+                % {"count": count},
             )
             return redirect("comptoirs:sheet", pk=comptoir.pk)
     elif request.method == "POST":

@@ -199,7 +199,7 @@ class ProjectForm(StepForm):
         empty_label=gettext_lazy("— Choisissez un territoire —"),
     )
     communes = CommunesField(
-        label=gettext_lazy("Commune(s) où le projet se déroule"),
+        label=gettext_lazy("Communes où le projet se déroule"),
         required=False,
         help_text=gettext_lazy(
             "Une commune par ligne : son nom, ou son nom suivi du code postal entre parenthèses, "

@@ -68,25 +68,27 @@ def queue(edition: Edition, user: Any, filters: QueueFilters) -> QuerySet[Dossie
 
 
 def progress(edition: Edition, user: Any) -> dict[str, int]:
-    """Reviewed / to review, for the person looking (their own work for a member)."""
-    assignments = Assignment.objects.filter(
-        dossier__edition=edition, dossier__status=Status.SUBMITTED
-    )
-    reviews = Review.objects.filter(
-        dossier__edition=edition, dossier__status=Status.SUBMITTED, hidden_for_conflict=False
-    )
+    """Reviewed / to review, for the person looking (their own work for a member).
+
+    Opinions are counted over the same dossiers as the rows of the workspace (submitted or
+    decided, not withdrawn), so the totals agree with the rows once decisions are made; what
+    is left to review is only on dossiers still awaiting their decision.
+    """
+    counted = (Status.SUBMITTED, Status.LABELLED, Status.NOT_LABELLED)
+    assignments = Assignment.objects.filter(dossier__edition=edition, dossier__status__in=counted)
     if not can_manage_labelling(user):
         assignments = assignments.filter(member=user)
-        reviews = reviews.filter(member=user)
-    reviewed = reviews.filter(
-        Exists(Assignment.objects.filter(dossier=OuterRef("dossier"), member=OuterRef("member")))
-    ).count()
+    given = Review.objects.filter(
+        dossier=OuterRef("dossier"), member=OuterRef("member"), hidden_for_conflict=False
+    )
+    reviewed = assignments.filter(Exists(given)).count()
     total = assignments.count()
+    to_review = assignments.filter(dossier__status=Status.SUBMITTED).exclude(Exists(given)).count()
     dossiers = Dossier.objects.filter(edition=edition, status__in=IN_WORKSPACE)
     return {
         "assigned": total,
         "reviewed": reviewed,
-        "to_review": max(total - reviewed, 0),
+        "to_review": to_review,
         "dossiers": dossiers.exclude(status=Status.WITHDRAWN).count(),
         "decided": dossiers.filter(status__in=[Status.LABELLED, Status.NOT_LABELLED]).count(),
         "unassigned": dossiers.filter(status=Status.SUBMITTED)

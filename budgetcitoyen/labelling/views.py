@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from budgetcitoyen.accounts.reauth import require_password_confirmed
 from budgetcitoyen.core.errors import DomainError
@@ -286,7 +287,11 @@ def assignments(request: HttpRequest) -> HttpResponse:
                     messages.success(request, _("Affectation retirée."))
                 else:
                     messages.success(
-                        request, _("%(made)d affectation(s) faite(s).") % {"made": made}
+                        request,
+                        ngettext(
+                            "%(made)d affectation faite.", "%(made)d affectations faites.", made
+                        )
+                        % {"made": made},
                     )
                 for reason in skipped:
                     messages.warning(request, reason)
@@ -344,7 +349,12 @@ def notify(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("%(sent)d porteur(s) informé(s) de la décision du comité.") % {"sent": sent},
+                ngettext(
+                    "%(sent)d porteur informé de la décision du comité.",
+                    "%(sent)d porteurs informés de la décision du comité.",
+                    sent,
+                )
+                % {"sent": sent},
             )
     return redirect(f"{reverse('labelling:figures')}?edition={edition.year}")
 

@@ -182,7 +182,11 @@ def publish_due(at: datetime | None = None) -> list[str]:
         pending = open_reviews(edition)
         if pending:
             report.append(
-                _("%(year)s : non publié, %(count)d vérification(s) de votes multiples en attente.")
+                ngettext(
+                    "%(year)s : non publié, %(count)d vérification de votes multiples en attente.",
+                    "%(year)s : non publié, %(count)d vérifications de votes multiples en attente.",
+                    pending,
+                )
                 % {"year": edition.year, "count": pending}
             )
             continue
