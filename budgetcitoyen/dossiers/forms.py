@@ -490,7 +490,7 @@ class WithdrawForm(Form):
 
 class IdeaChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return _("« %(idea)s », présentée au comptoir de %(host)s") % {
+        return _("« %(idea)s », présentée au comptoir « %(host)s »") % {
             "idea": obj.idea_title,
             "host": obj.comptoir.host_name,
         }

@@ -519,3 +519,21 @@ class TestCancellingAnAttendedPlace:
         assert registration.status == "confirmed" and registration.attendance == "present"
         page = client.get(f"/mes-inscriptions/{registration.pk}/annuler/")
         assert "Oui, confirmer l'annulation" not in page.content.decode()
+
+
+class TestWording:
+    def test_the_sheet_counts_in_words_without_brackets(self, world):
+        html = client_as(world, "organiser").get(f"/organisation/comptoirs/{world['comptoir'].pk}/")
+        body = unescape(html.content.decode())
+        assert "(s)" not in body
+        assert "1 place confirmée sur 2, personne en liste d'attente." in body
+
+    def test_a_comptoirs_name_after_a_preposition_is_quoted(self, world):
+        from budgetcitoyen.dossiers.forms import IdeaChoiceField
+
+        label = IdeaChoiceField(queryset=Registration.objects.all()).label_from_instance(
+            world["registration"]
+        )
+        assert (
+            label == "« Une recyclerie solidaire », présentée au comptoir « La Bulle des champs »"
+        )
