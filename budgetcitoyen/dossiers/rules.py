@@ -353,7 +353,7 @@ def completeness(dossier: Any, *, largest_maximum: Decimal | None) -> list[Missi
         miss("wished_category", _("La catégorie souhaitée."))
     elif dossier.wished_category.edition_id != dossier.edition_id:
         miss("wished_category", _("La catégorie choisie n'appartient pas à cette édition."))
-    elif (message := dossier_cap_error(dossier)) is not None:
-        miss("wished_category", message)
+    elif (over_cap := dossier_cap_error(dossier)) is not None:
+        miss("wished_category", over_cap)
     order = {step.slug: index for index, step in enumerate(STEPS)}
     return sorted(found, key=lambda m: order[m.step])

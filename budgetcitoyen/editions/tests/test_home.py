@@ -15,7 +15,7 @@ from budgetcitoyen.testing.factories import ComptoirFactory, EditionFactory, par
 pytestmark = pytest.mark.django_db
 
 
-def hero_of(at) -> tuple[str, list[tuple[str, str]]]:
+def hero_of(at):  # type: ignore[no-untyped-def]
     with time_machine.travel(at, tick=False):
         response = Client().get("/")
     assert response.status_code == 200

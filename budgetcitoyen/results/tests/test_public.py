@@ -652,7 +652,7 @@ def test_the_page_makes_as_many_queries_for_many_projects_as_for_few(edition, st
 # --- The catalogue of projects once the result is out ------------------------------------------
 
 
-def _catalogue_cards(response) -> list[tuple[str, str]]:
+def _catalogue_cards(response):  # type: ignore[no-untyped-def]
     soup = BeautifulSoup(response.content.decode(), "html.parser")
     cards = []
     for card in soup.select("li.project-card"):
