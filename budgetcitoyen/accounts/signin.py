@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from budgetcitoyen.accounts import permissions
 from budgetcitoyen.accounts.models import SignInCode
@@ -92,7 +93,11 @@ def code_verify(*, email: str, code: str, ip: str | None) -> Any:
             pending.save(update_fields=["attempts"])
             left = CODE_MAX_ATTEMPTS - pending.attempts
             message = (
-                _("Code incorrect. Vérifiez le dernier message reçu (encore %(left)d essai(s)).")
+                ngettext(
+                    "Code incorrect. Vérifiez le dernier message reçu (encore %(left)d essai).",
+                    "Code incorrect. Vérifiez le dernier message reçu (encore %(left)d essais).",
+                    left,
+                )
                 % {"left": left}
                 if left
                 else _("Code incorrect. Ce code n'est plus valable : demandez-en un nouveau.")

@@ -163,13 +163,38 @@ class BallotRule(ABC):
 
     # --- What the voter reads ---
 
+    def excess(self, count: int) -> int:
+        """How many choices over the maximum ``count`` choices are (0 within it)."""
+        high = self.most
+        return max(count - high, 0) if high is not None else 0
+
     def counter(self, options: Mapping[int, Option], chosen: Sequence[int]) -> str:
-        """The live counter of the ballot page ("2 choix sur 3"), also shown without JavaScript."""
+        """The live counter of the ballot page ("2 choix sur 3"), also shown without JavaScript.
+
+        Over the maximum it says so and what to do ("4 choix sur 3 : 1 de trop…"): the server
+        refuses such a ballot (``check``), the counter warns before the voter sends it.
+        """
         count = len([pk for pk in chosen if pk in options])
         high = self.most
         if high is None:
             return ngettext("%(count)d choix", "%(count)d choix", count) % {"count": count}
+        excess = self.excess(count)
+        if excess:
+            return ngettext(
+                "%(count)d choix sur %(high)d : %(excess)d de trop, retirez-en un.",
+                "%(count)d choix sur %(high)d : %(excess)d de trop, retirez-en %(excess)d.",
+                excess,
+            ) % {"count": count, "high": high, "excess": excess}
         return _("%(count)d choix sur %(high)d") % {"count": count, "high": high}
+
+    def counter_states(self, options: Mapping[int, Option]) -> list[dict[str, Any]]:
+        """The counter for each number of choices, 0 to every project, for ``ballot.js``: the
+        page's language and plurals come from the server, the script only picks a line."""
+        ids = list(options)
+        return [
+            {"text": self.counter(options, ids[:count]), "over": self.excess(count) > 0}
+            for count in range(len(ids) + 1)
+        ]
 
     @abstractmethod
     def voter_text(self) -> str:
@@ -252,7 +277,9 @@ class OnePerCategory(BallotRule):
     def counter(self, options: Mapping[int, Option], chosen: Sequence[int]) -> str:
         count = len([pk for pk in chosen if pk in options])
         categories = len({o.category_id for o in options.values()})
-        return _("%(count)d catégorie(s) sur %(total)d") % {"count": count, "total": categories}
+        return ngettext(
+            "%(count)d catégorie sur %(total)d", "%(count)d catégories sur %(total)d", count
+        ) % {"count": count, "total": categories}
 
     def voter_text(self) -> str:
         return _("Vous choisissez un projet dans chaque catégorie.")
@@ -260,13 +287,14 @@ class OnePerCategory(BallotRule):
 
 @register
 class Favourites(BallotRule):
-    """Between a minimum and a maximum of favourite projects (3 by default: the 2024 rule)."""
+    """Between a minimum and a maximum of favourite projects (1 to 3 by default; an edition may
+    ask for exactly 3, the 2024 rule)."""
 
     code = "favourites"
     label = gettext_lazy("Coups de cœur (entre un minimum et un maximum de projets)")
     description = gettext_lazy(
         "Le votant choisit ses coups de cœur, entre le nombre minimum et le nombre maximum de "
-        "choix (3 par défaut) ; chaque choix compte une voix."
+        "choix (de 1 à 3 par défaut) ; chaque choix compte une voix."
     )
     uses_min_choices = True
     uses_max_choices = True

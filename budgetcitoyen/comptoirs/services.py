@@ -9,6 +9,7 @@ On SQLite, IMMEDIATE transactions serialise writers instead of row locks.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -16,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from budgetcitoyen.accounts.permissions import is_signed_in
 from budgetcitoyen.comptoirs import permissions
 from budgetcitoyen.comptoirs.models import Comptoir, Registration, StructureKind
 from budgetcitoyen.core import clock
@@ -23,6 +25,7 @@ from budgetcitoyen.core.audit import log_action
 from budgetcitoyen.core.errors import (
     AlreadyDone,
     Conflict,
+    DomainError,
     Full,
     InvalidInput,
     NotEligible,
@@ -249,6 +252,8 @@ def check_open_for_registration(comptoir: Comptoir) -> None:
     now = clock.now()
     if comptoir.is_cancelled:
         raise PhaseClosed(_("Ce comptoir a été annulé : les inscriptions sont fermées."))
+    if now >= comptoir.ends_at:
+        raise PhaseClosed(_("Ce comptoir a eu lieu : les inscriptions sont fermées."))
     if not phase_open(comptoir.edition, Step.COMPTOIRS, now):
         raise PhaseClosed(_("Les inscriptions aux comptoirs ne sont pas ouvertes à cette date."))
     if now >= comptoir.registration_closes_at:
@@ -265,6 +270,86 @@ def _confirmed_elsewhere(person: Any, comptoir: Comptoir) -> Registration | None
         .exclude(comptoir=comptoir)
         .first()
     )
+
+
+class Offer:
+    """What a person may do at a comptoir now (``Verdict.offer``)."""
+
+    REGISTER = "register"  # a confirmed place is free
+    WAITLIST = "waitlist"  # full: the waiting list
+    HOLDS_PLACE = "holds_place"  # already confirmed here
+    WAITLISTED = "waitlisted"  # already on this waiting list
+    NONE = "none"  # nothing: ``reason`` says why
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The one answer to "may this person register here, or join the waiting list, and why not".
+
+    The comptoir page shows it before the form; ``registration_create`` raises ``error``.
+    """
+
+    offer: str
+    reason: str = ""
+    error: DomainError | None = None
+    registration: Registration | None = None
+    # Signing in (or confirming the email) is still to be done before the offer can be taken.
+    needs_sign_in: bool = False
+    needs_email: bool = False
+
+    @property
+    def allowed(self) -> bool:
+        return self.offer in (Offer.REGISTER, Offer.WAITLIST) and self.error is None
+
+    @property
+    def is_waitlist(self) -> bool:
+        return self.offer == Offer.WAITLIST
+
+
+def registration_verdict(comptoir: Comptoir, person: Any) -> Verdict:
+    """Whether ``person`` (anonymous allowed) may register at ``comptoir`` now, and why not.
+
+    The order is the order of the refusals a person can act on: the comptoir itself (cancelled,
+    past, registrations closed), a registration they already hold here or a confirmed place at
+    another comptoir of the edition (one per edition: they are not offered the waiting list
+    either), their email address, then places: a confirmed place while some remain, else the
+    waiting list. Called under the locks by ``registration_create``, without them by the pages.
+    """
+    try:
+        check_open_for_registration(comptoir)
+    except PhaseClosed as error:
+        return Verdict(Offer.NONE, error.message, error)
+    confirmed = comptoir.registrations.filter(status=Status.CONFIRMED).count()
+    offer = Offer.REGISTER if confirmed < comptoir.capacity else Offer.WAITLIST
+    if not is_signed_in(person):
+        return Verdict(offer, needs_sign_in=True)
+    mine = comptoir.registrations.filter(person=person, status__in=Registration.ACTIVE).first()
+    if mine is not None:
+        held = mine.status == Status.CONFIRMED
+        message = (
+            _("Vous avez déjà une place confirmée à ce comptoir.")
+            if held
+            else _("Vous êtes déjà sur la liste d'attente de ce comptoir.")
+        )
+        return Verdict(
+            Offer.HOLDS_PLACE if held else Offer.WAITLISTED,
+            message,
+            AlreadyDone(message),
+            registration=mine,
+        )
+    elsewhere = _confirmed_elsewhere(person, comptoir)
+    if elsewhere is not None:
+        message = _(
+            "Vous avez déjà une place confirmée au comptoir « %(other)s » : une seule place "
+            "par édition. Annulez-la d'abord si vous préférez celui-ci."
+        ) % {"other": elsewhere.comptoir}
+        return Verdict(Offer.NONE, message, Conflict(message), registration=elsewhere)
+    if not has_verified_email(person):
+        message = _(
+            "Confirmez d'abord votre adresse électronique : nous vous avons envoyé un lien."
+        )
+        return Verdict(offer, message, NotEligible(message), needs_email=True)
+    return Verdict(offer)
 
 
 def _take_ticket(comptoir: Comptoir) -> int:
@@ -311,10 +396,6 @@ def registration_create(
         structure_kind=structure_kind,
         accessibility_needs=accessibility_needs,
     )
-    if not has_verified_email(person):
-        raise NotEligible(
-            _("Confirmez d'abord votre adresse électronique : nous vous avons envoyé un lien.")
-        )
     # Lock order: comptoir, then person (see module docstring).
     comptoir = (
         Comptoir.objects.select_for_update()
@@ -322,20 +403,12 @@ def registration_create(
         .get(pk=comptoir.pk)
     )
     person = _lock_person(person)
-    check_open_for_registration(comptoir)
-    if comptoir.registrations.filter(person=person, status__in=Registration.ACTIVE).exists():
-        raise AlreadyDone(_("Vous êtes déjà inscrit à ce comptoir."))
-    elsewhere = _confirmed_elsewhere(person, comptoir)
-    if elsewhere is not None:
-        raise Conflict(
-            _(
-                "Vous avez déjà une place confirmée au comptoir « %(other)s ». "
-                "Annulez-la d'abord si vous préférez celui-ci."
-            )
-            % {"other": elsewhere.comptoir}
-        )
-    confirmed = comptoir.registrations.filter(status=Status.CONFIRMED).count()
-    status = Status.CONFIRMED if confirmed < comptoir.capacity else Status.WAITLISTED
+    verdict = registration_verdict(comptoir, person)
+    if verdict.error is not None:
+        raise verdict.error
+    if not verdict.allowed:  # pragma: no cover - every refusal carries its error
+        raise PermissionRefused()
+    status = Status.CONFIRMED if verdict.offer == Offer.REGISTER else Status.WAITLISTED
     registration = Registration(
         edition_id=comptoir.edition_id,
         comptoir=comptoir,
@@ -416,6 +489,22 @@ def _promote_waitlisted(comptoir: Comptoir, *, by: Any | None) -> list[Registrat
     return promoted
 
 
+def check_cancellable(registration: Registration, comptoir: Comptoir | None = None) -> None:
+    """A registration can be given up while it is active, its comptoir has not started and no
+    attendance is noted on it (a place whose attendance is noted is the record of the day)."""
+    comptoir = comptoir or registration.comptoir
+    if registration.status not in Registration.ACTIVE:
+        raise AlreadyDone(_("Cette inscription n'est plus active."))
+    if registration.attendance:
+        raise Conflict(
+            _(
+                "Votre présence à ce comptoir est déjà notée : l'inscription ne peut plus être annulée."
+            )
+        )
+    if clock.now() >= comptoir.starts_at:
+        raise PhaseClosed(_("Le comptoir a commencé : l'inscription ne peut plus être annulée."))
+
+
 @transaction.atomic
 def registration_cancel(*, registration: Registration, by: Any) -> list[Registration]:
     """The holder (or staff) gives up a confirmed place, or leaves the waiting list.
@@ -430,10 +519,7 @@ def registration_cancel(*, registration: Registration, by: Any) -> list[Registra
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if not permissions.can_cancel_registration(by, registration):
         raise PermissionRefused(_("Seule la personne inscrite peut annuler son inscription."))
-    if registration.status not in Registration.ACTIVE:
-        raise AlreadyDone(_("Cette inscription n'est plus active."))
-    if clock.now() >= comptoir.starts_at:
-        raise PhaseClosed(_("Le comptoir a commencé : l'inscription ne peut plus être annulée."))
+    check_cancellable(registration, comptoir)
     was_confirmed = registration.status == Status.CONFIRMED
     _end(registration, Status.CANCELLED if was_confirmed else Status.WITHDRAWN)
     log_action(

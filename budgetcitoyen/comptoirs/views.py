@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from budgetcitoyen.comptoirs import permissions, selectors, services
@@ -18,7 +19,7 @@ from budgetcitoyen.comptoirs.calendar import comptoirs_ics
 from budgetcitoyen.comptoirs.forms import CancelComptoirForm, RegistrationForm, WalkInForm
 from budgetcitoyen.comptoirs.models import Comptoir, Registration
 from budgetcitoyen.core import clock
-from budgetcitoyen.core.errors import DomainError, passes
+from budgetcitoyen.core.errors import DomainError, InvalidInput, passes, refusal
 from budgetcitoyen.core.exports import csv_response
 from budgetcitoyen.core.forms import add_domain_error
 from budgetcitoyen.core.http import content_disposition
@@ -78,8 +79,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 status=Registration.Status.WAITLISTED
             ).count(),
             "is_past": comptoir.ends_at <= clock.now(),
-            "registration_open": passes(services.check_open_for_registration, comptoir),
-            "my_registration": selectors.active_registration(request.user, comptoir),
+            "verdict": services.registration_verdict(comptoir, request.user),
             "can_manage": permissions.can_manage_comptoir(request.user, comptoir),
         },
     )
@@ -110,17 +110,26 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
     comptoir = _public_comptoir(pk)
     existing = selectors.active_registration(request.user, comptoir)
     if existing is not None:
-        messages.info(request, _("Vous êtes déjà inscrit à ce comptoir."))
+        messages.info(request, services.registration_verdict(comptoir, request.user).reason)
         return redirect("comptoirs:my_registrations")
     form = RegistrationForm(request.POST if request.method == "POST" else None)
     status = 200
-    if request.method == "POST" and form.is_valid():
+    verdict = services.registration_verdict(comptoir, request.user)
+    if request.method == "POST" and not verdict.allowed:
+        status = verdict.error.status_code if verdict.error else 409
+    elif request.method == "POST" and form.is_valid():
         try:
             registration = services.registration_create(
                 comptoir=comptoir, person=request.user, **form.cleaned_data
             )
-        except DomainError as error:
+        except InvalidInput as error:
             add_domain_error(form, error)
+            status = error.status_code
+        except DomainError as error:
+            # The situation changed since the page was shown: say why once, above the form.
+            verdict = services.registration_verdict(comptoir, request.user)
+            if verdict.allowed:  # pragma: no cover - a refusal the verdict does not know
+                add_domain_error(form, error)
             status = error.status_code
         else:
             if registration.status == Registration.Status.CONFIRMED:
@@ -145,8 +154,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "comptoir": comptoir,
             "form": form,
-            "registration_open": passes(services.check_open_for_registration, comptoir),
-            "email_verified": services.has_verified_email(request.user),
+            "verdict": verdict,
         },
         status=status,
     )
@@ -157,10 +165,11 @@ def my_registrations(request: HttpRequest) -> HttpResponse:
     registrations = list(selectors.person_registrations(request.user))
     for registration in registrations:
         registration.position = services.waitlist_position(registration)  # type: ignore[attr-defined]
+        registration.cancellable = passes(services.check_cancellable, registration)  # type: ignore[attr-defined]
     return render(
         request,
         "comptoirs/my_registrations.html",
-        {"registrations": registrations, "now": clock.now()},
+        {"registrations": registrations},
     )
 
 
@@ -173,16 +182,22 @@ def cancel_registration(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.registration_cancel(registration=registration, by=request.user)
         except DomainError as error:
-            messages.error(request, error.message)
             return render(
                 request,
                 "comptoirs/cancel.html",
-                {"registration": registration},
+                {"registration": registration, "refusal": error.message},
                 status=error.status_code,
             )
         messages.success(request, _("Votre inscription est annulée."))
         return redirect("comptoirs:my_registrations")
-    return render(request, "comptoirs/cancel.html", {"registration": registration})
+    return render(
+        request,
+        "comptoirs/cancel.html",
+        {
+            "registration": registration,
+            "refusal": refusal(services.check_cancellable, registration),
+        },
+    )
 
 
 # --- Organiser space ----------------------------------------------------------------------------
@@ -339,7 +354,12 @@ def cancel_comptoir(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Comptoir annulé ; %(count)d personne(s) prévenue(s).") % {"count": count},
+                ngettext(
+                    "Comptoir annulé ; %(count)d personne prévenue.",
+                    "Comptoir annulé ; %(count)d personnes prévenues.",
+                    count,
+                )
+                % {"count": count},
             )
             return redirect("comptoirs:sheet", pk=comptoir.pk)
     elif request.method == "POST":

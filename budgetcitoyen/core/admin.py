@@ -15,6 +15,27 @@ admin.site.site_header = "Budget citoyen — administration"
 admin.site.site_title = "Budget citoyen"
 admin.site.index_title = "Administration de la plateforme"
 
+_django_app_index = admin.site.app_index
+
+
+def _app_index(
+    request: HttpRequest, app_label: str, extra_context: dict[str, Any] | None = None
+) -> Any:
+    """An app's admin page. Django titles it "Administration de %(app)s", which reads
+    "Administration de Éditions" in French (no elision): the name comes first instead."""
+    from django.apps import apps
+    from django.utils.translation import gettext
+
+    try:
+        name = apps.get_app_config(app_label).verbose_name
+    except LookupError:
+        return _django_app_index(request, app_label, extra_context)
+    title = gettext("%(app)s — administration") % {"app": name}
+    return _django_app_index(request, app_label, {"title": title, **(extra_context or {})})
+
+
+admin.site.app_index = _app_index  # type: ignore[method-assign]
+
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Rows written only by services (or shipped data): the admin shows them, never edits them."""

@@ -142,6 +142,21 @@ def window_end(value: datetime | None) -> str:
     return f"{fr_date(local, with_weekday=False)}, {fr_time(local)}"
 
 
+def until(value: datetime | None) -> str:
+    """The end of a window, written one way on every page and in every email: ``jusqu'au
+    mardi 30 septembre 2025 inclus`` (an end at midnight is the day before, included), else
+    ``jusqu'au mardi 30 septembre 2025, 18 h``. English: ``until Tuesday 30 September 2025
+    inclusive``."""
+    from django.utils.translation import gettext
+
+    if value is None:
+        return ""
+    local = _local(value)
+    if (local.hour, local.minute, local.second) == (0, 0, 0):
+        return gettext("jusqu'au %(day)s inclus") % {"day": fr_date(local - timedelta(days=1))}
+    return gettext("jusqu'au %(day)s, %(time)s") % {"day": fr_date(local), "time": fr_time(local)}
+
+
 def iso(value: datetime | date | None) -> str:
     if value is None:
         return ""

@@ -149,7 +149,7 @@ def processings() -> list[Processing]:
             code="voters",
             name=_("Vote des habitants"),
             data=_(
-                "Nom, prénom(s), date de naissance, commune et code postal, adresse IP au moment "
+                "Nom, prénoms, date de naissance, commune et code postal, adresse IP au moment "
                 "du vote, choix exprimés ; vérification de l'éligibilité et détection des votes "
                 "multiples. Les choix ne sont jamais communiqués à l'équipe du Département sous "
                 "une forme qui les relie à votre identité."

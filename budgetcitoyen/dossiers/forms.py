@@ -199,7 +199,7 @@ class ProjectForm(StepForm):
         empty_label=gettext_lazy("— Choisissez un territoire —"),
     )
     communes = CommunesField(
-        label=gettext_lazy("Commune(s) où le projet se déroule"),
+        label=gettext_lazy("Communes où le projet se déroule"),
         required=False,
         help_text=gettext_lazy(
             "Une commune par ligne : son nom, ou son nom suivi du code postal entre parenthèses, "
@@ -420,8 +420,18 @@ class CategoryForm(StepForm):
         super().__init__(*args, dossier=dossier, **kwargs)
         field = self.fields["wished_category"]
         field.queryset = dossier.edition.categories.order_by("priority")  # type: ignore[attr-defined]
+        # Each category says its cap per project: the amount requested must fit in it.
         field.label_from_instance = lambda c: (  # type: ignore[attr-defined]
-            f"{c.name} — {c.description}" if c.description else c.name
+            " — ".join(
+                part
+                for part in (
+                    c.name,
+                    c.description,
+                    _("jusqu'à %(cap)s € par projet")
+                    % {"cap": rules.format_euros(c.max_amount_per_project)},
+                )
+                if part
+            )
         )
 
 
@@ -480,7 +490,7 @@ class WithdrawForm(Form):
 
 class IdeaChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return _("« %(idea)s », présentée au comptoir de %(host)s") % {
+        return _("« %(idea)s », présentée au comptoir « %(host)s »") % {
             "idea": obj.idea_title,
             "host": obj.comptoir.host_name,
         }

@@ -206,6 +206,36 @@ def amount_errors(
     return errors
 
 
+def category_cap_error(
+    amount_requested: Decimal | None, category_name: str, category_cap: Decimal | None
+) -> str | None:
+    """Why the amount requested is over its wished category's cap per project, or None.
+
+    A warning on the budget and category steps while the draft is written (the amount and the
+    category are chosen on different steps), a refusal at submission (``completeness``).
+    """
+    if amount_requested is None or category_cap is None or amount_requested <= category_cap:
+        return None
+    return _(
+        "Le montant demandé (%(amount)s €) dépasse le plafond de la catégorie « %(category)s » : "
+        "%(cap)s € par projet. Baissez le montant demandé ou choisissez une autre catégorie."
+    ) % {
+        "amount": format_euros(amount_requested),
+        "category": category_name,
+        "cap": format_euros(category_cap),
+    }
+
+
+def dossier_cap_error(dossier: Any) -> str | None:
+    """``category_cap_error`` for a dossier's saved amount and wished category."""
+    category = dossier.wished_category if dossier.wished_category_id else None
+    if category is None:
+        return None
+    return category_cap_error(
+        dossier.amount_requested, category.name, category.max_amount_per_project
+    )
+
+
 def financing_errors(
     total_cost: Decimal | None, amount_requested: Decimal | None, lines: Sequence[Line]
 ) -> list[str]:
@@ -323,5 +353,7 @@ def completeness(dossier: Any, *, largest_maximum: Decimal | None) -> list[Missi
         miss("wished_category", _("La catégorie souhaitée."))
     elif dossier.wished_category.edition_id != dossier.edition_id:
         miss("wished_category", _("La catégorie choisie n'appartient pas à cette édition."))
+    elif (over_cap := dossier_cap_error(dossier)) is not None:
+        miss("wished_category", over_cap)
     order = {step.slug: index for index, step in enumerate(STEPS)}
     return sorted(found, key=lambda m: order[m.step])

@@ -18,6 +18,7 @@ from django.core.files.base import ContentFile, File
 from django.db import models, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from budgetcitoyen.comptoirs.models import Registration
 from budgetcitoyen.comptoirs.selectors import attended_registrations
@@ -471,7 +472,11 @@ def dossier_submit(*, dossier: Dossier, by: Any, sworn: bool) -> Dossier:
         errors["sworn"] = _("Cochez l'attestation sur l'honneur pour déposer le dossier.")
     if errors:
         raise InvalidInput(
-            _("Le dossier n'est pas complet : %(count)d point(s) à compléter.")
+            ngettext(
+                "Le dossier n'est pas complet : %(count)d point à compléter.",
+                "Le dossier n'est pas complet : %(count)d points à compléter.",
+                len(errors),
+            )
             % {"count": len(errors)},
             errors=errors,
         )

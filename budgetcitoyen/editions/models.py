@@ -72,7 +72,7 @@ class Edition(TimeStampedModel):
         _("nombre minimum de choix"),
         null=True,
         blank=True,
-        default=3,
+        default=1,
         help_text=_("Règle « coups de cœur » uniquement."),
     )
     vote_max_choices = models.PositiveSmallIntegerField(

@@ -5,6 +5,7 @@ Where an edition stands in its calendar is ``editions.phases``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -86,6 +87,139 @@ def edition_overview(edition: Edition, at: datetime | None = None) -> dict[str, 
         "comptoir_count": edition.comptoirs.filter(is_cancelled=False).count(),
         "vote_rule_text": vote_rule_text(edition),
     }
+
+
+@dataclass(frozen=True)
+class Action:
+    """A call to action of the home page: a link and the sentence that goes with it."""
+
+    label: str
+    url: str
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Hero:
+    """What the home page's hero says of the moment: where the edition stands, what to do."""
+
+    status: str  # "Étape en cours : Vote", or "Édition 2025 terminée"
+    text: str  # the sentence of the moment, with its date
+    actions: list[Action] = field(default_factory=list)
+    # Between editions: no next edition announced yet, and how to be told of it.
+    awaiting_next: bool = False
+
+
+def _last_results(edition: Edition, at: datetime) -> Edition | None:
+    """The latest other edition whose results are out (its results stay one click away)."""
+    return (
+        published_editions()
+        .filter(phases.q_started(Step.RESULTS, at))
+        .exclude(pk=edition.pk)
+        .first()
+    )
+
+
+def hero(edition: Edition, at: datetime | None = None) -> Hero:
+    """The action of the moment, phase by phase: register for a comptoir, file a dossier, vote,
+    see the results; and, once an edition is over with none announced, how to hear of the next.
+
+    (When a next edition is published, ``current_edition`` is already that one: its hero
+    gives its first date and the previous results stay linked.)
+    """
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from budgetcitoyen.core.formatting import fr_date, fr_datetime, until
+
+    at = at or clock.now()
+    phase = phases.current_phase(edition, at)
+    Phase = phases.Phase
+    status = _("Étape en cours : %(step)s") % {"step": phase.label}
+    agenda = Action(_("S'inscrire à un comptoir"), reverse("comptoirs:agenda"))
+    how = Action(_("Comprendre chaque étape"), reverse("how_it_works"))
+    projects = Action(_("Découvrir les projets"), reverse("labelling:projects"))
+    previous = _last_results(edition, at)
+    previous_results = (
+        [
+            Action(
+                _("Voir les résultats de l'édition %(year)d") % {"year": previous.year},
+                reverse("results:edition", args=[previous.year]),
+            )
+        ]
+        if previous is not None
+        else []
+    )
+    if phase == Phase.UPCOMING:
+        return Hero(
+            status,
+            _("Les comptoirs à initiatives citoyennes ouvrent le %(date)s.")
+            % {"date": fr_date(phases.start(edition, Step.COMPTOIRS))},
+            [agenda if edition.comptoirs.exists() else how, *previous_results],
+        )
+    if phase == Phase.COMPTOIRS:
+        return Hero(
+            status,
+            _(
+                "Venez présenter votre idée à un comptoir, près de chez vous : inscriptions %(until)s."
+            )
+            % {"until": until(phases.end(edition, Step.COMPTOIRS))},
+            [agenda],
+        )
+    if phase == Phase.DEPOSIT:
+        actions = [Action(_("Déposer un dossier"), reverse("dossiers:mine"))]
+        if phases.phase_open(edition, Step.COMPTOIRS, at):
+            actions.append(agenda)
+        return Hero(
+            status,
+            _("Vous avez participé à un comptoir ? Déposez le dossier de votre projet %(until)s.")
+            % {"until": until(phases.end(edition, Step.DEPOSIT))},
+            actions,
+        )
+    if phase in (Phase.AWAITING_LABELLING, Phase.LABELLING, Phase.AWAITING_VOTE):
+        return Hero(
+            status,
+            _("Le comité examine les dossiers déposés. Le vote des habitants ouvre le %(date)s.")
+            % {"date": fr_date(phases.start(edition, Step.VOTE))},
+            [how],
+        )
+    if phase == Phase.VOTE:
+        return Hero(
+            status,
+            _("Choisissez les projets que vous voulez voir financés : vote ouvert %(until)s.")
+            % {"until": until(phases.end(edition, Step.VOTE))},
+            [Action(_("Voter"), reverse("voting:home")), projects],
+        )
+    if phase == Phase.COUNTING:
+        return Hero(
+            status,
+            _("Le vote est clos, les bulletins sont dépouillés. Résultats le %(date)s.")
+            % {"date": fr_datetime(phases.start(edition, Step.RESULTS))},
+            [projects],
+        )
+    # Results: the edition is over; no next edition is announced (else it would be current).
+    return Hero(
+        _("Édition %(year)d terminée") % {"year": edition.year},
+        _(
+            "Les résultats sont publiés. La prochaine édition n'est pas encore annoncée : "
+            "son calendrier paraîtra ici."
+        ),
+        [
+            Action(
+                _("Voir les résultats"),
+                reverse("results:edition", args=[edition.year]),
+            ),
+            Action(
+                _("Être prévenu de la prochaine édition"),
+                reverse("comptoirs:agenda_ics"),
+                _(
+                    "Abonnez votre agenda au calendrier des comptoirs : les comptoirs de la "
+                    "prochaine édition y apparaîtront dès leur annonce, sans compte ni adresse "
+                    "à donner."
+                ),
+            ),
+        ],
+        awaiting_next=True,
+    )
 
 
 def current_edition_for(request: object) -> Edition | None:

@@ -13,6 +13,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"edition": edition}
     if edition is not None:
         context.update(selectors.edition_overview(edition))
+        context["hero"] = selectors.hero(edition)
     return render(request, "editions/home.html", context)
 
 

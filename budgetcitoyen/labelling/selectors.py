@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -67,25 +68,27 @@ def queue(edition: Edition, user: Any, filters: QueueFilters) -> QuerySet[Dossie
 
 
 def progress(edition: Edition, user: Any) -> dict[str, int]:
-    """Reviewed / to review, for the person looking (their own work for a member)."""
-    assignments = Assignment.objects.filter(
-        dossier__edition=edition, dossier__status=Status.SUBMITTED
-    )
-    reviews = Review.objects.filter(
-        dossier__edition=edition, dossier__status=Status.SUBMITTED, hidden_for_conflict=False
-    )
+    """Reviewed / to review, for the person looking (their own work for a member).
+
+    Opinions are counted over the same dossiers as the rows of the workspace (submitted or
+    decided, not withdrawn), so the totals agree with the rows once decisions are made; what
+    is left to review is only on dossiers still awaiting their decision.
+    """
+    counted = (Status.SUBMITTED, Status.LABELLED, Status.NOT_LABELLED)
+    assignments = Assignment.objects.filter(dossier__edition=edition, dossier__status__in=counted)
     if not can_manage_labelling(user):
         assignments = assignments.filter(member=user)
-        reviews = reviews.filter(member=user)
-    reviewed = reviews.filter(
-        Exists(Assignment.objects.filter(dossier=OuterRef("dossier"), member=OuterRef("member")))
-    ).count()
+    given = Review.objects.filter(
+        dossier=OuterRef("dossier"), member=OuterRef("member"), hidden_for_conflict=False
+    )
+    reviewed = assignments.filter(Exists(given)).count()
     total = assignments.count()
+    to_review = assignments.filter(dossier__status=Status.SUBMITTED).exclude(Exists(given)).count()
     dossiers = Dossier.objects.filter(edition=edition, status__in=IN_WORKSPACE)
     return {
         "assigned": total,
         "reviewed": reviewed,
-        "to_review": max(total - reviewed, 0),
+        "to_review": to_review,
         "dossiers": dossiers.exclude(status=Status.WITHDRAWN).count(),
         "decided": dossiers.filter(status__in=[Status.LABELLED, Status.NOT_LABELLED]).count(),
         "unassigned": dossiers.filter(status=Status.SUBMITTED)
@@ -251,6 +254,38 @@ def edition_members_load(edition: Edition, members: list[Any]) -> dict[int, int]
 
 # --- The public catalogue of projects ---------------------------------------------------------
 
+
+@dataclass(frozen=True)
+class ProjectResult:
+    """A project's outcome in its edition's published result, as the catalogue shows it."""
+
+    funded: bool
+    votes: int
+    votes_text: str  # "1 234 voix" or "56 points", in the reader's language
+    position: int  # the result's order: 0 for the first of the ranking
+
+
+ResultReader = Callable[[Edition], "dict[int, ProjectResult] | None"]
+# The published result belongs to the results app, a higher layer: it registers its reader
+# here when it starts (results/apps.py), so the catalogue shows each project's outcome without
+# importing it. No reader, or no published result: None, and the catalogue is the vote's.
+_result_readers: list[ResultReader] = []
+
+
+def register_result_reader(reader: ResultReader) -> None:
+    if reader not in _result_readers:
+        _result_readers.append(reader)
+
+
+def published_outcomes(edition: Edition) -> dict[int, ProjectResult] | None:
+    """Each project's outcome (by decision id) once the edition's result is published."""
+    for reader in _result_readers:
+        found = reader(edition)
+        if found is not None:
+            return found
+    return None
+
+
 CATALOGUE_ORDERS = {
     "aleatoire": gettext_lazy("Ordre aléatoire"),
     "titre": gettext_lazy("Titre (de A à Z)"),
@@ -258,6 +293,17 @@ CATALOGUE_ORDERS = {
     "montant-decroissant": gettext_lazy("Montant décroissant"),
     "categorie": gettext_lazy("Catégorie"),
 }
+
+
+RESULT_ORDER = gettext_lazy("Résultat (financés d'abord, puis par voix)")
+
+
+def catalogue_orders(*, with_result: bool) -> dict[str, Any]:
+    """The orders a visitor may choose: once the result is out, it replaces the random one."""
+    if not with_result:
+        return dict(CATALOGUE_ORDERS)
+    others = {code: label for code, label in CATALOGUE_ORDERS.items() if code != "aleatoire"}
+    return {"resultat": RESULT_ORDER, **others}
 
 
 @dataclass
@@ -274,11 +320,18 @@ def _shuffle_key(seed: str, pk: int) -> str:
     return hashlib.sha256(f"{seed}:{pk}".encode()).hexdigest()
 
 
-def catalogue(edition: Edition, filters: CatalogueFilters, seed: str) -> list[Decision]:
+def catalogue(
+    edition: Edition,
+    filters: CatalogueFilters,
+    seed: str,
+    outcomes: dict[int, ProjectResult] | None = None,
+) -> list[Decision]:
     """The edition's labelled projects, filtered and ordered, in a fixed number of queries.
 
-    The default order is random but stable for one visitor (``seed`` is kept in a signed
-    cookie of theirs), so no project gains from its position on the page.
+    During the vote the default order is random but stable for one visitor (``seed`` is kept
+    in a signed cookie of theirs), so no project gains from its position on the page. Once the
+    result is published (``outcomes``), the default order is the result's: funded projects
+    first, then by votes; each project carries its ``result``.
     """
     from budgetcitoyen.territories.normalize import fold_name
 
@@ -320,6 +373,18 @@ def catalogue(edition: Edition, filters: CatalogueFilters, seed: str) -> list[De
                 d.pk,
             )
         )
+    elif outcomes is not None:
+        projects.sort(key=lambda d: _result_key(outcomes, d))
     else:
         projects.sort(key=lambda d: _shuffle_key(seed, d.pk))
+    if outcomes is not None:
+        for project in projects:
+            project.result = outcomes.get(project.pk)  # type: ignore[attr-defined]
     return projects
+
+
+def _result_key(outcomes: dict[int, ProjectResult], decision: Decision) -> tuple[int, int, int]:
+    result = outcomes.get(decision.pk)
+    if result is None:  # labelled but not in the count (cannot happen once published)
+        return (2, 0, decision.pk)
+    return (0 if result.funded else 1, -result.votes, result.position)

@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from budgetcitoyen.accounts.permissions import require
 from budgetcitoyen.core import clock
@@ -220,7 +221,11 @@ def assign_balanced(
             made += 1
         if missing > 0:
             skipped.append(
-                _("%(ref)s : pas assez de membres disponibles (%(missing)d manquant(s)).")
+                ngettext(
+                    "%(ref)s : pas assez de membres disponibles (%(missing)d manquant).",
+                    "%(ref)s : pas assez de membres disponibles (%(missing)d manquants).",
+                    missing,
+                )
                 % {"ref": dossier.reference, "missing": missing}
             )
     return made, skipped

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from budgetcitoyen.accounts.reauth import require_password_confirmed
 from budgetcitoyen.core.errors import DomainError
@@ -286,7 +287,11 @@ def assignments(request: HttpRequest) -> HttpResponse:
                     messages.success(request, _("Affectation retirée."))
                 else:
                     messages.success(
-                        request, _("%(made)d affectation(s) faite(s).") % {"made": made}
+                        request,
+                        ngettext(
+                            "%(made)d affectation faite.", "%(made)d affectations faites.", made
+                        )
+                        % {"made": made},
                     )
                 for reason in skipped:
                     messages.warning(request, reason)
@@ -344,7 +349,12 @@ def notify(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("%(sent)d porteur(s) informé(s) de la décision du comité.") % {"sent": sent},
+                ngettext(
+                    "%(sent)d porteur informé de la décision du comité.",
+                    "%(sent)d porteurs informés de la décision du comité.",
+                    sent,
+                )
+                % {"sent": sent},
             )
     return redirect(f"{reverse('labelling:figures')}?edition={edition.year}")
 
@@ -400,12 +410,16 @@ def projects(request: HttpRequest) -> HttpResponse:
     )
     found: list[Decision] = []
     seed, new_seed = "", False
+    outcomes = selectors.published_outcomes(edition) if published else None
+    if outcomes is not None and filters.order == "aleatoire":
+        filters.order = "resultat"
     if published:
-        seed = request.get_signed_cookie(CATALOGUE_SEED, "", salt=CATALOGUE_SEED_SALT) or ""
-        new_seed = not seed
-        if new_seed:
-            seed = secrets.token_hex(8)
-        found = selectors.catalogue(edition, filters, seed)
+        if outcomes is None:
+            seed = request.get_signed_cookie(CATALOGUE_SEED, "", salt=CATALOGUE_SEED_SALT) or ""
+            new_seed = not seed
+            if new_seed:
+                seed = secrets.token_hex(8)
+        found = selectors.catalogue(edition, filters, seed, outcomes)
     vote_open = edition.is_published and phase_open(edition, Step.VOTE)
     response = render(
         request,
@@ -416,7 +430,8 @@ def projects(request: HttpRequest) -> HttpResponse:
             "projects": found,
             "filters": filters,
             "filtered": bool(filters.category or filters.territory or filters.text),
-            "orders": selectors.CATALOGUE_ORDERS,
+            "orders": selectors.catalogue_orders(with_result=outcomes is not None),
+            "results_published": outcomes is not None,
             "categories": list(edition.categories.all()),
             "territories": territory_list(),
             "vote_open": vote_open,

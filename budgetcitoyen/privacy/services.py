@@ -421,7 +421,7 @@ def erasure_refusals(user: Any, at: datetime | None = None) -> list[str]:
         if not phases.has_ended(registration.edition, phases.Step.COMPTOIRS, at):
             reasons.append(
                 _(
-                    "Vous êtes inscrit au comptoir %(comptoir)s : annulez d'abord votre "
+                    "Vous êtes inscrit au comptoir « %(comptoir)s » : annulez d'abord votre "
                     "inscription depuis « Mes inscriptions »."
                 )
                 % {"comptoir": registration.comptoir}

@@ -155,6 +155,11 @@ def _rows(snapshot: ResultSnapshot) -> list[dict[str, Any]]:
     return rows
 
 
+def project_rows(snapshot: ResultSnapshot) -> list[dict[str, Any]]:
+    """Every project of the snapshot in the ranking's order, with its votes and outcome."""
+    return _rows(snapshot)
+
+
 def by_category(snapshot: ResultSnapshot) -> bool:
     """Whether the snapshot's rule counts each category within its envelope."""
     rule = registry.find(snapshot.rule)

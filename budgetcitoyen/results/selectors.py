@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 
 from budgetcitoyen.core import clock
 from budgetcitoyen.editions.models import Edition
+from budgetcitoyen.labelling.selectors import ProjectResult
 from budgetcitoyen.results.models import ResultSnapshot
 from budgetcitoyen.voting.models import IdentityReview
 
@@ -50,3 +51,23 @@ def open_reviews(edition: Edition) -> int:
 def edition_snapshots(edition: Edition) -> QuerySet[ResultSnapshot]:
     """Every count of the edition, the latest first."""
     return ResultSnapshot.objects.filter(edition=edition).select_related("run_by", "published_by")
+
+
+def project_outcomes(edition: Edition) -> dict[int, ProjectResult] | None:
+    """Each project's outcome in the edition's published result (by decision id), for the
+    catalogue; None before publication. Registered with ``labelling.selectors`` at start."""
+    from budgetcitoyen.results.presentation import project_rows
+
+    snapshot = published_result(edition)
+    if snapshot is None:
+        return None
+    found: dict[int, ProjectResult] = {}
+    for position, row in enumerate(project_rows(snapshot)):
+        if row["id"].isascii() and row["id"].isdigit():
+            found[int(row["id"])] = ProjectResult(
+                funded=row["funded"],
+                votes=row["votes"],
+                votes_text=row["votes_text"],
+                position=position,
+            )
+    return found

@@ -25,8 +25,9 @@ from budgetcitoyen.accounts.permissions import require
 from budgetcitoyen.core import clock
 from budgetcitoyen.core.audit import log_action
 from budgetcitoyen.core.errors import AlreadyDone, Conflict, InvalidInput, PhaseClosed
-from budgetcitoyen.core.formatting import fr_datetime
+from budgetcitoyen.core.formatting import until
 from budgetcitoyen.core.mail import send_after_commit
+from budgetcitoyen.editions import phases
 from budgetcitoyen.editions.models import Edition
 from budgetcitoyen.editions.phases import Step, has_ended, q_ended, q_started
 from budgetcitoyen.labelling.models import Decision
@@ -40,8 +41,8 @@ from budgetcitoyen.tally.model import TallyError
 def check_vote_closed(edition: Edition, at: datetime | None = None) -> None:
     if not has_ended(edition, Step.VOTE, at):
         raise PhaseClosed(
-            _("Le vote est ouvert jusqu'au %(end)s : le dépouillement viendra après.")
-            % {"end": fr_datetime(edition.vote_end)}
+            _("Le vote est ouvert %(until)s : le dépouillement viendra après.")
+            % {"until": until(phases.end(edition, Step.VOTE))}
         )
 
 
@@ -182,7 +183,11 @@ def publish_due(at: datetime | None = None) -> list[str]:
         pending = open_reviews(edition)
         if pending:
             report.append(
-                _("%(year)s : non publié, %(count)d vérification(s) de votes multiples en attente.")
+                ngettext(
+                    "%(year)s : non publié, %(count)d vérification de votes multiples en attente.",
+                    "%(year)s : non publié, %(count)d vérifications de votes multiples en attente.",
+                    pending,
+                )
                 % {"year": edition.year, "count": pending}
             )
             continue

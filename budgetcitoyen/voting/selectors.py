@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDate
 
 from budgetcitoyen.editions.models import Edition
@@ -74,9 +74,19 @@ def dashboard(edition: Edition) -> dict[str, Any]:
 
 
 def reviews(edition: Edition) -> QuerySet[IdentityReview]:
+    """The edition's reviews, each with the identity as its first ballot declared it (the
+    identity key itself is never shown: it is a folded form for matching, not a name)."""
+    first = Ballot.objects.filter(
+        edition=OuterRef("edition"), identity_key=OuterRef("identity_key")
+    ).order_by("cast_at", "pk")
     return (
         IdentityReview.objects.filter(edition=edition)
-        .annotate(ballot_count=Count("ballots"))
+        .annotate(
+            ballot_count=Count("ballots"),
+            declared_first_name=Subquery(first.values("first_name")[:1]),
+            declared_last_name=Subquery(first.values("last_name")[:1]),
+            declared_birth_date=Subquery(first.values("birth_date")[:1]),
+        )
         .select_related("decided_by")
         .order_by("-status", "created_at")
     )

@@ -101,6 +101,8 @@ def _ballot_context(edition: Edition, chosen: list[int]) -> dict[str, Any]:
         "groups": groups,
         "options": options,
         "counter": rule.counter(options, chosen),
+        "counter_over": rule.excess(len(chosen)) > 0,
+        "counter_states": rule.counter_states(options),
         "chosen": chosen,
     }
 
@@ -424,7 +426,11 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "unusual_characters": any(
             has_unusual(f"{b.last_name}{b.first_name}{b.other_first_names}") for b in ballots
         ),
+        # A decision the rules no longer allow (results published): said once, without a form.
+        "refusal": refusal(services.check_review_open, review.edition),
     }
+    if form.is_bound and context["refusal"]:
+        return render(request, "voting/review.html", {**context, "form": form}, status=409)
     if form.is_bound:
         if form.is_valid():
             try:
@@ -434,8 +440,16 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                     by=request.user,
                 )
-            except DomainError as error:
+            except InvalidInput as error:
                 return _with_form_error(request, "voting/review.html", context, form, error)
+            except DomainError as error:
+                context["refusal"] = error.message
+                return render(
+                    request,
+                    "voting/review.html",
+                    {**context, "form": form},
+                    status=error.status_code,
+                )
             messages.success(
                 request, _("Décision enregistrée ; les votants concernés sont informés.")
             )

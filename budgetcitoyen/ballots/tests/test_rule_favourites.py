@@ -1,4 +1,4 @@
-"""Favourites: between a minimum and a maximum of projects (3 by default)."""
+"""Favourites: between a minimum and a maximum of projects (1 to 3 by default)."""
 
 from __future__ import annotations
 
@@ -70,3 +70,27 @@ def test_it_tells_the_voter():
     assert Favourites(2, 4).voter_text() == (
         "Vous choisissez entre 2 et 4 coups de cœur parmi les projets labellisés."
     )
+
+
+def test_the_counter_flags_choices_over_the_maximum():
+    rule = Favourites(1, 3)
+    assert rule.counter(OPTIONS, [1, 2, 3]) == "3 choix sur 3"
+    assert rule.counter(OPTIONS, [1, 2, 3, 4]) == "4 choix sur 3 : 1 de trop, retirez-en un."
+    assert rule.counter(OPTIONS, [1, 2, 3, 4, 5]) == ("5 choix sur 3 : 2 de trop, retirez-en 2.")
+    # What ballot.js shows for each number of choices, flagged beyond the maximum.
+    states = rule.counter_states(OPTIONS)
+    assert [s["over"] for s in states] == [False, False, False, False, True, True]
+    assert states[4]["text"] == "4 choix sur 3 : 1 de trop, retirez-en un."
+
+
+def test_the_default_edition_asks_for_one_to_three_and_an_edition_may_ask_for_three():
+    from budgetcitoyen.editions.models import Edition
+
+    default = Favourites.for_edition(Edition())
+    assert (default.least, default.most) == (1, 3)
+    assert len(default.validate(OPTIONS, [4, 5])) == 2  # two favourites are a ballot
+    assert default.voter_text() == (
+        "Vous choisissez entre 1 et 3 coups de cœur parmi les projets labellisés."
+    )
+    exactly = Favourites(3, 3)
+    assert refused(exactly, [4, 5]) == "Choisissez exactement 3 projets (vous en avez choisi 2)."

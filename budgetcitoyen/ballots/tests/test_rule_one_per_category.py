@@ -37,7 +37,8 @@ def test_it_refuses_two_projects_in_a_category():
 
 
 def test_its_counter_counts_categories():
-    assert RULE.counter(OPTIONS, [1]) == "1 catégorie(s) sur 2"
+    assert RULE.counter(OPTIONS, [1]) == "1 catégorie sur 2"
+    assert RULE.counter(OPTIONS, [1, 4]) == "2 catégories sur 2"
     assert RULE.counter_style == "categories"
 
 

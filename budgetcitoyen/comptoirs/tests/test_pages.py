@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import timedelta
+from html import unescape
 
 import pytest
 import time_machine
@@ -205,7 +206,7 @@ class TestRegistering:
         client = Client()
         client.force_login(UserFactory())
         response = client.get(f"/comptoirs/{world['comptoir'].pk}/inscription/")
-        assert "Confirmez d'abord votre adresse électronique" in response.content.decode()
+        assert "Confirmez d'abord votre adresse électronique" in unescape(response.content.decode())
 
     def test_my_registrations_show_the_waiting_position_and_cancel(self, world):
         waiting = verified_person()
@@ -425,3 +426,117 @@ def test_an_empty_registration_form_is_refused_with_its_errors(client):
         response = client.post(f"/comptoirs/{comptoir.pk}/inscription/", {})
         assert response.status_code == 400
         assert "Ce champ est obligatoire" in response.content.decode()
+
+
+def _main(html: str) -> str:
+    return unescape(html[html.index("<main") : html.index("</main>")])
+
+
+class TestTheVerdictBeforeTheForm:
+    """The comptoir page says, before any form, whether the person may register and why not."""
+
+    IDEA = {
+        "idea_title": "Idée",
+        "idea_summary": "Texte",
+        "structure_kind": "none",
+    }
+
+    def _fill(self, comptoir):
+        while comptoir.registrations.filter(status="confirmed").count() < comptoir.capacity:
+            with time_machine.travel(paris(2025, 1, 20, 10), tick=False):
+                registration_create(comptoir=comptoir, person=verified_person(), **idea())
+
+    def test_someone_with_a_place_elsewhere_is_not_offered_the_waiting_list(self, world):
+        self._fill(world["comptoir"])  # full: a newcomer would get the waiting list
+        client = Client()
+        elsewhere = verified_person()
+        with time_machine.travel(paris(2025, 1, 20, 10), tick=False):
+            registration_create(comptoir=world["other"], person=elsewhere, **idea())
+        client.force_login(elsewhere)
+        html = _main(client.get(f"/comptoirs/{world['comptoir'].pk}/").content.decode())
+        assert "liste d'attente" not in html.split("Programme")[0].replace(
+            "Complet — liste d'attente", ""
+        )
+        reason = "Vous avez déjà une place confirmée au comptoir « Le Germoir"
+        assert html.count(reason) == 1
+        assert html.index(reason) < html.index("Programme")
+        # The registration page says it once, above where the form would be, and shows no form.
+        page = client.get(f"/comptoirs/{world['comptoir'].pk}/inscription/")
+        html = _main(page.content.decode())
+        assert html.count(reason) == 1 and "<form" not in html
+        data = {**self.IDEA, "idea_territory": world["comptoir"].territory.pk}
+        response = client.post(f"/comptoirs/{world['comptoir'].pk}/inscription/", data)
+        assert response.status_code == 409
+        html = _main(response.content.decode())
+        assert html.count(reason) == 1 and "<form" not in html
+        assert_accessible(response.content)
+
+    def test_a_newcomer_to_a_full_comptoir_is_offered_the_waiting_list(self, world):
+        self._fill(world["comptoir"])
+        client = client_as(world, "other_resident")
+        html = _main(client.get(f"/comptoirs/{world['comptoir'].pk}/").content.decode())
+        assert "Je m'inscris sur la liste d'attente" in html
+        html = _main(client.get(f"/comptoirs/{world['comptoir'].pk}/inscription/").content.decode())
+        assert "Je m'inscris sur la liste d'attente du comptoir" in html
+        assert "<form" in html
+
+    def test_the_holder_of_a_place_here_is_told_so(self, world):
+        html = _main(
+            client_as(world, "resident").get(f"/comptoirs/{world['comptoir'].pk}/").content.decode()
+        )
+        assert html.count("Vous avez déjà une place confirmée à ce comptoir.") == 1
+        assert "Je m'inscris" not in html
+
+    def test_registrations_closed_says_why(self, world):
+        # Inside the 24 h before the comptoir: registrations are closed, the page says so once.
+        with time_machine.travel(paris(2025, 2, 4, 12), tick=False):
+            html = _main(
+                client_as(world, "other_resident")
+                .get(f"/comptoirs/{world['comptoir'].pk}/")
+                .content.decode()
+            )
+        assert html.count("Les inscriptions à ce comptoir sont closes") == 1
+        assert "Je m'inscris" not in html
+
+    def test_no_calendar_file_offered_for_a_past_comptoir(self, world):
+        path = f"/comptoirs/{world['comptoir'].pk}/"
+        assert "comptoir.ics" in Client().get(path).content.decode()
+        with time_machine.travel(paris(2025, 2, 10, 10), tick=False):
+            html = _main(Client().get(path).content.decode())
+        assert "comptoir.ics" not in html
+        assert "Ce comptoir a eu lieu." in html
+
+
+class TestCancellingAnAttendedPlace:
+    def test_it_is_refused_with_a_french_409_and_not_offered(self, world):
+        registration = world["registration"]
+        # Noted present (the comptoir started), then looked at again on a later day.
+        Registration.objects.filter(pk=registration.pk).update(attendance="present")
+        client = client_as(world, "resident")
+        html = client.get("/mes-inscriptions/").content.decode()
+        assert f"/mes-inscriptions/{registration.pk}/annuler/" not in html
+        response = client.post(f"/mes-inscriptions/{registration.pk}/annuler/")
+        assert response.status_code == 409
+        assert "Votre présence à ce comptoir est déjà notée" in unescape(response.content.decode())
+        registration.refresh_from_db()
+        assert registration.status == "confirmed" and registration.attendance == "present"
+        page = client.get(f"/mes-inscriptions/{registration.pk}/annuler/")
+        assert "Oui, confirmer l'annulation" not in page.content.decode()
+
+
+class TestWording:
+    def test_the_sheet_counts_in_words_without_brackets(self, world):
+        html = client_as(world, "organiser").get(f"/organisation/comptoirs/{world['comptoir'].pk}/")
+        body = unescape(html.content.decode())
+        assert "(s)" not in body
+        assert "1 place confirmée sur 2, personne en liste d'attente." in body
+
+    def test_a_comptoirs_name_after_a_preposition_is_quoted(self, world):
+        from budgetcitoyen.dossiers.forms import IdeaChoiceField
+
+        label = IdeaChoiceField(queryset=Registration.objects.all()).label_from_instance(
+            world["registration"]
+        )
+        assert (
+            label == "« Une recyclerie solidaire », présentée au comptoir « La Bulle des champs »"
+        )

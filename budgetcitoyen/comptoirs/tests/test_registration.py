@@ -146,7 +146,7 @@ class TestRegister:
     def test_one_active_registration_per_comptoir(self, comptoir):
         person = verified_person()
         register(comptoir, person)
-        with pytest.raises(AlreadyDone, match="déjà inscrit à ce comptoir"):
+        with pytest.raises(AlreadyDone, match="déjà une place confirmée à ce comptoir"):
             register(comptoir, person)
 
     def test_one_confirmed_place_per_edition(self, edition, comptoir):

@@ -19,6 +19,7 @@ register.filter("fr_date", formatting.fr_date)
 register.filter("fr_time", formatting.fr_time)
 register.filter("fr_datetime", formatting.fr_datetime)
 register.filter("window_end", formatting.window_end)
+register.filter("until", formatting.until)
 register.filter("iso", formatting.iso)
 register.filter("phone", display_phone)
 

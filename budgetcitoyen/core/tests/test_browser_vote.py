@@ -42,6 +42,16 @@ def test_voting_with_the_keyboard_and_the_live_counter(demo_server, page, settin
         boxes.nth(index).focus()
         page.keyboard.press("Space")
     assert counter.inner_text() == "3 choix sur 3"
+    # A fourth choice is flagged at once, in words and colour, and said assertively.
+    boxes.nth(3).focus()
+    page.keyboard.press("Space")
+    assert counter.inner_text() == "4 choix sur 3 : 1 de trop, retirez-en un."
+    assert "ballot-counter-over" in (counter.get_attribute("class") or "")
+    assert counter.get_attribute("aria-live") == "assertive"
+    assert_axe_clean(page)
+    page.keyboard.press("Space")
+    assert counter.inner_text() == "3 choix sur 3"
+    assert "ballot-counter-over" not in (counter.get_attribute("class") or "")
     page.click("main button[type=submit]")
     assert "Je confirme mon vote" in page.content()
     assert_axe_clean(page)

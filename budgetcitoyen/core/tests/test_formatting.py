@@ -85,3 +85,14 @@ def test_importing_it_imports_no_django():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_a_windows_end_is_written_one_way():
+    """The vote's end read "30 septembre 2025 inclus" in public and "mercredi 1er octobre
+    2025, 0 h" for staff: one helper now writes it for every page and email."""
+    from budgetcitoyen.core.formatting import until
+    from budgetcitoyen.testing.factories import paris
+
+    assert until(paris(2025, 10, 1)) == "jusqu'au mardi 30 septembre 2025 inclus"
+    assert until(paris(2025, 3, 5)) == "jusqu'au mardi 4 mars 2025 inclus"
+    assert until(paris(2025, 9, 30, 18)) == "jusqu'au mardi 30 septembre 2025, 18 h"

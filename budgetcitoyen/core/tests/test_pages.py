@@ -62,7 +62,8 @@ class TestHome:
         assert 'class="timeline-step timeline-current" aria-current="step"' in html
         current = html.split('aria-current="step"')[1]
         assert "Vote des habitants" in current.split("</li>")[0]
-        assert "Étape en cours : <strong>Vote des habitants</strong>" in html
+        assert "Étape en cours : Vote des habitants" in html
+        assert 'href="/voter/"' in html.split("</section>")[0]  # the hero's call to action
         assert "le site est affiché comme au 10 septembre 2025" in html.lower()
 
     def test_it_shows_key_figures(self):

@@ -126,12 +126,18 @@ def test_reading_the_public_pages_anonymously_creates_no_session(demo, client):
 
 @pytest.mark.django_db
 def test_the_catalogue_order_stays_stable_for_one_visitor(demo, client):
-    # The 2025 catalogue (the current edition is the next one, announced, still without projects).
-    first = client.get("/projets/?edition=2025")
-    assert "catalogue_seed" in first.cookies
-    again = client.get("/projets/?edition=2025")
+    import time_machine
+
+    from budgetcitoyen.testing.factories import paris
+
+    with time_machine.travel(paris(2025, 9, 15, 12), tick=False):  # during the vote
+        first = client.get("/projets/?edition=2025")
+        assert "catalogue_seed" in first.cookies
+        again = client.get("/projets/?edition=2025")
     assert "catalogue_seed" not in again.cookies  # kept, not renewed
     assert [d.pk for d in first.context["projects"]] == [d.pk for d in again.context["projects"]]
+    # Once the results are out the order is the result's, the same for everyone: no cookie.
+    assert "catalogue_seed" not in Client().get("/projets/").cookies
 
 
 def _user(email: str):  # type: ignore[no-untyped-def]

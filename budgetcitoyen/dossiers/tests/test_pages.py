@@ -552,3 +552,39 @@ class TestAfterTheDeposit:
             assert_accessible(page.content)
         draft.refresh_from_db()
         assert draft.objectives == ""
+
+
+class TestTheWishedCategorysCap:
+    """12 000 € requested in a category capped at 10 000 €: warned at the steps, refused."""
+
+    CAP = "dépasse le plafond de la catégorie « Innovation sociale » : 10 000 € par projet"
+
+    def test_warned_at_the_steps_and_refused_at_submission(self, holder_client, registration):
+        from html import unescape
+
+        dossier = complete_dossier(registration)  # 12 000 € asked, Innovation sociale wished
+        category = dossier.wished_category
+        category.max_amount_per_project = Decimal("10000")
+        category.save()
+        for step in ("budget", "categorie"):
+            page = holder_client.get(f"/mes-dossiers/{dossier.pk}/{step}/")
+            html = unescape(page.content.decode()).replace("\u202f", " ").replace("\xa0", " ")
+            shown = 'message-warning">Le montant demandé (12 000 €) ' + self.CAP
+            assert html.count(shown) == 1, step
+            assert_accessible(page.content)
+        html = unescape(
+            holder_client.get(f"/mes-dossiers/{dossier.pk}/categorie/").content.decode()
+        )
+        assert "jusqu'à 10\u202f000 € par projet" in html.replace("\xa0", "\u202f")
+        response = holder_client.post(f"/mes-dossiers/{dossier.pk}/recapitulatif/", {"sworn": "on"})
+        assert response.status_code == 400
+        html = unescape(response.content.decode()).replace("\u202f", " ").replace("\xa0", " ")
+        assert self.CAP in html
+        dossier.refresh_from_db()
+        assert dossier.is_draft
+
+    def test_within_the_cap_no_warning(self, holder_client, registration):
+        dossier = complete_dossier(registration)
+        page = holder_client.get(f"/mes-dossiers/{dossier.pk}/budget/").content.decode()
+        assert "message-warning" not in page
+        assert 'data-cap="15000.00"' in page  # the live check's cap, for dossier.js

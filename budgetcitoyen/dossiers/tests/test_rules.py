@@ -156,3 +156,16 @@ class TestFinancingPlan:
 
     def test_nothing_to_say_before_the_amounts_are_known(self):
         assert rules.financing_errors(None, Decimal("5"), []) == []
+
+
+def test_the_wished_categorys_cap():
+    from budgetcitoyen.dossiers.rules import category_cap_error
+
+    assert category_cap_error(Decimal("10000"), "Coopération", Decimal("10000")) is None
+    assert category_cap_error(None, "Coopération", Decimal("10000")) is None
+    message = category_cap_error(Decimal("12000"), "Coopération", Decimal("10000"))
+    assert message is not None
+    assert message.replace("\u202f", " ") == (
+        "Le montant demandé (12 000 €) dépasse le plafond de la catégorie « Coopération » : "
+        "10 000 € par projet. Baissez le montant demandé ou choisissez une autre catégorie."
+    )

@@ -193,6 +193,10 @@ def step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             "max_attachments": rules.MAX_ATTACHMENTS,
             "plan": form.plan() if isinstance(form, BudgetForm) else None,
             "deposit_open": passes(services.check_deposit_open, dossier.edition),
+            "cap_warning": (
+                rules.dossier_cap_error(dossier) if step in ("budget", "categorie") else None
+            ),
+            "wished_category": dossier.wished_category if dossier.wished_category_id else None,
         },
         status=status,
     )

@@ -56,7 +56,7 @@ class TestEditionCreate:
         assert edition.age_reckoned_on == date(2040, 9, 1)
         assert edition.allocation_rule == "envelopes"
         assert edition.vote_rule == "favourites"
-        assert (edition.vote_min_choices, edition.vote_max_choices) == (3, 3)
+        assert (edition.vote_min_choices, edition.vote_max_choices) == (1, 3)
 
     @pytest.mark.parametrize(
         ("overrides", "field", "message"),

@@ -380,3 +380,32 @@ class TestPublication:
         decision = services.decide(dossier=dossier, by=staff, outcome="not_labelled", reason="Non")
         with time_machine.travel(dossier.edition.vote_start + timedelta(days=1), tick=False):
             assert not permissions.is_public(decision)
+
+
+class TestProgress:
+    def test_the_counts_agree_with_the_rows_once_decided(self, dossier, staff, member):
+        """ "Avis donnés / attendus" read 0 / 0 beside a decided row holding one opinion."""
+        from budgetcitoyen.labelling import selectors
+
+        services.assignment_add(dossier=dossier, member=member, by=staff)
+        services.review_save(
+            dossier=dossier,
+            member=member,
+            opinion="favourable",
+            proposed_category=None,
+            scores=full_scores(dossier.edition),
+        )
+        label(dossier, staff)
+        seen_by_staff = selectors.progress(dossier.edition, staff)
+        assert (seen_by_staff["reviewed"], seen_by_staff["assigned"]) == (1, 1)
+        mine = selectors.progress(dossier.edition, member)
+        assert (mine["assigned"], mine["reviewed"], mine["to_review"]) == (1, 1, 0)
+
+    def test_what_is_left_to_review_is_on_undecided_dossiers_only(self, dossier, staff, member):
+        from budgetcitoyen.labelling import selectors
+
+        services.assignment_add(dossier=dossier, member=member, by=staff)
+        assert selectors.progress(dossier.edition, member)["to_review"] == 1
+        label(dossier, staff)
+        mine = selectors.progress(dossier.edition, member)
+        assert (mine["assigned"], mine["reviewed"], mine["to_review"]) == (1, 0, 0)

@@ -647,3 +647,52 @@ def test_the_page_makes_as_many_queries_for_many_projects_as_for_few(edition, st
     publish_with(20)
     client.get(URL)
     assert {url: count_queries(client, url) for url in ("/resultats/", URL)} == few
+
+
+# --- The catalogue of projects once the result is out ------------------------------------------
+
+
+def _catalogue_cards(response):  # type: ignore[no-untyped-def]
+    soup = BeautifulSoup(response.content.decode(), "html.parser")
+    cards = []
+    for card in soup.select("li.project-card"):
+        title = card.find("h2").get_text(strip=True)
+        result = card.find("dt", string="Résultat")
+        outcome = result.find_next("dd").get_text(" ", strip=True) if result else ""
+        cards.append((title, outcome.replace("\u202f", " ").replace("\xa0", " ")))
+    return cards
+
+
+def test_the_catalogue_during_the_vote_has_no_outcome_and_its_own_order(snapshot, projects):
+    with time_machine.travel(DURING_VOTE, tick=False):
+        response = Client().get("/projets/")
+    html = text(response)
+    assert "Les projets soumis au vote" in html and "ordre aléatoire" in html
+    assert all(outcome == "" for _title, outcome in _catalogue_cards(response))
+    assert "Financé" not in html and " voix" not in html
+
+
+def test_after_the_results_the_catalogue_shows_each_outcome_funded_first(published, projects):
+    response = Client().get("/projets/")
+    html = text(response)
+    assert "Les projets soumis au vote" not in html
+    assert "Les projets et leurs résultats" in html
+    assert "ordre aléatoire" not in html
+    cards = _catalogue_cards(response)
+    assert len(cards) == len(projects)
+    assert cards[0] == ("Recyclerie", "Financé 6 voix")
+    outcomes = [outcome for _title, outcome in cards]
+    funded = [o for o in outcomes if o.startswith("Financé")]
+    # Funded first, then the others, each group by votes (most first).
+    assert outcomes[: len(funded)] == funded
+    assert all(o.startswith("Non financé") for o in outcomes[len(funded) :])
+    assert ("Atelier vélo", "Non financé 0 voix") in cards
+
+    def votes(o: str) -> int:
+        return int(o.split()[-2])
+
+    assert [votes(o) for o in funded] == sorted((votes(o) for o in funded), reverse=True)
+    others = outcomes[len(funded) :]
+    assert [votes(o) for o in others] == sorted((votes(o) for o in others), reverse=True)
+    assert 'href="/resultats/2025/"' in response.content.decode()
+    assert_accessible(response.content)

@@ -17,7 +17,7 @@ from budgetcitoyen.core.errors import (
     NotEligible,
     PhaseClosed,
 )
-from budgetcitoyen.core.formatting import fr_date, fr_datetime, window_end
+from budgetcitoyen.core.formatting import fr_date, fr_datetime, until
 from budgetcitoyen.editions import phases
 from budgetcitoyen.editions.models import Edition
 from budgetcitoyen.editions.phases import Step
@@ -39,7 +39,9 @@ def check_vote_open(edition: Edition, at: datetime | None = None) -> None:
     if not phases.has_started(edition, Step.VOTE, at):
         raise PhaseClosed(_("Le vote ouvrira le %(date)s.") % {"date": fr_datetime(start)})
     if phases.has_ended(edition, Step.VOTE, at):
-        raise PhaseClosed(_("Le vote est clos depuis le %(date)s.") % {"date": window_end(end)})
+        raise PhaseClosed(
+            _("Le vote est clos : il était ouvert %(until)s.") % {"until": until(end)}
+        )
 
 
 def identity_errors(identity: dict[str, Any]) -> dict[str, str]:

@@ -30,8 +30,9 @@ def _fresh_rate_limits():
 
 @pytest.fixture
 def edition(db):
-    """Edition 2025 (vote 1–30 Sept, age reckoned on 1 Sept), favourites 3, two categories."""
-    edition = EditionFactory(year=2025)
+    """Edition 2025 (vote 1–30 Sept, age reckoned on 1 Sept), exactly 3 favourites (as an
+    edition may ask; the default is 1 to 3), two categories."""
+    edition = EditionFactory(year=2025, vote_min_choices=3, vote_max_choices=3)
     CategoryFactory(
         edition=edition, name="Innovation sociale", priority=1, envelope=Decimal("30000")
     )

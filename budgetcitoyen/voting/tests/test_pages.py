@@ -414,6 +414,31 @@ def test_staff_decide_a_review_from_its_page(cluster, staff, projects):
     assert f"par {staff.display_name}, le" in detail and staff.email not in detail
 
 
+def test_a_review_names_the_declared_identity_never_its_key(cluster, staff):
+    client = signed_in(staff)
+    for url in ["/gestion/vote/verifications/", f"/gestion/vote/verifications/{cluster.pk}/"]:
+        body = text(client.get(url))
+        assert cluster.identity_key not in body, url
+        assert "Camille Dupont (naissance : 14 juillet 1990)" in body, url
+
+
+def test_a_refused_decision_is_said_once_without_the_form(cluster, staff, edition):
+    from budgetcitoyen.results.tests.factories import published_snapshot
+
+    client = signed_in(staff)
+    confirm_password(client)
+    published_snapshot(edition)
+    url = f"/gestion/vote/verifications/{cluster.pk}/"
+    message = "Les résultats sont publiés : les vérifications de votes ne peuvent plus changer."
+    page = text(client.get(url))
+    assert page.count(message) == 1 and "Enregistrer la décision" not in page
+    response = client.post(url, {"outcome": "annul", "reason": "Même personne."})
+    assert response.status_code == 409
+    body = text(response)
+    assert body.count(message) == 1 and "Enregistrer la décision" not in body
+    assert_accessible(response.content)
+
+
 def test_the_review_page_marks_look_alike_and_invisible_characters(
     edition, projects, declared, during_vote, staff
 ):
@@ -496,3 +521,8 @@ def test_namesakes_the_postal_code_does_not_separate_are_a_form_error(edition, v
     assert response.status_code == 400
     assert "« Dainville » désigne plusieurs communes : précisez le code postal" in text(response)
     assert not voter.voter_declarations.exists()
+
+
+def test_the_demo_edition_asks_for_one_to_three_favourites(demo):
+    """Someone who likes two projects can vote in the demo (the default rule, 1 to 3)."""
+    assert (demo.vote_rule, demo.vote_min_choices, demo.vote_max_choices) == ("favourites", 1, 3)
