@@ -105,22 +105,33 @@ SIGNED_IN_PAGES = [
     "/saisie/bulletins/nouveau/",
 ]
 
-# The demo porteur's pages, as during the 2025 deposit: dossier 1 is submitted, 6 a draft.
+# The demo porteur's pages, as during the 2025 deposit: dossier 3 is submitted, 12 a draft
+# (test_the_porteur_s_dossiers_are_those_the_pages_name checks it against the demo).
+SUBMITTED, DRAFT = 3, 12
 PORTEUR_PAGES = [
     "/mes-dossiers/",
     "/mes-dossiers/nouveau/",
-    "/mes-dossiers/1/",
-    "/mes-dossiers/1/recepisse/",
-    "/mes-dossiers/1/retirer/",
-    "/mes-dossiers/6/",
-    "/mes-dossiers/6/presentation/",
-    "/mes-dossiers/6/projet/",
-    "/mes-dossiers/6/porteur/",
-    "/mes-dossiers/6/budget/",
-    "/mes-dossiers/6/categorie/",
-    "/mes-dossiers/6/pieces/",
-    "/mes-dossiers/6/recapitulatif/",
+    f"/mes-dossiers/{SUBMITTED}/",
+    f"/mes-dossiers/{SUBMITTED}/recepisse/",
+    f"/mes-dossiers/{SUBMITTED}/retirer/",
+    f"/mes-dossiers/{DRAFT}/",
+    f"/mes-dossiers/{DRAFT}/presentation/",
+    f"/mes-dossiers/{DRAFT}/projet/",
+    f"/mes-dossiers/{DRAFT}/porteur/",
+    f"/mes-dossiers/{DRAFT}/budget/",
+    f"/mes-dossiers/{DRAFT}/categorie/",
+    f"/mes-dossiers/{DRAFT}/pieces/",
+    f"/mes-dossiers/{DRAFT}/recapitulatif/",
 ]
+
+
+@pytest.mark.django_db
+def test_the_porteur_s_dossiers_are_those_the_pages_name(demo):
+    from budgetcitoyen.dossiers.models import Dossier
+
+    mine = Dossier.objects.filter(holder__email="porteur@demo.budgetcitoyen.fr")
+    assert mine.get(pk=SUBMITTED).submitted_at is not None
+    assert mine.get(pk=DRAFT).is_draft
 
 
 @pytest.mark.parametrize("path", PORTEUR_PAGES)
@@ -132,7 +143,8 @@ def test_axe_finds_no_violation_on_the_porteur_s_dossier_pages(
     settings.DEBUG = True
     settings.BUDGETCITOYEN_NOW = paris(2025, 3, 3, 12)
     page = porteur_tab
-    page.goto(shared_demo_server + path)
+    response = page.goto(shared_demo_server + path)
+    assert response is not None and response.status == 200, path
     assert page.url == shared_demo_server + path
     assert_axe_clean(page)
 
@@ -140,7 +152,8 @@ def test_axe_finds_no_violation_on_the_porteur_s_dossier_pages(
 @pytest.mark.parametrize("path", SIGNED_IN_PAGES)
 def test_axe_finds_no_violation_on_signed_in_pages(shared_demo_server, staff_tab, path):
     page = staff_tab
-    page.goto(shared_demo_server + path)
+    response = page.goto(shared_demo_server + path)
+    assert response is not None and response.status == 200, path
     assert page.url == shared_demo_server + path  # signed in, not sent back to the login page
     assert_axe_clean(page)
 
@@ -150,7 +163,9 @@ def test_axe_finds_no_violation_on_signed_in_pages(shared_demo_server, staff_tab
 def test_axe_finds_no_violation(shared_demo_server, visitor, path, width):
     page = visitor
     page.set_viewport_size({"width": width, "height": 900})
-    page.goto(shared_demo_server + path)
+    response = page.goto(shared_demo_server + path)
+    expected = 404 if path == "/page-inexistante/" else 200  # the error page is checked too
+    assert response is not None and response.status == expected, path
     assert_axe_clean(page)
 
 

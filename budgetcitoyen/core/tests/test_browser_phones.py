@@ -32,7 +32,11 @@ def too_wide(page, site: str, paths: list[str]) -> list[str]:  # type: ignore[no
     for width in PHONE_WIDTHS:
         page.set_viewport_size({"width": width, "height": 800})
         for path in paths:
-            page.goto(site + path)
+            response = page.goto(site + path)
+            expected = 404 if path == "/page-inexistante/" else 200
+            if response is None or response.status != expected:  # a missing page proves nothing
+                wide.append(f"{path} : réponse {response.status if response else None}")
+                continue
             scroll, inner = page.evaluate(
                 "[document.documentElement.scrollWidth, window.innerWidth]"
             )

@@ -76,10 +76,13 @@ def _submitted(demo: Any) -> int:
 
 
 def _open_review(demo: Any) -> int:
+    from budgetcitoyen.results.models import ResultSnapshot
     from budgetcitoyen.voting.models import IdentityReview
 
     review = IdentityReview.objects.filter(edition=demo).order_by("pk")[0]
     IdentityReview.objects.filter(pk=review.pk).update(status=IdentityReview.Status.OPEN)
+    # As during the vote: no result is published yet, so the review can be decided.
+    ResultSnapshot.objects.filter(edition=demo).update(published_at=None)
     return review.pk
 
 
