@@ -238,7 +238,9 @@ def build_world() -> World:
     projects already labelled by others, built with the factories and services."""
     from budgetcitoyen.accounts.roles import Role, role_grant
     from budgetcitoyen.comptoirs.services import registration_create
+    from budgetcitoyen.territories.services import load_reference
 
+    load_reference()  # idempotent; an earlier transactional test's flush may have emptied it
     # after issue 16 part 5: "1 to 3" favourites is the default rule; asked for explicitly here.
     edition = EditionFactory(year=YEAR, vote_min_choices=1, vote_max_choices=3)
     solidarity = CategoryFactory(
