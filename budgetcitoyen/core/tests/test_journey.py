@@ -54,23 +54,6 @@ PHONE = {"width": 375, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
 NEW_PASSWORD = "Un-mot-de-passe-solide-2030"
 
-# Pages that fail a check today because of defects fixed elsewhere in issue 16 (part 3: no page
-# wider than a phone, tables scroll in their own container). Remove this list once those parts
-# are merged: every page must then pass every check. Path (a regex) -> the checks skipped there.
-KNOWN_UNTIL_ISSUE_16: dict[str, set[str]] = {
-    # after issue 16 part 3: the home page's categories table (398 px at 375).
-    r"/": {"width"},
-    # after issue 16 part 3: the organiser's table of comptoirs scrolls in its own container.
-    r"/organisation/comptoirs/": {"width"},
-    # after issue 16 part 3: the committee's table of reviews (one column per criterion)
-    # scrolls in its own container; today it is 1590 px wide at 1280.
-    r"/comite/dossiers/\d+/": {"width"},
-    # after issue 16 part 3: the voter's table of choices to confirm (418 px at 375).
-    r"/voter/bulletin/": {"width"},
-    # after issue 16 part 3: "Mes dossiers" (445 px at 375), a table like /mes-inscriptions/.
-    r"/mes-dossiers/": {"width"},
-}
-
 
 def label(text: str) -> re.Pattern[str]:
     """A field's label as allauth's and Django's default forms print it: ``Text :`` (a
@@ -78,7 +61,7 @@ def label(text: str) -> re.Pattern[str]:
     return re.compile(rf"^\s*(?:{text})[\s\u00a0]*:?\s*$", re.IGNORECASE)
 
 
-# after issue 16 part 4: allauth's pages are the site's own; their email label may change.
+# allauth's pages are the site's own; the email field's label is matched loosely.
 EMAIL_LABEL = label("Courriel|Adresse e-mail|Adresse électronique|E-mail")
 PASSWORD_LABEL = label("Mot de passe")
 # The outermost elements that reach past the right edge of the window (for the failure message).
@@ -131,10 +114,7 @@ class Journey:
 
         page.wait_for_load_state()
         path = page.url.removeprefix(self.live_url).split("?")[0]
-        skipped: set[str] = set()
-        for pattern, checks in KNOWN_UNTIL_ISSUE_16.items():
-            if re.fullmatch(pattern, path):
-                skipped |= checks
+        skipped: set[str] = set()  # every page passes every check
         index = len(self.shots) + 1
         width = page.viewport_size["width"]
         shot = self.folder / f"{index:02d}-{name}-{width}.jpeg"
@@ -177,7 +157,7 @@ def sign_in(journey: Journey, page: Any, email: str, password: str, name: str) -
     journey.goto(page, "/compte/login/", f"{name}-connexion")
     page.get_by_label(EMAIL_LABEL).fill(email)
     page.get_by_label(PASSWORD_LABEL).fill(password)
-    page.locator("main").get_by_role("button", name="Connexion").click()
+    page.locator("main").get_by_role("button", name="Se connecter").click()
     page.wait_for_load_state()
     assert "/compte/login/" not in page.url, page.locator("main").inner_text()
 
@@ -241,7 +221,6 @@ def build_world() -> World:
     from budgetcitoyen.territories.services import load_reference
 
     load_reference()  # idempotent; an earlier transactional test's flush may have emptied it
-    # after issue 16 part 5: "1 to 3" favourites is the default rule; asked for explicitly here.
     edition = EditionFactory(year=YEAR, vote_min_choices=1, vote_max_choices=3)
     solidarity = CategoryFactory(
         edition=edition,
@@ -336,24 +315,26 @@ def registration_steps(journey: Journey, world: World, traveller: Any) -> None:
     resident = journey.tab(DESKTOP)
     journey.goto(resident, "/", "accueil")
     journey.goto(resident, "/compte/signup/", "inscription")
-    # after issue 16 part 4: the sign-up form asks for the first and last name.
+    fill(resident, "Prénom", "Camille")
+    fill(resident, "Nom", "Martin")
     resident.get_by_label(EMAIL_LABEL).fill(RESIDENT)
     resident.get_by_label(PASSWORD_LABEL).fill(NEW_PASSWORD)
     resident.get_by_label(label(r"Mot de passe \(confirmation\)")).fill(NEW_PASSWORD)
     press_button(resident, re.compile("Création de compte|Inscription|Créer"))
     journey.check(resident, "inscription-envoyee")
     journey.goto(resident, link_in(last_mail_to(RESIDENT), journey.live_url), "confirmer-adresse")
-    press_button(resident, "Confirmer")
+    press_button(resident, "Je confirme mon adresse")
     journey.check(resident, "adresse-confirmee")
 
     journey.goto(resident, "/comptoirs/", "agenda")
     resident.get_by_role("link", name=re.compile("Le Fournil")).first.click()
     journey.check(resident, "comptoir-complet")
-    # after issue 16 part 5: the page says before the form that only the waiting list is left.
+    # The page says before the form that only the waiting list is left.
+    assert "liste d'attente" in resident.locator("main").inner_text()
     resident.get_by_role("link", name="Je m'inscris sur la liste d'attente").click()
     journey.check(resident, "liste-attente-formulaire")
     describe_idea(resident)
-    press_button(resident, "Valider mon inscription")
+    press_button(resident, "M'inscrire sur la liste d'attente")
     journey.check(resident, "liste-attente-inscrite")
     assert "liste d'attente, en position 1" in resident.locator("main").inner_text()
     assert "liste d'attente" in last_mail_to(RESIDENT).body
@@ -376,10 +357,10 @@ def registration_steps(journey: Journey, world: World, traveller: Any) -> None:
     journey.goto(organiser, "/organisation/comptoirs/", "organisation")
     organiser.get_by_role("link", name="La Ruche d'Arras").click()
     journey.check(organiser, "emargement")
-    # after issue 16 part 4: the sheet names the resident, not the address.
-    organiser.get_by_role("button", name=re.compile(rf"^Présent — {re.escape(RESIDENT)}")).click()
+    # The sheet names the resident, not the address.
+    organiser.get_by_role("button", name=re.compile(r"^Présent — Camille Martin")).click()
     journey.check(organiser, "emargement-present")
-    assert f"{RESIDENT} : présent." in organiser.locator("main").inner_text()
+    assert "Camille Martin : présent." in organiser.locator("main").inner_text()
 
 
 def describe_idea(page: Any) -> None:
@@ -416,7 +397,7 @@ def dossier_steps(journey: Journey, world: World, traveller: Any) -> None:
     fill(resident, "Utilité sociale et dimension ESS", "Emplois d'insertion, gouvernance partagée.")
     fill(resident, "Bénéficiaires", "Les habitants du Ternois, 300 personnes par an.")
     resident.get_by_label(label("Territoire")).select_option(label="Arrageois")
-    fill(resident, "Commune(s) où le projet se déroule", "Arras")
+    fill(resident, "Communes où le projet se déroule", "Arras")
     fill(resident, "Date de démarrage", f"{YEAR}-10-01")
     fill(resident, "Durée (en mois)", "12")
     press_button(resident, "Enregistrer")
@@ -437,9 +418,7 @@ def dossier_steps(journey: Journey, world: World, traveller: Any) -> None:
     assert resident.get_by_label(label(re.escape("Durée (en mois)"))).input_value() == "12"
     assert (
         "Arras"
-        in resident.get_by_label(
-            label(re.escape("Commune(s) où le projet se déroule"))
-        ).input_value()
+        in resident.get_by_label(label(re.escape("Communes où le projet se déroule"))).input_value()
     )
     press_button(resident, "Enregistrer et continuer")
     journey.check(resident, "etape-porteur")
@@ -535,7 +514,7 @@ def labelling_steps(journey: Journey, world: World, traveller: Any) -> None:
     press_button(staff, "Informer les porteurs maintenant")
     journey.check(staff, "porteurs-informes")
     labelled = last_mail_to(RESIDENT)
-    # after issue 16 part 4: the greeting names the resident ("Bonjour ," today).
+    assert "Camille" in labelled.body.split("\n", 2)[0] + labelled.body[:200]
     assert "labellisé" in labelled.subject.lower() and "La recyclerie du Ternois" in labelled.body
     refused = last_mail_to("autre.porteur@exemple.fr")
     assert "n'a pas obtenu le label" in refused.body
@@ -562,7 +541,6 @@ def voter_signs_in(journey: Journey, page: Any, email: str, name: str) -> None:
 
 
 def declare_identity(page: Any, last: str, first: str, born: str) -> None:
-    # after issue 16 part 2: the identity form is styled (labels above, touch-sized fields).
     fill(page, "Nom", last)
     fill(page, "Premier prénom", first)
     fill(page, "Date de naissance", born)
@@ -577,7 +555,6 @@ def vote(journey: Journey, page: Any, name: str, titles: list[str]) -> str:
     journey.check(page, f"{name}-bulletin")
     for title in titles:
         page.get_by_label(title, exact=True).check()
-    # after issue 16 part 5: the counter flags choices over the maximum ("1 à 3").
     assert page.locator("#compteur").inner_text().startswith(f"{len(titles)} choix")
     press_button(page, "Vérifier mes choix")
     journey.check(page, f"{name}-verifier")
@@ -595,7 +572,6 @@ def vote_steps(journey: Journey, world: World, traveller: Any) -> None:
     traveller.move_to(paris(YEAR, 9, 2, 8))
     visitor = journey.tab(PHONE)
     journey.goto(visitor, "/", "accueil-vote")
-    # after issue 16 part 5: the home page's call to action is "Voter".
     journey.goto(visitor, "/projets/", "catalogue")
     visitor.get_by_role("link", name=PROJECT).first.click()
     journey.check(visitor, "projet-public")
@@ -609,7 +585,6 @@ def vote_steps(journey: Journey, world: World, traveller: Any) -> None:
     declare_identity(first, "Lefebvre", "Louise", "14/05/1980")
     vote(journey, first, "votante-1", [PROJECT, OTHERS[0], OTHERS[1]])
 
-    # after issue 16 part 3: the phone gets a menu button instead of five rows of links.
     phone = visitor
     voter_signs_in(journey, phone, "hugo.dupont@exemple.fr", "votant-2")
     journey.check(phone, "votant-2-identite")
