@@ -507,6 +507,9 @@ class StartForm(Form):
     def __init__(self, *args: Any, registrations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["registration"]).queryset = registrations
+        only = list(registrations[:2])
+        if len(only) == 1 and not self.is_bound:  # one idea: nothing to choose
+            self.initial.setdefault("registration", only[0].pk)
 
 
 STEP_FORMS: dict[str, type[StepForm]] = {

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from bs4 import BeautifulSoup
 from django.core import mail
 from django.test import Client
 
@@ -67,6 +68,9 @@ class TestStart:
         page = holder_client.get("/mes-dossiers/nouveau/")
         assert registration.idea_title in page.content.decode()
         assert_accessible(page.content)
+        # The only idea is already chosen: "Créer le brouillon" works straight away.
+        checked = BeautifulSoup(page.content, "html.parser").select("input[name=registration]")
+        assert [i.has_attr("checked") for i in checked] == [True]
         response = holder_client.post("/mes-dossiers/nouveau/", {"registration": registration.pk})
         dossier = Dossier.objects.get()
         assert response["Location"] == f"/mes-dossiers/{dossier.pk}/presentation/"
