@@ -5,8 +5,11 @@ built once, and a cast of users per role.
   Hypothesis test a few fixed examples; ``--slow`` adds the slow tests (run first, so that the
   longest do not finish alone) and gives Hypothesis many more examples.
 - ``--database-tests-only`` leaves out the tests that touch no database (engine, pabulib files,
-  identity and ballot rules): one run on SQLite is enough for them, so CI does not repeat them
-  on PostgreSQL.
+  identity and ballot rules), and those whose outcome does not depend on the database engine
+  (marked ``any_database``, and every ``browser`` test: pages read in Chromium, the read-only
+  access matrix): one run on SQLite is enough for them, so CI does not repeat them on
+  PostgreSQL. What differs between the engines (constraints, triggers, NUL, locks, races) is
+  written by services and forms, and those tests run on both.
 """
 
 from __future__ import annotations
@@ -68,7 +71,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     database_only = config.getoption("database_tests_only")
 
     def wanted(item: pytest.Item) -> bool:
-        if database_only and not touches_database(item):
+        if database_only and (
+            not touches_database(item)
+            or item.get_closest_marker("any_database") is not None
+            or item.get_closest_marker("browser") is not None
+        ):
             return False
         return slow or item.get_closest_marker("slow") is None
 

@@ -33,7 +33,9 @@ from budgetcitoyen.testing.matrix_rules import (
 )
 from budgetcitoyen.testing.matrix_urls import FIXED, TARGETS, Pattern, excluded, walk
 
-pytestmark = pytest.mark.django_db
+# Who may read what is decided in Python, not by the engine: CI walks the matrix on SQLite
+# only (any_database): it was the largest part of the PostgreSQL pass.
+pytestmark = [pytest.mark.django_db, pytest.mark.any_database]
 
 
 @pytest.fixture(autouse=True)
