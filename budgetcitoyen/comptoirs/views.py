@@ -108,13 +108,12 @@ def agenda_ics(request: HttpRequest) -> HttpResponse:
 @login_required
 def register(request: HttpRequest, pk: int) -> HttpResponse:
     comptoir = _public_comptoir(pk)
-    existing = selectors.active_registration(request.user, comptoir)
-    if existing is not None:
-        messages.info(request, services.registration_verdict(comptoir, request.user).reason)
+    verdict = services.registration_verdict(comptoir, request.user)
+    if selectors.active_registration(request.user, comptoir) is not None:
+        messages.info(request, verdict.reason)
         return redirect("comptoirs:my_registrations")
     form = RegistrationForm(request.POST if request.method == "POST" else None)
     status = 200
-    verdict = services.registration_verdict(comptoir, request.user)
     if request.method == "POST" and not verdict.allowed:
         status = verdict.error.status_code if verdict.error else 409
     elif request.method == "POST" and form.is_valid():

@@ -22,7 +22,7 @@ from budgetcitoyen.labelling.models import (
     Outcome,
     Review,
 )
-from budgetcitoyen.labelling.permissions import can_manage_labelling
+from budgetcitoyen.labelling.permissions import can_manage_labelling, projects_are_public
 
 Status = Dossier.Status
 IN_WORKSPACE = (Status.SUBMITTED, Status.WITHDRAWN, Status.LABELLED, Status.NOT_LABELLED)
@@ -296,6 +296,12 @@ CATALOGUE_ORDERS = {
 
 
 RESULT_ORDER = gettext_lazy("Résultat (financés d'abord, puis par voix)")
+
+
+def last_public_edition_before(edition: Edition) -> Edition | None:
+    """The latest earlier edition whose projects are public (the last vote's catalogue)."""
+    earlier = Edition.objects.filter(is_published=True, year__lt=edition.year).order_by("-year")
+    return next((e for e in earlier if projects_are_public(e)), None)
 
 
 def catalogue_orders(*, with_result: bool) -> dict[str, Any]:

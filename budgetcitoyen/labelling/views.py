@@ -421,18 +421,8 @@ def projects(request: HttpRequest) -> HttpResponse:
                 seed = secrets.token_hex(8)
         found = selectors.catalogue(edition, filters, seed, outcomes)
     vote_open = edition.is_published and phase_open(edition, Step.VOTE)
-    earlier = None  # between editions: where the projects of the last vote are
-    if not published:
-        earlier = next(
-            (
-                e
-                for e in Edition.objects.filter(is_published=True, year__lt=edition.year).order_by(
-                    "-year"
-                )
-                if permissions.projects_are_public(e)
-            ),
-            None,
-        )
+    # Between editions: where the projects of the last vote are.
+    earlier = None if published else selectors.last_public_edition_before(edition)
     response = render(
         request,
         "labelling/projects.html",
