@@ -30,7 +30,7 @@ hypothesis_settings.register_profile(
 )
 hypothesis_settings.register_profile(
     "slow",
-    max_examples=1000,
+    max_examples=300,
     derandomize=True,
     deadline=None,
     database=None,
@@ -85,7 +85,23 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     # The slow tests touch no database, so they may run first; pytest-django's order of the
     # database tests (rolled back, then transactional, which empty the database) is kept.
     kept.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    # The browser tests (the whole-edition journey takes more than a minute) start the
+    # transactional block, so that the other workers finish the rest meanwhile instead of
+    # waiting for the longest test, started last.
+    transactional = [i for i, item in enumerate(kept) if _transactional(item)]
+    if transactional:
+        block = kept[transactional[0] :]
+        block.sort(key=lambda item: item.get_closest_marker("browser") is None)
+        kept[transactional[0] :] = block
     items[:] = kept
+
+
+def _transactional(item: pytest.Item) -> bool:
+    fixtures = getattr(item, "fixturenames", ())
+    marker = item.get_closest_marker("django_db")
+    return any(f in fixtures for f in ("transactional_db", "live_server")) or bool(
+        marker and marker.kwargs.get("transaction")
+    )
 
 
 @pytest.fixture(scope="session")
@@ -95,6 +111,16 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
 
     with django_db_blocker.unblock():
         load_reference()
+
+
+@pytest.fixture(autouse=True)
+def _no_kept_ballot() -> Iterator[None]:
+    """Each test starts with no ballot kept in memory (``voting.catalogue``): a rolled-back
+    test may leave one under an edition id the next test reuses."""
+    from budgetcitoyen.voting import catalogue
+
+    catalogue.forget()
+    yield
 
 
 @pytest.fixture(autouse=True)

@@ -117,8 +117,14 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 # --- Database -------------------------------------------------------------------------
 _default_sqlite = VAR_DIR / "budgetcitoyen.sqlite3"
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{_default_sqlite}")
+# Each worker keeps its connection (10 minutes by default): opening a PostgreSQL connection
+# costs more than most of the vote's requests. Django checks it before reusing it after an
+# error or a restart of the server (CONN_HEALTH_CHECKS), so a dead connection is replaced
+# instead of failing a request. DB_CONN_MAX_AGE=0 opens one per request.
 DATABASES = {
-    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 600), conn_health_checks=True
+    )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if DATABASES["default"]["NAME"] not in ("", ":memory:"):

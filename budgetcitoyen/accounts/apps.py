@@ -9,7 +9,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Comptes et rôles")
 
     def ready(self) -> None:
+        from budgetcitoyen.accounts import signals
         from budgetcitoyen.accounts.roles import sync_role_groups_after_migrate
+
+        signals.connect()
 
         # Roles are data (roles.py); keeping their groups in step with the code after each
         # migrate means a new permission added by a later release reaches its role at once.

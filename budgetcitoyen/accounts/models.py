@@ -56,6 +56,11 @@ class User(AbstractUser):
         _("prévenu de la suppression le"), null=True, blank=True, editable=False
     )
 
+    # Whether the account is in a group (a role) or holds a permission of its own, kept by
+    # ``accounts.signals``: most accounts (residents, voters) have neither, and their
+    # permission checks then need no query (``has_perm``).
+    has_roles = models.BooleanField(default=False, editable=False)
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []  # type: ignore[misc]
 
@@ -82,6 +87,11 @@ class User(AbstractUser):
     @property
     def has_name(self) -> bool:
         return bool(self.first_name.strip() and self.last_name.strip())
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        if not self.has_roles and not (self.is_active and self.is_superuser):
+            return False  # no group, no permission of its own: nothing to look up
+        return super().has_perm(perm, obj)
 
     def has_role(self, role: str) -> bool:
         from budgetcitoyen.accounts.roles import user_has_role

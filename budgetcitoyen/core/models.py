@@ -70,3 +70,21 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ValueError("Le journal d'audit n'accepte que des ajouts.")
+
+
+class RateCounter(models.Model):
+    """One rate-limit window of one key (``core.ratelimit``), when the counts live in the
+    database: one row per action, scope and hashed key, reused from window to window, so
+    counting an attempt is one statement. Rows past their window are deleted by the daily
+    purge."""
+
+    name = models.CharField(max_length=120, primary_key=True)
+    expires_at = models.BigIntegerField()  # end of the window, in seconds since the epoch
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("compteur de tentatives")
+        verbose_name_plural = _("compteurs de tentatives")
+
+    def __str__(self) -> str:
+        return f"{self.name} = {self.count}"

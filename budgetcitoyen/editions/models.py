@@ -105,6 +105,10 @@ class Edition(TimeStampedModel):
         blank=True,
         help_text=_("Nombre minimum de voix pour qu'un projet puisse être financé (facultatif)."),
     )
+    # Raised by every save of what the ballot shows (a decision, a category, a territory):
+    # the processes that keep the ballot in memory read it with the edition and reload the
+    # ballot when it moved (voting.catalogue).
+    catalogue_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("édition")

@@ -57,7 +57,7 @@ from budgetcitoyen.core import clock, retention
 from budgetcitoyen.core.audit import erase_labels, log_action
 from budgetcitoyen.core.errors import Conflict, PermissionRefused
 from budgetcitoyen.core.mail import send_after_commit
-from budgetcitoyen.core.models import AuditEntry
+from budgetcitoyen.core.models import AuditEntry, RateCounter
 from budgetcitoyen.dossiers.models import Dossier, private_storage
 from budgetcitoyen.dossiers.services import dossier_delete_draft
 from budgetcitoyen.editions import phases
@@ -624,6 +624,19 @@ def _purge_accounts(report: PurgeReport, at: datetime) -> None:
                 "Suppression de %(n)d code de connexion expiré.",
                 "Suppression de %(n)d codes de connexion expirés.",
                 expired,
+            )
+        )
+    # Attempt counters (hashed addresses) are of no use once their window has ended.
+    counters = RateCounter.objects.filter(expires_at__lt=int(at.timestamp()))
+    ended = counters.count()
+    if ended:
+        if report.applied:
+            counters.delete()
+        report.add(
+            _count(
+                "Suppression de %(n)d compteur de tentatives échu.",
+                "Suppression de %(n)d compteurs de tentatives échus.",
+                ended,
             )
         )
 

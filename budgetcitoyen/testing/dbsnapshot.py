@@ -149,4 +149,7 @@ def _forget_cached_rows() -> None:
     """Rows cached in memory by Django would not match the restored ones."""
     from django.contrib.contenttypes.models import ContentType
 
+    from budgetcitoyen.voting import catalogue
+
     ContentType.objects.clear_cache()
+    catalogue.forget()

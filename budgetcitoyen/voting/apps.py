@@ -6,3 +6,8 @@ class VotingConfig(AppConfig):
     name = "budgetcitoyen.voting"
     label = "voting"
     verbose_name = _("Vote")
+
+    def ready(self) -> None:
+        from budgetcitoyen.voting import catalogue
+
+        catalogue.connect()

@@ -27,7 +27,7 @@ from budgetcitoyen.editions.models import Edition
 from budgetcitoyen.editions.selectors import edition_or_404, vote_rule_text
 from budgetcitoyen.labelling.permissions import projects_are_public
 from budgetcitoyen.territories.models import Commune, CommuneAlias
-from budgetcitoyen.voting import permissions, selectors, services
+from budgetcitoyen.voting import catalogue, permissions, selectors, services
 from budgetcitoyen.voting.forms import (
     CodeForm,
     EmailForm,
@@ -40,7 +40,11 @@ from budgetcitoyen.voting.identity import has_unusual
 from budgetcitoyen.voting.models import Ballot, IdentityReview
 
 SESSION_EMAIL = "vote_email"
-SESSION_RECEIPT = "vote_receipt"
+# The receipt code travels from the cast to the receipt page in a signed cookie read once
+# (bound to the account, 10 minutes, only sent to /voter/recu/): no session write per ballot.
+RECEIPT_COOKIE = "bc_recu"
+RECEIPT_SALT = "budgetcitoyen.voting.receipt"
+RECEIPT_MAX_AGE = 600
 
 
 # --- Shared helpers ----------------------------------------------------------------------------
@@ -72,38 +76,43 @@ def _communes_datalist() -> list[tuple[str, str]]:
 
 
 def _ballot_context(edition: Edition, chosen: list[int]) -> dict[str, Any]:
-    """The ballot's projects grouped by category, with what is currently chosen."""
+    """The ballot's projects grouped by category, with what is currently chosen.
+
+    The projects come from this process's memory (``voting.catalogue``); with nothing chosen
+    (the page as first shown) their list is HTML drawn once per language and reused.
+    """
     rule = rules.rule_of(edition)
-    projects = list(
-        services.published_projects(edition)
-        .select_related("category", "dossier__territory")
-        .order_by("category__priority", "public_title", "pk")
-    )
-    options = {p.pk: services.option_of(p) for p in projects}
-    rank_of = {pk: position for position, pk in enumerate(chosen, start=1)}
-    groups: list[dict[str, Any]] = []
-    for project in projects:
-        if not groups or groups[-1]["category"] != project.category:
-            groups.append({"category": project.category, "projects": [], "has_choice": False})
-        groups[-1]["projects"].append(
-            {
-                "project": project,
-                "territory": project.dossier.territory,
-                "chosen": project.pk in rank_of,
-                "rank": rank_of.get(project.pk),
-            }
-        )
-        groups[-1]["has_choice"] = groups[-1]["has_choice"] or project.pk in rank_of
-    return {
+    ballot = catalogue.ballot_of(edition)
+    context: dict[str, Any] = {
         "edition": edition,
         "rule": rule,
         "rule_text": vote_rule_text(edition),
-        "groups": groups,
-        "options": options,
-        "counter": rule.counter(options, chosen),
+        "has_projects": bool(ballot.projects),
+        "options": ballot.options,
+        "counter": rule.counter(ballot.options, chosen),
         "counter_over": rule.excess(len(chosen)) > 0,
-        "counter_states": rule.counter_states(options),
+        "counter_states": catalogue.counter_states(ballot, rule),
         "chosen": chosen,
+    }
+    if chosen:
+        context["groups"] = catalogue.groups_of(ballot, chosen)
+    else:
+        context["choices_html"] = catalogue.rendered_choices(ballot, rule, context)
+    return context
+
+
+def _summary_context(
+    edition: Edition, chosen: list[int], points: list[tuple[int, int]]
+) -> dict[str, Any]:
+    """The summary: only the chosen projects, from the same kept ballot."""
+    rule = rules.rule_of(edition)
+    ballot = catalogue.ballot_of(edition)
+    return {
+        "edition": edition,
+        "rule": rule,
+        "counter": rule.counter(ballot.options, chosen),
+        "summary": [({"project": ballot.by_pk[pk]}, p) for pk, p in points],
+        "form_fields": rule.form_fields(ballot.options, chosen),
     }
 
 
@@ -121,6 +130,30 @@ def _require_voter(request: HttpRequest) -> HttpResponse | None:
     if not request.user.is_authenticated:
         return redirect(f"{reverse('voting:sign_in')}?suivant={request.path}")
     return None
+
+
+def _keep_receipt(response: HttpResponse, user: Any, code: str) -> None:
+    from django.conf import settings
+
+    response.set_signed_cookie(
+        RECEIPT_COOKIE,
+        f"{user.pk}:{code}",
+        salt=RECEIPT_SALT,
+        max_age=RECEIPT_MAX_AGE,
+        path=reverse("voting:receipt"),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Strict",
+    )
+
+
+def _kept_receipt(request: HttpRequest) -> str | None:
+    """The receipt code the cast left for this account, if still fresh."""
+    value = request.get_signed_cookie(
+        RECEIPT_COOKIE, default=None, salt=RECEIPT_SALT, max_age=RECEIPT_MAX_AGE
+    )
+    owner, _sep, code = (value or "").partition(":")
+    return code if code and owner == str(request.user.pk) else None
 
 
 # --- The voter's path -------------------------------------------------------------------------------
@@ -288,15 +321,9 @@ def ballot(request: HttpRequest) -> HttpResponse:
             error = refused.message
         else:
             if request.POST.get("action") != "modifier":
-                context = _ballot_context(edition, chosen)
-                by_pk = {
-                    row["project"].pk: row
-                    for group in context["groups"]
-                    for row in group["projects"]
-                }
-                context["summary"] = [(by_pk[pk], p) for pk, p in points]
-                context["form_fields"] = context["rule"].form_fields(context["options"], chosen)
-                return render(request, "voting/summary.html", context)
+                return render(
+                    request, "voting/summary.html", _summary_context(edition, chosen, points)
+                )
     context = _ballot_context(edition, chosen)
     context["error"] = error
     return render(request, "voting/ballot.html", context, status=400 if error else 200)
@@ -327,8 +354,9 @@ def cast(request: HttpRequest) -> HttpResponse:
             {"edition": edition, "message": error.message},
             status=error.status_code,
         )
-    request.session[SESSION_RECEIPT] = services.format_receipt(code)
-    return redirect("voting:receipt")
+    response = redirect("voting:receipt")
+    _keep_receipt(response, request.user, services.format_receipt(code))
+    return response
 
 
 def receipt(request: HttpRequest) -> HttpResponse:
@@ -338,10 +366,12 @@ def receipt(request: HttpRequest) -> HttpResponse:
     ballot_row = services.ballot_of(edition, request.user)
     if ballot_row is None:
         return redirect("voting:home")
-    code = request.session.pop(SESSION_RECEIPT, None)
-    return render(
+    code = _kept_receipt(request)
+    response = render(
         request, "voting/receipt.html", {"edition": edition, "ballot": ballot_row, "code": code}
     )
+    response.delete_cookie(RECEIPT_COOKIE, path=reverse("voting:receipt"), samesite="Strict")
+    return response
 
 
 def verify(request: HttpRequest) -> HttpResponse:

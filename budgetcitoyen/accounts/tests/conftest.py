@@ -6,7 +6,8 @@ from django.core.cache import cache
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
-    # The rate limits count in the cache: each test starts from zero.
+    # Rate limits counted in Redis start from zero; those counted in the database go with
+    # the rolled-back transaction.
     cache.clear()
     yield
     cache.clear()

@@ -9,11 +9,11 @@
 Signing in with a one-time code is ``accounts.signin``.
 """
 
+from budgetcitoyen.voting.catalogue import option_of
 from budgetcitoyen.voting.services.casting import (
     ballot_cast,
     ballot_check,
     ballot_of,
-    option_of,
     options_of,
     published_projects,
 )

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -30,6 +29,7 @@ from budgetcitoyen.core.errors import (
 from budgetcitoyen.core.mail import send_after_commit
 from budgetcitoyen.editions.models import Edition
 from budgetcitoyen.labelling.models import Decision, Outcome
+from budgetcitoyen.voting import catalogue
 from budgetcitoyen.voting.identity import age_band, age_on, identity_key
 from budgetcitoyen.voting.models import (
     Ballot,
@@ -52,24 +52,10 @@ def published_projects(edition: Edition) -> QuerySet[Decision]:
     return Decision.objects.filter(edition=edition, outcome=Outcome.LABELLED)
 
 
-def option_of(decision: Decision) -> rules.Option:
-    return rules.Option(
-        pk=decision.pk,
-        title=decision.public_title,
-        category_id=decision.category_id or 0,
-        category_name=decision.category.name if decision.category else "",
-        amount=decision.labelled_amount or Decimal("0"),
-    )
-
-
 def options_of(edition: Edition) -> dict[int, rules.Option]:
-    """The ballot's projects by id, in a stable order (category priority, then title)."""
-    rows = (
-        published_projects(edition)
-        .select_related("category")
-        .order_by("category__priority", "public_title", "pk")
-    )
-    return {d.pk: option_of(d) for d in rows}
+    """The ballot's projects by id, in a stable order (category priority, then title), as this
+    process keeps them (``voting.catalogue``)."""
+    return catalogue.ballot_of(edition).options
 
 
 def ballot_of(edition: Edition, user: Any) -> Ballot | None:
@@ -168,7 +154,11 @@ def ballot_cast(
                 raise AlreadyDone(
                     _("Vous avez déjà voté à cette édition : un bulletin enregistré est définitif.")
                 )
-            declaration = VoterDeclaration.objects.filter(edition=edition, user=user).first()
+            declaration = (
+                VoterDeclaration.objects.select_related("commune__territory")
+                .filter(edition=edition, user=user)
+                .first()
+            )
             if declaration is None:
                 raise NotEligible(_("Déclarez d'abord votre identité pour pouvoir voter."))
             identity = {name: getattr(declaration, name) for name in IDENTITY_FIELDS}

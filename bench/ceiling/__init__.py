@@ -1,0 +1,1 @@
+"""The stack's ceiling: a minimal Django project whose one view inserts one row (bench only)."""
