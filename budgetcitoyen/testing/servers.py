@@ -69,7 +69,8 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _database_url() -> str:
+def database_url() -> str:
+    """The URL of the database the running tests use (the test database, once set up)."""
     db = connection.settings_dict
     password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
     return (
@@ -161,7 +162,7 @@ def two_servers(
     environ = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "budgetcitoyen.testing.server_settings",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "SECRET_KEY": settings.SECRET_KEY,
         "DEBUG": "0",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
