@@ -32,6 +32,8 @@ class Check:
     ok: bool
     milliseconds: float
     details: dict[str, int | float | None] = field(default_factory=dict)
+    # False when the dependency raised instead of answering (down, unreachable, timed out).
+    answered: bool = True
 
 
 Details = dict[str, int | float | None]
@@ -42,10 +44,10 @@ def _timed(name: str, probe: Callable[[], Details]) -> Check:
     try:
         details = probe()
     except Exception:  # any failure of the dependency is the answer, never a 500
-        ok, details = False, {}
+        ok, details, answered = False, {}, False
     else:
-        ok = details.pop("ok", 1) == 1
-    return Check(name, ok, round((time.perf_counter() - started) * 1000, 1), details)
+        ok, answered = details.pop("ok", 1) == 1, True
+    return Check(name, ok, round((time.perf_counter() - started) * 1000, 1), details, answered)
 
 
 def _database() -> Details:

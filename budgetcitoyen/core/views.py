@@ -46,14 +46,14 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return HttpResponse(template.render({"request_path": request.path}), status=500)
 
 
-def _failure_message(name: str) -> str:
-    return {
-        "database": _("La base de données ne répond pas."),
-        "cache": _("Le cache partagé (Redis ou sa table en base) ne répond pas."),
-        "queue": _(
-            "La file des tâches de fond prend du retard : le processus db_worker est-il lancé ?"
-        ),
-    }[name]
+def _failure_message(check: checks.Check) -> str:
+    if check.name == "database":
+        return _("La base de données ne répond pas.")
+    if check.name == "cache":
+        return _("Le cache partagé (Redis ou sa table en base) ne répond pas.")
+    if not check.answered:
+        return _("La file des tâches de fond ne peut pas être lue.")
+    return _("La file des tâches de fond prend du retard : le processus db_worker est-il lancé ?")
 
 
 @never_cache
@@ -65,10 +65,10 @@ def health(request: HttpRequest) -> JsonResponse:
     rate limit, and shows nothing personal: only timings and the queue's size and lag.
     """
     results = checks.run_checks()
-    failed = [check.name for check in results if not check.ok]
+    failed = [check for check in results if not check.ok]
     body: dict[str, object] = {
         "status": "error" if failed else "ok",
-        "message": " ".join(_failure_message(name) for name in failed)
+        "message": " ".join(_failure_message(check) for check in failed)
         if failed
         else _("Tout fonctionne."),
         "checks": {

@@ -70,6 +70,9 @@ def test_a_database_that_does_not_answer_gives_503_in_french():
     assert "La base de données ne répond pas." in body["message"]
     assert body["checks"]["database"]["ok"] is False
     assert body["checks"]["cache"]["ok"] is True
+    assert body["checks"]["queue"]["ok"] is False
+    assert "La file des tâches de fond ne peut pas être lue." in body["message"]
+    assert "retard" not in body["message"]  # not read, so not said to be late
     assert "connection refused" not in response.content.decode()
 
 
