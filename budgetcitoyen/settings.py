@@ -334,6 +334,9 @@ if CACHE_BACKEND == "memory" and not DEBUG and WORKER_PROCESSES > 1:
 
 # --- Background tasks ----------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# /sante/ answers 503 when the oldest task due has waited longer than this (seconds): the
+# worker (budgetcitoyen db_worker) is stopped or cannot keep up.
+BUDGETCITOYEN_HEALTH_MAX_QUEUE_LAG = env_int("HEALTH_MAX_QUEUE_LAG", 300)
 
 # --- Security ------------------------------------------------------------------------------
 # HTTPS_ONLY (on outside development): plain HTTP is redirected to HTTPS and browsers are told
@@ -341,6 +344,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # real vote; cookies then stop being Secure too, unless SECURE_COOKIES says otherwise.
 HTTPS_ONLY = not DEBUG and env_bool("HTTPS_ONLY", True)
 SECURE_SSL_REDIRECT = HTTPS_ONLY
+# The load balancer asks each app server's health over plain HTTP, without the proxy's headers.
+SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
 SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 365 * 24 * 3600) if HTTPS_ONLY else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 # The preload list takes whole registrable domains (pasdecalais.fr), which a platform served on

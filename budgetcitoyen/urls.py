@@ -14,6 +14,7 @@ urlpatterns = [
     path("accessibilite/", core_views.accessibility, name="accessibility"),
     path("mentions-legales/", core_views.legal_notice, name="legal_notice"),
     path("donnees-personnelles/", core_views.privacy, name="privacy"),
+    path("sante/", core_views.health, name="health"),
     path("", include("budgetcitoyen.comptoirs.urls")),
     path("", include("budgetcitoyen.dossiers.urls")),
     path("", include("budgetcitoyen.labelling.urls")),

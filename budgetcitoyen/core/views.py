@@ -1,11 +1,16 @@
-"""Pages every site owes its users: accessibility statement, legal notice, privacy, errors."""
+"""Pages every site owes its users: accessibility statement, legal notice, privacy, errors;
+and the health check of the load balancer and the monitoring."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
+from budgetcitoyen.core import health as checks
 from budgetcitoyen.core import retention
 
 
@@ -39,3 +44,38 @@ def server_error(request: HttpRequest) -> HttpResponse:
     # No context processors here: the database may be what failed.
     template = loader.get_template("errors/500.html")
     return HttpResponse(template.render({"request_path": request.path}), status=500)
+
+
+def _failure_message(check: checks.Check) -> str:
+    if check.name == "database":
+        return _("La base de données ne répond pas.")
+    if check.name == "cache":
+        return _("Le cache partagé (Redis ou sa table en base) ne répond pas.")
+    if not check.answered:
+        return _("La file des tâches de fond ne peut pas être lue.")
+    return _("La file des tâches de fond prend du retard : le processus db_worker est-il lancé ?")
+
+
+@never_cache
+@require_safe
+def health(request: HttpRequest) -> JsonResponse:
+    """200 when the database, the cache and the task queue are well, else 503 saying which.
+
+    Reads no session and no user (a probe has neither), is never cached, is limited by no
+    rate limit, and shows nothing personal: only timings and the queue's size and lag.
+    """
+    results = checks.run_checks()
+    failed = [check for check in results if not check.ok]
+    body: dict[str, object] = {
+        "status": "error" if failed else "ok",
+        "message": " ".join(_failure_message(check) for check in failed)
+        if failed
+        else _("Tout fonctionne."),
+        "checks": {
+            check.name: {"ok": check.ok, "milliseconds": check.milliseconds, **check.details}
+            for check in results
+        },
+    }
+    return JsonResponse(
+        body, status=503 if failed else 200, json_dumps_params={"ensure_ascii": False}
+    )

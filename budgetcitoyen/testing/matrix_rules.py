@@ -155,6 +155,7 @@ EXPECTATIONS: dict[str, Rule] = {
     "accessibility": always(OK),
     "legal_notice": always(OK),
     "privacy": always(OK),
+    "health": always(OK),  # JSON for the load balancer; the same for everyone
     "set_language": always(REDIRECT),  # a POST form; a GET goes back
     "profile": signed_in(always(OK)),
     "my_data": signed_in(always(OK)),
@@ -260,6 +261,7 @@ EXPECTATIONS: dict[str, Rule] = {
 # the second a page with the list of communes takes to render.
 PHASELESS = {
     "accessibility",
+    "health",
     "legal_notice",
     "privacy",
     "set_language",
