@@ -97,7 +97,7 @@ def build(ballot_count: int) -> None:
         "created_at, updated_at, last_name, first_name, other_first_names, birth_date, "
         "commune_id, postal_code, edition_id, channel, status, receipt_hash, identity_key, "
         "age_band, territory_id, cast_at, entered_by_id, collection_point, collected_on, "
-        "choices_signature"
+        "choices_signature, choices_text"
     )
     bands = ["18-24", "25-39", "40-59", "60-74", "75+"]
     cast_at = edition.vote_start.isoformat()
@@ -106,8 +106,8 @@ def build(ballot_count: int) -> None:
     with raw.cursor() as cursor:
         with cursor.copy(f"COPY voting_ballot ({columns}) FROM STDIN") as copy:
             for i, ballot in enumerate(ballots):
-                pks = sorted(pk_of[p] for p in ballot)
-                signature = hashlib.sha256(",".join(f"{pk}:1" for pk in pks).encode()).hexdigest()
+                text = ",".join(f"{pk}:1" for pk in sorted(pk_of[p] for p in ballot))
+                signature = hashlib.sha256(text.encode()).hexdigest()
                 copy.write_row(
                     (
                         cast_at,
@@ -130,6 +130,7 @@ def build(ballot_count: int) -> None:
                         "Banc d'essai",
                         date(YEAR, 9, 10),
                         signature,
+                        text,
                     )
                 )
         cursor.execute(

@@ -688,7 +688,7 @@ def dumps_grouped(
 ) -> str:
     """The ``.pb`` text for identical ballots given once with their count (``election.votes``
     is ignored): ``groups`` holds (choices, points or None, other columns, count), and
-    ``voter_ids`` gives one id per ballot, in order. A million ballots take about a second."""
+    ``voter_ids`` gives one id per ballot, in order (a ``range`` is never made a list)."""
     return "".join(_chunks(election, groups, voter_ids))
 
 
@@ -745,8 +745,9 @@ def _chunks(
     columns = _ordered(_unique(head + extra), VOTE_ORDER)
     yield "VOTES\n"
     yield _line(columns)
-    ids = list(voter_ids)
-    text = str if all(type(i) is int for i in ids) else (lambda i: _cell(str(i)))
+    ids = voter_ids if isinstance(voter_ids, range) else list(voter_ids)
+    plain = isinstance(ids, range) or all(type(i) is int for i in ids)
+    text = str if plain else (lambda i: _cell(str(i)))
     position = 0
     for choices, points, fields, count in groups:
         if points is not None and len(points) != len(choices):
@@ -755,9 +756,11 @@ def _chunks(
         values["vote"] = ",".join(choices)
         if points is not None:
             values["points"] = ",".join(str(p) for p in points)
-        # Everything after the voter id is the same for the whole group.
-        rest = _line([values.get(c, "") for c in columns[1:]])
-        yield "".join([f"{text(i)};{rest}" for i in ids[position : position + count]])
+        # Everything after the voter id is the same for the whole group: the lines are the ids
+        # joined by it.
+        rest = ";" + _line([values.get(c, "") for c in columns[1:]])
+        if count:
+            yield rest.join(map(text, ids[position : position + count])) + rest
         position += count
 
 
