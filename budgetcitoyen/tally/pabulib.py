@@ -652,7 +652,7 @@ def _optional(text: str | None) -> str | None:
 
 def _cell(value: str) -> str:
     value = value.strip()
-    if any(c in value for c in ';"\n\r'):
+    if ";" in value or '"' in value or "\n" in value or "\r" in value:
         return '"' + value.replace('"', '""') + '"'
     return value
 
@@ -749,7 +749,14 @@ def _chunks(
     plain = isinstance(ids, range) or all(type(i) is int for i in ids)
     text = str if plain else (lambda i: _cell(str(i)))
     position = 0
+    only_vote = columns == ["voter_id", "vote"]
     for choices, points, fields, count in groups:
+        if only_vote:  # approval ballots and nothing else: most files, one cell per group
+            rest = f";{_cell(','.join(choices))}\n"
+            if count:
+                yield rest.join(map(text, ids[position : position + count])) + rest
+            position += count
+            continue
         if points is not None and len(points) != len(choices):
             raise ValueError("autant de points que de projets attendus")
         values = dict(fields)
