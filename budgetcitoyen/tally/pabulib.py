@@ -335,6 +335,14 @@ class _Rows:
                 return start, cells
 
 
+def _has_space(text: str) -> bool:
+    """Whether ``text`` holds what a cell's ``strip()`` removes, line ends apart (the ASCII
+    ones looked for directly: a regular expression over megabytes is slower)."""
+    if text.isascii():
+        return any(c in text for c in " \t\x0b\x0c\r\x1c\x1d\x1e\x1f")
+    return _SPACE.search(text) is not None
+
+
 class _SlowPath(Exception):
     """A VOTES line the fast reading leaves to the strict one (which says what is wrong)."""
 
@@ -663,7 +671,7 @@ class _Parser:
         rest = parts[end].replace("\r\n", "\n") if len(parts) > end else ""
         if rest.endswith("\n"):
             rest = rest[:-1]
-        if not rest or '"' in rest or "\x00" in rest or _SPACE.search(rest):
+        if not rest or '"' in rest or "\x00" in rest or _has_space(rest):
             return False
         lines = rest.split("\n")
         width = len(header)
@@ -676,35 +684,42 @@ class _Parser:
             return False
         with_points = self.vote_type in ("cumulative", "scoring", "ordinal")
         votes = cells[header.index("vote") :: width]
-        if "points" in header:
-            points_cells = cells[header.index("points") :: width]
-            if not with_points:
-                if set(points_cells) != {""}:
-                    return False
-                ballots: Counter[tuple[str, str]] = Counter(zip(votes, repeat("", n), strict=True))
-            else:
-                ballots = Counter(zip(votes, points_cells, strict=True))
-        else:
-            ballots = Counter(zip(votes, repeat("", n), strict=True))
-        if ("", "") in ballots:  # empty ballots: is one of them a section title?
-            empties = [i for i, v in enumerate(votes) if not v]
-            if any(voter_ids[i].upper() in SECTIONS for i in empties):
-                return False
-        known = self.project_rows.keys()
-        max_length = self.max_length
-        one = self.vote_type == "choose-1"
         points_given = with_points and "points" in header
+        if (
+            "points" in header
+            and not points_given
+            and set(cells[header.index("points") :: width]) != {""}
+        ):
+            return False  # points in an approval file: vote_row says so
+        if self.vote_type in ("cumulative", "scoring") and not points_given:
+            return False  # start_votes requires their points column: cannot happen
+        # Each distinct ballot once: its vote cell (with its points cell), and how many cast it.
+        ballots: Counter[str] | Counter[tuple[str, str]] = (
+            Counter(zip(votes, cells[header.index("points") :: width], strict=True))
+            if points_given
+            else Counter(votes)
+        )
+        if "" in votes and any(  # empty ballots: is one of them a section title?
+            voter_ids[i].upper() in SECTIONS for i, v in enumerate(votes) if not v
+        ):
+            return False
+        known = self.project_rows.keys()
+        most = self.max_length if self.max_length is not None else len(known)
+        if self.vote_type == "choose-1":
+            most = min(most, 1)
         approvals: Counter[frozenset[str]] = Counter()
         totals: Counter[str] = Counter()
-        for (vote_text, points_text), count in ballots.items():
+        for ballot, count in ballots.items():
+            if isinstance(ballot, tuple):
+                vote_text, points_text = ballot
+            else:
+                vote_text, points_text = ballot, ""
             choices = vote_text.split(",") if vote_text else []
-            if (
-                "" in choices
-                or not known >= set(choices)
-                or len(set(choices)) != len(choices)
-                or (max_length is not None and len(choices) > max_length)
-                or (one and len(choices) > 1)
-            ):
+            chosen = frozenset(choices)
+            # vote_row's checks: no empty choice, known projects, each once, not too many.
+            if len(chosen) != len(choices) or len(choices) > most or not known >= chosen:
+                raise _SlowPath
+            if "" in chosen:
                 raise _SlowPath
             if points_given:
                 values = points_text.split(",") if points_text else []
@@ -713,12 +728,9 @@ class _Parser:
                 for choice, value in zip(choices, values, strict=True):
                     totals[choice] += int(value) * count
             else:
-                key = frozenset(choices)
-                approvals[key] = approvals.get(key, 0) + count
+                approvals[chosen] = approvals.get(chosen, 0) + count
         if points_given:
             self.counted = Profile(points=totals, voters=n)
-        elif self.vote_type in ("cumulative", "scoring"):
-            return False  # start_votes requires their points column: cannot happen
         else:
             self.counted = Profile(approvals=approvals, voters=n)
         self.counted_with_points = points_given
