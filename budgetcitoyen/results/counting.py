@@ -1,49 +1,51 @@
 """From the database to the counting engine: the edition's projects, its valid ballots grouped
 in SQL, the rule request, and the anonymised .pb export.
 
-Ballots are never read one by one: identical ballots share a ``choices_signature``, so the
-database groups them (``GROUP BY``) and only one sample ballot per distinct set of choices is
-read back. A million ballots over 150 projects are a few tens of thousands of groups.
+Ballots are never read one by one: each carries its choices as one text (``choices_text``), so
+the database groups identical ballots (one ``GROUP BY``) and returns each distinct text with its
+number of voters. A million ballots over 150 projects are about a hundred thousand groups.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
-import secrets
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
-import numpy as np
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Min, QuerySet, Subquery
+from django.db.models import Count, QuerySet
 
 from budgetcitoyen.ballots import rules as ballot_rules
 from budgetcitoyen.editions.models import Edition
 from budgetcitoyen.tally import pabulib, registry, rules, trace
 from budgetcitoyen.tally.model import Outcome, Profile, Project, ranking
 from budgetcitoyen.tally.output import outcome_to_dict
-from budgetcitoyen.voting.models import Ballot, BallotChoice
+from budgetcitoyen.voting.models import Ballot
 from budgetcitoyen.voting.services import published_projects
 
 # Optional columns of the export, and the Ballot field each comes from.
 EXTRA_COLUMNS = {"age_band": "age_band", "territory": "territory__slug"}
 
 
-@dataclass(frozen=True)
-class Group:
-    """Identical valid ballots: the projects (rank order), their points, how many voters."""
+class Group(NamedTuple):
+    """Identical valid ballots: the projects (by project id), their points, how many voters,
+    the ``extra`` columns they share, and their ``choices_text``. (A tuple: a hundred thousand
+    of them are built per count.)"""
 
     choices: tuple[str, ...]
     points: tuple[int, ...]
     voters: int
     extra: tuple[tuple[str, str], ...] = ()
-    signature: str = ""
+    text: str = ""
 
 
 @dataclass
@@ -54,7 +56,7 @@ class Counted:
     uses_points: bool
     envelopes: list[tuple[str, Fraction]] = field(default_factory=list)
 
-    @property
+    @cached_property
     def voters(self) -> int:
         return sum(g.voters for g in self.groups)
 
@@ -76,17 +78,36 @@ class Counted:
         """A digest of everything the outcome depends on: ballots, projects and the rule's
         settings. Unchanged fingerprint, unchanged result."""
         edition = self.edition
-        ballots: Counter[str] = Counter()
+        ballots: dict[str, int] = {}  # voters by choices text (the extra columns do not count)
         for group in self.groups:
-            ballots[group.signature] += group.voters
+            ballots[group.text] = ballots.get(group.text, 0) + group.voters
+        sha256 = hashlib.sha256
         data = {
             "rule": edition.allocation_rule,
             "threshold": edition.allocation_threshold,
             "envelopes": [[c, str(a)] for c, a in self.envelopes],
             "projects": [[p.id, str(p.cost), p.category] for p in self.projects],
-            "ballots": sorted(f"{signature}:{n}" for signature, n in ballots.items()),
+            # Each ballot by its choices_signature, the SHA-256 of its choices text.
+            "ballots": sorted(
+                f"{sha256(text.encode()).hexdigest()}:{n}" for text, n in ballots.items()
+            ),
         }
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+@contextmanager
+def many_objects() -> Iterator[None]:
+    """Pause Python's cycle collector while a count builds its groups, profile and file: a
+    hundred thousand groups make about a million small objects and no reference cycle, and
+    the collector would otherwise walk them (and everything Django holds) again and again,
+    a good part of the count's time. Plain reference counting still frees everything."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def engine_projects(edition: Edition) -> list[Project]:
@@ -113,66 +134,50 @@ def _fetch(query: QuerySet[Any]) -> list[tuple[Any, ...]]:
         return cursor.fetchall()
 
 
+def parse_choices(text: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """A ballot's ``choices_text`` (``12:1,40:3``) as (project ids, their points)."""
+    if not text:
+        return (), ()
+    # Approval ballots (every point a 1) are most of them: one replace instead of a split per
+    # pair. ":1," cannot match inside ":10," and the last pair is checked on its own.
+    ones = text.replace(":1,", ",")
+    if ones.endswith(":1"):
+        ones = ones[:-2]
+        if ":" not in ones:
+            choices = tuple(ones.split(","))
+            return choices, (1,) * len(choices)
+    pairs = [pair.partition(":") for pair in text.split(",")]
+    return tuple(p for p, _sep, _v in pairs), tuple(int(v) for _p, _sep, v in pairs)
+
+
 def ballot_groups(edition: Edition, extra: tuple[str, ...] = ()) -> list[Group]:
     """The edition's valid ballots grouped by their choices (and the ``extra`` columns).
 
-    Two queries whatever the number of ballots: the groups with their size and a sample
-    ballot, then the sample ballots' choices."""
+    One query whatever the number of ballots: each ballot carries its choices as one text
+    (``Ballot.choices_text``), so the database counts the ballots of each distinct text and
+    no choice row is read."""
     valid = Ballot.objects.filter(edition=edition, status=Ballot.Status.VALID)
     columns = [EXTRA_COLUMNS[name] for name in extra]
-    counted = _fetch(
-        valid.values_list("choices_signature", *columns)
-        .annotate(voters=Count("id"), sample=Min("id"))
-        .order_by()
+    rows = _fetch(
+        valid.values_list("choices_text", *columns).annotate(voters=Count("id")).order_by()
     )
-    sample_of: dict[str, int] = {}
-    for row in counted:
-        signature, sample = row[0], row[-1]
-        sample_of[signature] = min(sample, sample_of.get(signature, sample))
-    if connection.vendor == "postgresql":  # one array parameter: index look-ups
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT ballot_id, project_id, points FROM {BallotChoice._meta.db_table} "
-                "WHERE ballot_id = ANY(%s) ORDER BY ballot_id, position, project_id",
-                [list(sample_of.values())],
-            )
-            rows = cursor.fetchall()
-    else:
-        samples = valid.values("choices_signature").annotate(sample=Min("id")).order_by()
-        rows = _fetch(
-            BallotChoice.objects.filter(ballot_id__in=Subquery(samples.values("sample")))
-            .order_by("ballot_id", "position", "project_id")
-            .values_list("ballot_id", "project_id", "points")
-        )
-    choices: dict[int, tuple[list[str], list[int]]] = {}
-    for ballot_id, project_id, points in rows:
-        chosen = choices.get(ballot_id)
-        if chosen is None:
-            chosen = choices[ballot_id] = ([], [])
-        chosen[0].append(str(project_id))
-        chosen[1].append(points)
-    picked = {
-        ballot_id: (tuple(projects), tuple(points))
-        for ballot_id, (projects, points) in choices.items()
-    }
-    empty: tuple[tuple[str, ...], tuple[int, ...]] = ((), ())
     if not extra:
-        return [
-            Group(*picked.get(sample, empty), voters, signature=signature)
-            for signature, voters, sample in counted
-        ]
+        return [Group(*parse_choices(text), voters, text=text) for text, voters in rows]
+    parsed: dict[str, tuple[tuple[str, ...], tuple[int, ...]]] = {}
     groups = []
-    for row in counted:
-        projects, points = picked.get(sample_of[row[0]], empty)
+    for row in rows:
+        text = row[0]
+        choices = parsed.get(text)
+        if choices is None:
+            choices = parsed[text] = parse_choices(text)
         groups.append(
             Group(
-                choices=projects,
-                points=points,
-                voters=row[-2],
+                *choices,
+                voters=row[-1],
                 extra=tuple(
-                    (name, str(value or "")) for name, value in zip(extra, row[1:-2], strict=True)
+                    (name, str(value or "")) for name, value in zip(extra, row[1:-1], strict=True)
                 ),
-                signature=row[0],
+                text=text,
             )
         )
     return groups
@@ -235,10 +240,11 @@ def pb_meta(counted: Counted) -> dict[str, str]:
 
 
 def pb_text(counted: Counted, outcome: Outcome | None = None) -> str:
-    """The edition's valid ballots as a .pb file. Voters get random ids (a random permutation
-    of 1..n), and identical ballots are listed together (ordered by the digest of their
-    content), so nothing ties a line to a person or to the moment of the vote."""
-    scores = counted.profile.scores()
+    """The edition's valid ballots as a .pb file. Identical ballots are listed together,
+    ordered by their content, and voters are numbered 1..n in that order: nothing ties a line
+    to a person or to the moment of the vote, and the same ballots always give the same file
+    (a recount, or a restored backup, finds the same SHA-256)."""
+    scores = outcome.scores if outcome is not None else counted.profile.scores()
     chosen = set(outcome.selected) if outcome else set()
     project_rows = {}
     for p in counted.projects:
@@ -254,13 +260,13 @@ def pb_text(counted: Counted, outcome: Outcome | None = None) -> str:
         vote_type=ballot_rules.rule_class(counted.edition.vote_rule).pb_vote_type,
     )
     no_fields: dict[str, str] = {}
+    points = counted.uses_points
+    ordered = sorted(counted.groups, key=lambda g: (g.text, g.extra) if g.extra else (g.text,))
     groups = [
-        (g.choices, g.points if counted.uses_points else None, dict(g.extra) or no_fields, g.voters)
-        for g in sorted(counted.groups, key=lambda g: (g.signature, g.extra))
+        (g.choices, g.points if points else None, dict(g.extra) if g.extra else no_fields, g.voters)
+        for g in ordered
     ]
-    rng = np.random.default_rng(secrets.randbits(128))
-    voter_ids = (rng.permutation(counted.voters) + 1).tolist()
-    return pabulib.dumps_grouped(election, groups, voter_ids)
+    return pabulib.dumps_grouped(election, groups, range(1, counted.voters + 1))
 
 
 def outcome_data(counted: Counted, outcome: Outcome) -> dict[str, Any]:

@@ -51,17 +51,18 @@ def tally_run(*, edition: Edition, by: Any | None) -> ResultSnapshot:
     if by is not None:
         require(permissions.can_count(by), _("Seule l'équipe de la Mission ESS peut faire cela."))
     check_vote_closed(edition)
-    counted = counting.count(edition)
-    try:
-        outcome = counting.run_rule(counted)
-    except TallyError as error:
-        raise InvalidInput(
-            _("Le dépouillement est impossible avec les réglages de l'édition : %(problem)s.")
-            % {"problem": error}
-        ) from error
-    ballots = counting.pb_text(counted, outcome).encode()
-    data = counting.outcome_data(counted, outcome)
-    data["fingerprint"] = counted.fingerprint()
+    with counting.many_objects():
+        counted = counting.count(edition)
+        try:
+            outcome = counting.run_rule(counted)
+        except TallyError as error:
+            raise InvalidInput(
+                _("Le dépouillement est impossible avec les réglages de l'édition : %(problem)s.")
+                % {"problem": error}
+            ) from error
+        ballots = counting.pb_text(counted, outcome).encode()
+        data = counting.outcome_data(counted, outcome)
+        data["fingerprint"] = counted.fingerprint()
     with transaction.atomic():
         snapshot = ResultSnapshot.objects.create(
             edition=edition,
@@ -108,7 +109,9 @@ def _check_publishable(snapshot: ResultSnapshot, edition: Edition) -> None:
             )
             % {"count": pending}
         )
-    if counting.count(edition).fingerprint() != snapshot.outcome.get("fingerprint"):
+    with counting.many_objects():
+        fingerprint = counting.count(edition).fingerprint()
+    if fingerprint != snapshot.outcome.get("fingerprint"):
         raise Conflict(
             _(
                 "Des bulletins, des projets ou les réglages de répartition ont changé depuis ce "

@@ -41,8 +41,10 @@ class Profile:
     def from_groups(cls, groups: Iterable[tuple[Iterable[str], int]]) -> Profile:
         """Distinct approval ballots with how many voters cast each (what SQL's GROUP BY gives)."""
         approvals: Counter[frozenset[str]] = Counter()
+        get = approvals.get  # not Counter's __missing__, a Python call per new ballot
         for ballot, count in groups:
-            approvals[frozenset(ballot)] += count
+            key = frozenset(ballot)
+            approvals[key] = get(key, 0) + count
         return cls(approvals=approvals, voters=approvals.total())
 
     @classmethod
@@ -62,11 +64,12 @@ class Profile:
         """Approval: the number of ballots approving each project. Points: the sum of points."""
         if self.points:
             return Counter(self.points)
-        scores: Counter[str] = Counter()
+        scores: dict[str, int] = {}
+        get = scores.get
         for ballot, count in self.approvals.items():
             for project_id in ballot:
-                scores[project_id] += count
-        return scores
+                scores[project_id] = get(project_id, 0) + count
+        return Counter(scores)
 
 
 @dataclass(frozen=True)

@@ -43,9 +43,11 @@ import csv
 import io
 import os
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from itertools import repeat
 from pathlib import Path
 from typing import IO
 
@@ -132,6 +134,7 @@ VOTE_ORDER = (
 _DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 _INTEGER = re.compile(r"[+-]?\d+")
 _POINTS = re.compile(r"([+-]?\d+)(?:\.0*)?")  # 3, or 3.0 as some tools write it
+_SPACE = re.compile(r"[^\S\n]")  # what a cell's strip() would remove, but line ends
 
 
 class PabulibError(TallyError):
@@ -176,6 +179,9 @@ class Election:
     path: str = field(default="", compare=False)
     meta_lines: dict[str, int] = field(default_factory=dict, compare=False)
     project_lines: dict[str, int] = field(default_factory=dict, compare=False)
+    # Read with ``votes=False``: the ballots only counted (``votes`` stays empty).
+    counted: Profile | None = field(default=None, compare=False, repr=False)
+    counted_with_points: bool = field(default=False, compare=False, repr=False)
 
     @property
     def budget(self) -> Fraction:
@@ -195,6 +201,8 @@ class Election:
 
     def profile(self) -> Profile:
         """The ballots for the counting engine (see the module docstring for each vote type)."""
+        if self.counted is not None:
+            return self.counted
         if self.uses_points():
             return Profile.from_points(
                 dict(zip(v.choices, v.points or [], strict=True)) for v in self.votes
@@ -202,6 +210,8 @@ class Election:
         return Profile.from_approvals(v.choices for v in self.votes)
 
     def has_points(self) -> bool:
+        if self.counted is not None:
+            return self.counted_with_points
         return any(v.points is not None for v in self.votes)
 
     def official_selected(self) -> list[str] | None:
@@ -273,8 +283,12 @@ def decimal_text(amount: Fraction) -> str:
 # --- Reading -----------------------------------------------------------------------------------
 
 
-def read(path: str | os.PathLike[str]) -> Election:
-    """Read a ``.pb`` file; :class:`PabulibError` (with the line) if it cannot be used."""
+def read(path: str | os.PathLike[str], *, votes: bool = True) -> Election:
+    """Read a ``.pb`` file; :class:`PabulibError` (with the line) if it cannot be used.
+
+    ``votes=False`` when only the count matters (``pb tally``): the ballots are checked as
+    strictly, but counted rather than kept, so ``Election.votes`` stays empty and
+    ``Election.profile()`` gives them grouped."""
     name = os.fspath(path)
     try:
         raw = Path(name).read_bytes()
@@ -292,27 +306,45 @@ def read(path: str | os.PathLike[str]) -> Election:
         bom = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
         line = raw[: error.start + bom].count(b"\n") + 1
         raise PabulibError(name, line, "le fichier n'est pas en UTF-8") from None
-    return parse(text, name)
+    return parse(text, name, votes=votes)
 
 
-def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
-    """Non-blank CSV records with the physical line where each begins, cells stripped."""
-    reader = csv.reader(
-        io.StringIO(text, newline=""), delimiter=";", skipinitialspace=True, strict=True
-    )
-    previous_end = 0
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            raise _CsvProblem(previous_end + 1, str(error)) from None
-        start = previous_end + 1
-        previous_end = reader.line_num
-        cells = [cell.strip() for cell in row]
-        if any(cells):
-            yield start, cells
+class _Rows:
+    """Non-blank CSV records with the physical line where each begins, cells stripped;
+    ``end`` is the last physical line read so far."""
+
+    def __init__(self, text: str) -> None:
+        self.reader = csv.reader(
+            io.StringIO(text, newline=""), delimiter=";", skipinitialspace=True, strict=True
+        )
+        self.end = 0
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        return self
+
+    def __next__(self) -> tuple[int, list[str]]:
+        while True:
+            try:
+                row = next(self.reader)
+            except csv.Error as error:
+                raise _CsvProblem(self.end + 1, str(error)) from None
+            start = self.end + 1
+            self.end = self.reader.line_num
+            cells = [cell.strip() for cell in row]
+            if any(cells):
+                return start, cells
+
+
+def _has_space(text: str) -> bool:
+    """Whether ``text`` holds what a cell's ``strip()`` removes, line ends apart (the ASCII
+    ones looked for directly: a regular expression over megabytes is slower)."""
+    if text.isascii():
+        return any(c in text for c in " \t\x0b\x0c\r\x1c\x1d\x1e\x1f")
+    return _SPACE.search(text) is not None
+
+
+class _SlowPath(Exception):
+    """A VOTES line the fast reading leaves to the strict one (which says what is wrong)."""
 
 
 class _CsvProblem(Exception):
@@ -334,10 +366,18 @@ def _section_name(cells: list[str]) -> str | None:
     return None
 
 
-def parse(text: str, path: str = "<texte>") -> Election:
-    """Parse the text of a ``.pb`` file; ``path`` names it in errors."""
+def parse(text: str, path: str = "<texte>", *, votes: bool = True) -> Election:
+    """Parse the text of a ``.pb`` file; ``path`` names it in errors (``votes``: see
+    :func:`read`).
+
+    The VOTES section, nearly all of a file, is first read line by line without the CSV
+    reader when nothing in it needs quoting; at the first line that is anything but a plain
+    valid ballot, the whole file is read again the strict way, which names the problem."""
     try:
-        return _Parser(path).parse(text)
+        try:
+            return _Parser(path, fast=True, keep=votes).parse(text)
+        except _SlowPath:
+            return _Parser(path, fast=False, keep=votes).parse(text)
     except _CsvProblem as problem:
         if "end of data" in problem.detail:
             text = "guillemet ouvert ici et jamais fermé"
@@ -349,8 +389,12 @@ def parse(text: str, path: str = "<texte>") -> Election:
 
 
 class _Parser:
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, *, fast: bool = False, keep: bool = True) -> None:
         self.path = path
+        self.fast = fast
+        self.keep = keep  # keep each Vote, or only count the ballots
+        self.counted: Profile | None = None
+        self.counted_with_points = False
         self.meta: dict[str, str] = {}
         self.meta_lines: dict[str, int] = {}
         self.projects: list[Project] = []
@@ -367,7 +411,7 @@ class _Parser:
         return PabulibError(self.path, line, problem)
 
     def parse(self, text: str) -> Election:
-        rows = _rows(text)
+        rows = _Rows(text)
         section: str | None = None
         header: list[str] = []
         header_line = 0
@@ -392,6 +436,10 @@ class _Parser:
                 header_line, header = self.header(rows, name, line)
                 if name == "VOTES":
                     self.start_votes(header, header_line)
+                    if self.fast and not self.keep and self.count_votes(text, rows.end, header):
+                        break
+                    if self.fast and self.plain_votes(text, rows.end, header):
+                        break
                 continue
             if section is None:
                 raise self.fail(line, "le fichier doit commencer par la ligne META")
@@ -407,7 +455,7 @@ class _Parser:
                     self.last_line or 1, f"section {name} manquante (le fichier s'arrête là)"
                 )
         self.check_counts()
-        return Election(
+        election = Election(
             meta=self.meta,
             projects=self.projects,
             project_rows=self.project_rows,
@@ -416,7 +464,16 @@ class _Parser:
             path=self.path,
             meta_lines=self.meta_lines,
             project_lines=self.project_lines,
+            counted=self.counted,
+            counted_with_points=self.counted_with_points,
         )
+        if not self.keep and election.counted is None:  # read a row at a time after all
+            election.counted, election.counted_with_points = (
+                election.profile(),
+                election.has_points(),
+            )
+            election.votes = []
+        return election
 
     def header(
         self, rows: Iterator[tuple[int, list[str]]], name: str, marker_line: int
@@ -603,6 +660,142 @@ class _Parser:
             row["points"] = points_text  # an empty points column of an approval file: kept as is
         self.votes.append(Vote(voter_id, choices, points, row, line))
 
+    def count_votes(self, text: str, end: int, header: list[str]) -> bool:
+        """Count the VOTES rows after physical line ``end`` a column at a time, when every row
+        is plain: no quote, no space to strip, no blank line, as many cells on every line.
+        Each distinct ballot is checked once, as ``vote_row`` checks it. False (nothing read)
+        when the rows are not all plain; ``_SlowPath`` at anything ``vote_row`` refuses."""
+        if text.count("\r") != text.count("\r\n"):
+            return False
+        parts = text.split("\n", end)
+        rest = parts[end].replace("\r\n", "\n") if len(parts) > end else ""
+        if rest.endswith("\n"):
+            rest = rest[:-1]
+        if not rest or '"' in rest or "\x00" in rest or _has_space(rest):
+            return False
+        lines = rest.split("\n")
+        width = len(header)
+        if set(map(str.count, lines, repeat(";", len(lines)))) != {width - 1}:
+            return False  # a blank line, a section title, a row of another width
+        cells = rest.replace("\n", ";").split(";")
+        n = len(lines)
+        voter_ids = cells[header.index("voter_id") :: width]
+        if "" in voter_ids or len(set(voter_ids)) != n:
+            return False
+        with_points = self.vote_type in ("cumulative", "scoring", "ordinal")
+        votes = cells[header.index("vote") :: width]
+        points_given = with_points and "points" in header
+        if (
+            "points" in header
+            and not points_given
+            and set(cells[header.index("points") :: width]) != {""}
+        ):
+            return False  # points in an approval file: vote_row says so
+        if self.vote_type in ("cumulative", "scoring") and not points_given:
+            return False  # start_votes requires their points column: cannot happen
+        # Each distinct ballot once: its vote cell (with its points cell), and how many cast it.
+        ballots: Counter[str] | Counter[tuple[str, str]] = (
+            Counter(zip(votes, cells[header.index("points") :: width], strict=True))
+            if points_given
+            else Counter(votes)
+        )
+        if "" in votes and any(  # empty ballots: is one of them a section title?
+            voter_ids[i].upper() in SECTIONS for i, v in enumerate(votes) if not v
+        ):
+            return False
+        known = self.project_rows.keys()
+        most = self.max_length if self.max_length is not None else len(known)
+        if self.vote_type == "choose-1":
+            most = min(most, 1)
+        approvals: Counter[frozenset[str]] = Counter()
+        totals: Counter[str] = Counter()
+        for ballot, count in ballots.items():
+            if isinstance(ballot, tuple):
+                vote_text, points_text = ballot
+            else:
+                vote_text, points_text = ballot, ""
+            choices = vote_text.split(",") if vote_text else []
+            chosen = frozenset(choices)
+            # vote_row's checks: no empty choice, known projects, each once, not too many.
+            if len(chosen) != len(choices) or len(choices) > most or not known >= chosen:
+                raise _SlowPath
+            if "" in chosen:
+                raise _SlowPath
+            if points_given:
+                values = points_text.split(",") if points_text else []
+                if len(values) != len(choices) or not all(v.isdecimal() for v in values):
+                    raise _SlowPath
+                for choice, value in zip(choices, values, strict=True):
+                    totals[choice] += int(value) * count
+            else:
+                approvals[chosen] = approvals.get(chosen, 0) + count
+        if points_given:
+            self.counted = Profile(points=totals, voters=n)
+        else:
+            self.counted = Profile(approvals=approvals, voters=n)
+        self.counted_with_points = points_given
+        self.last_line = end + n
+        return True
+
+    def plain_votes(self, text: str, end: int, header: list[str]) -> bool:
+        """Read the VOTES rows after physical line ``end`` without the CSV reader, as
+        ``vote_row`` would. False (nothing read) when a cell may be quoted or a line end is a
+        lone CR; ``_SlowPath`` at the first row that is not a plain valid ballot."""
+        if text.count("\r") != text.count("\r\n"):
+            return False  # a lone CR ends a line for the CSV reader, not for split
+        parts = text.split("\n", end)
+        rest = parts[end] if len(parts) > end else ""
+        if '"' in rest or "\x00" in rest:
+            return False
+        with_points = self.vote_type in ("cumulative", "scoring", "ordinal")
+        if "points" in header and not with_points:
+            return False  # an approval file's points column: vote_row says what it holds
+        width = len(header)
+        known = self.project_rows.keys()
+        max_length = self.max_length
+        one = self.vote_type == "choose-1"
+        checked: dict[str, list[str]] = {}  # vote cell -> its choices, once found valid
+        voter_lines = self.voter_lines
+        votes = self.votes
+        line = end
+        for raw in rest.split("\n"):
+            line += 1
+            if not raw.replace(";", "").strip():
+                continue  # a blank line
+            cells = list(map(str.strip, raw.split(";")))
+            if len(cells) != width:
+                raise _SlowPath
+            row = dict(zip(header, cells, strict=True))
+            voter_id = row.pop("voter_id")
+            vote_text = row.pop("vote")
+            if not voter_id or voter_id in voter_lines:
+                raise _SlowPath
+            if not vote_text and voter_id.upper() in SECTIONS:
+                raise _SlowPath  # perhaps a section title
+            voter_lines[voter_id] = line
+            choices = checked.get(vote_text)
+            if choices is None:
+                choices = [c.strip() for c in vote_text.split(",")] if vote_text else []
+                if (
+                    "" in choices
+                    or not known >= set(choices)
+                    or len(set(choices)) != len(choices)
+                    or (max_length is not None and len(choices) > max_length)
+                    or (one and len(choices) > 1)
+                ):
+                    raise _SlowPath
+                checked[vote_text] = choices
+            points: list[int] | None = None
+            points_text = row.pop("points", None)
+            if points_text is not None:
+                values = points_text.split(",") if points_text else []
+                if len(values) != len(choices) or not all(v.isdecimal() for v in values):
+                    raise _SlowPath  # signs, "3.0", spaces, a count that does not match
+                points = [int(v) for v in values]
+            votes.append(Vote(voter_id, list(choices), points, row, line))
+        self.last_line = line
+        return True
+
     def points(self, line: int, voter_id: str, choices: list[str], text: str) -> list[int]:
         if not text:
             if choices:
@@ -631,7 +824,11 @@ class _Parser:
     def check_counts(self) -> None:
         for key, actual, what in (
             ("num_projects", len(self.projects), "projets"),
-            ("num_votes", len(self.votes), "votes"),
+            (
+                "num_votes",
+                len(self.votes) if self.counted is None else self.counted.voters,
+                "votes",
+            ),
         ):
             declared = self.meta_int(key)
             if declared is not None and declared != actual:
@@ -652,7 +849,7 @@ def _optional(text: str | None) -> str | None:
 
 def _cell(value: str) -> str:
     value = value.strip()
-    if any(c in value for c in ';"\n\r'):
+    if ";" in value or '"' in value or "\n" in value or "\r" in value:
         return '"' + value.replace('"', '""') + '"'
     return value
 
@@ -688,7 +885,7 @@ def dumps_grouped(
 ) -> str:
     """The ``.pb`` text for identical ballots given once with their count (``election.votes``
     is ignored): ``groups`` holds (choices, points or None, other columns, count), and
-    ``voter_ids`` gives one id per ballot, in order. A million ballots take about a second."""
+    ``voter_ids`` gives one id per ballot, in order (a ``range`` is never made a list)."""
     return "".join(_chunks(election, groups, voter_ids))
 
 
@@ -745,19 +942,29 @@ def _chunks(
     columns = _ordered(_unique(head + extra), VOTE_ORDER)
     yield "VOTES\n"
     yield _line(columns)
-    ids = list(voter_ids)
-    text = str if all(type(i) is int for i in ids) else (lambda i: _cell(str(i)))
+    ids = voter_ids if isinstance(voter_ids, range) else list(voter_ids)
+    plain = isinstance(ids, range) or all(type(i) is int for i in ids)
+    text = str if plain else (lambda i: _cell(str(i)))
     position = 0
+    only_vote = columns == ["voter_id", "vote"]
     for choices, points, fields, count in groups:
+        if only_vote:  # approval ballots and nothing else: most files, one cell per group
+            rest = f";{_cell(','.join(choices))}\n"
+            if count:
+                yield rest.join(map(text, ids[position : position + count])) + rest
+            position += count
+            continue
         if points is not None and len(points) != len(choices):
             raise ValueError("autant de points que de projets attendus")
         values = dict(fields)
         values["vote"] = ",".join(choices)
         if points is not None:
             values["points"] = ",".join(str(p) for p in points)
-        # Everything after the voter id is the same for the whole group.
-        rest = _line([values.get(c, "") for c in columns[1:]])
-        yield "".join([f"{text(i)};{rest}" for i in ids[position : position + count]])
+        # Everything after the voter id is the same for the whole group: the lines are the ids
+        # joined by it.
+        rest = ";" + _line([values.get(c, "") for c in columns[1:]])
+        if count:
+            yield rest.join(map(text, ids[position : position + count])) + rest
         position += count
 
 

@@ -9,7 +9,7 @@ them.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from itertools import pairwise
 
@@ -262,7 +262,7 @@ class _EqualShares:
     """
 
     def __init__(self, projects: Sequence[Project], profile: Profile) -> None:
-        scores = profile.scores()
+        self.scores = scores = profile.scores()
         tie = tie_order(projects, scores)
         self.projects = [p for p in projects if scores.get(p.id, 0) > 0]
         index = {p.id: i for i, p in enumerate(self.projects)}
@@ -305,7 +305,8 @@ class _EqualShares:
                 continue
             members = self.supporters[i]
             moved = {}
-            for s in np.unique(state[members]).tolist():
+            # The states its supporters are in (np.unique would import numpy.ma, 0.1 s).
+            for s in np.flatnonzero(np.bincount(state[members])).tolist():
                 left = money[s] - min(money[s], cap)
                 if left not in state_of:
                     state_of[left] = len(money)
@@ -354,8 +355,9 @@ def mes(projects: Sequence[Project], profile: Profile, budget: Fraction) -> Outc
     if not profile.is_approval:
         raise TallyError("la méthode des parts égales ne s'applique qu'aux bulletins d'approbation")
     n = profile.voters
-    selected, rhos = _EqualShares(projects, profile).run(budget / n if n else Fraction(0))
-    return _mes_outcome("mes", projects, profile, budget, selected, rhos, n)
+    equal_shares = _EqualShares(projects, profile)
+    selected, rhos = equal_shares.run(budget / n if n else Fraction(0))
+    return _mes_outcome("mes", projects, equal_shares.scores, budget, selected, rhos)
 
 
 def mes_add1(projects: Sequence[Project], profile: Profile, budget: Fraction) -> Outcome:
@@ -365,11 +367,11 @@ def mes_add1(projects: Sequence[Project], profile: Profile, budget: Fraction) ->
         raise TallyError("la méthode des parts égales ne s'applique qu'aux bulletins d'approbation")
     n = profile.voters
     if n == 0:
-        return _mes_outcome("mes-add1", projects, profile, budget, [], {}, n)
-    scores = profile.scores()
+        return _mes_outcome("mes-add1", projects, profile.scores(), budget, [], {})
+    equal_shares = _EqualShares(projects, profile)
+    scores = equal_shares.scores
     supported = {p.id for p in projects if scores.get(p.id, 0) > 0}
     costs = {p.id: p.cost for p in projects}
-    equal_shares = _EqualShares(projects, profile)
     k = 0
     kept, kept_rhos = equal_shares.run(budget / n)
     while set(kept) != supported:
@@ -378,19 +380,17 @@ def mes_add1(projects: Sequence[Project], profile: Profile, budget: Fraction) ->
         if sum((costs[p] for p in candidate), Fraction(0)) > budget:
             break
         kept, kept_rhos = candidate, rhos
-    return _mes_outcome("mes-add1", projects, profile, budget, kept, kept_rhos, n)
+    return _mes_outcome("mes-add1", projects, scores, budget, kept, kept_rhos)
 
 
 def _mes_outcome(
     rule: str,
     projects: Sequence[Project],
-    profile: Profile,
+    scores: Mapping[str, int],
     budget: Fraction,
     selected: list[str],
     rhos: dict[str, Fraction],
-    voters: int,
 ) -> Outcome:
-    scores = profile.scores()
     trace = []
     chosen = set(selected)
     by_id = {p.id: p for p in projects}

@@ -147,6 +147,10 @@ class Ballot(IdentityFields, TimeStampedModel):
     collection_point = models.CharField(_("lieu de collecte"), max_length=150, blank=True)
     collected_on = models.DateField(_("date de dépôt"), null=True, blank=True)
     choices_signature = models.CharField(max_length=64, editable=False)
+    # The choices as the count reads them, ``project:points`` pairs by project id (the text
+    # ``choices_signature`` digests): one GROUP BY on it counts an edition. The choices also
+    # stay as ``BallotChoice`` rows, in the order the voter gave them.
+    choices_text = models.TextField(editable=False)
     # Once the retention delay after the results has passed, the identity columns, the
     # account, the identity key and the IP are cleared (``privacy.services``); the choices,
     # the age band and the territory stay, so the result can still be recounted.

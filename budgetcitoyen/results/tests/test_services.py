@@ -18,7 +18,7 @@ from budgetcitoyen.core.errors import (
 )
 from budgetcitoyen.core.models import AuditEntry
 from budgetcitoyen.dossiers.selectors import holder_dossiers, stage_of
-from budgetcitoyen.results import selectors, services
+from budgetcitoyen.results import counting, selectors, services
 from budgetcitoyen.results.models import Award, ResultSnapshot
 from budgetcitoyen.results.trace import line_text
 from budgetcitoyen.tally import pabulib
@@ -65,6 +65,36 @@ def test_the_snapshot_keeps_the_ballots_it_counted_and_their_digest(ballots, sta
     for ballot in ballots:
         assert ballot.last_name.encode() not in text
         assert ballot.user.email.encode() not in text
+
+
+def test_a_recount_writes_the_same_file_and_its_lines_follow_their_content(
+    ballots, projects, staff, after_vote
+):
+    edition = ballots[0].edition
+    first = services.tally_run(edition=edition, by=staff)
+    again = services.tally_run(edition=edition, by=staff)
+    assert again.ballots_sha256 == first.ballots_sha256
+    assert again.ballots_pb() == first.ballots_pb()
+    election = pabulib.parse(first.ballots_pb().decode())
+    # Voters numbered 1..n down the file, identical ballots together, in the order of their
+    # content: nothing of the person or of the moment of the vote.
+    assert [v.voter_id for v in election.votes] == [str(i) for i in range(1, 8)]
+    texts = [",".join(f"{c}:1" for c in sorted(v.choices, key=int)) for v in election.votes]
+    assert texts == sorted(texts)
+    assert sorted(texts) == sorted(b.choices_text for b in ballots)
+
+
+def test_the_count_is_one_query_for_the_ballots_whatever_their_number(
+    approval_edition, projects, django_assert_num_queries
+):
+    for i in range(12):
+        cast(approval_edition, projects, i % 5, (i + 1) % 5, person=i)
+    # The categories, the projects, and the ballots grouped by their choices.
+    with django_assert_num_queries(3):
+        counted = counting.count(approval_edition)
+    assert counted.voters == 12 and len(counted.groups) == 5
+    votes = dict(zip([str(p.pk) for p in projects], [5, 6, 5, 4, 4], strict=True))
+    assert counted.profile.scores() == votes
 
 
 def test_only_valid_ballots_count(ballots, projects, staff, after_vote):

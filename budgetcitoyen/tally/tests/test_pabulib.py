@@ -37,6 +37,14 @@ def checker_results(text: str) -> dict:
 
 
 @pytest.mark.parametrize("name", FILES)
+def test_every_real_file_counts_the_same_without_keeping_its_votes(name):
+    kept = pabulib.read(DATA / FILES[name])
+    counted = pabulib.read(DATA / FILES[name], votes=False)
+    assert counted.profile() == kept.profile() and counted.has_points() == kept.has_points()
+    assert counted.projects == kept.projects and counted.meta == kept.meta
+
+
+@pytest.mark.parametrize("name", FILES)
 def test_every_real_file_reads_and_its_counts_match_its_meta(name):
     election = load(name)
     assert len(election.projects) == int(election.meta["num_projects"])
@@ -221,9 +229,10 @@ def test_several_categories_stay_one_category_as_written():
         (22, "PROJECTS", "section PROJECTS en double (déjà ouverte ligne 13)"),
     ],
 )
-def test_each_error_names_its_line(line, replacement, problem):
+@pytest.mark.parametrize("votes", [True, False], ids=["kept", "counted"])
+def test_each_error_names_its_line(line, replacement, problem, votes):
     with pytest.raises(PabulibError) as caught:
-        pabulib.parse(broken(line, replacement), "budget.pb")
+        pabulib.parse(broken(line, replacement), "budget.pb", votes=votes)
     error = caught.value
     assert (error.path, error.line) == ("budget.pb", line), str(error)
     assert problem in error.problem
@@ -268,12 +277,52 @@ def test_a_field_spanning_lines_keeps_the_physical_line_numbers():
         ("choose-1", "voter_id;vote\na;1,2\n", 20, "2 projets choisis pour un vote choose-1"),
     ],
 )
-def test_points_and_ballot_shapes_by_vote_type(vote_type, votes, line, problem):
+@pytest.mark.parametrize("kept", [True, False], ids=["kept", "counted"])
+def test_points_and_ballot_shapes_by_vote_type(vote_type, votes, line, problem, kept):
     text = _text(vote_type=vote_type).split("VOTES\n")[0] + "VOTES\n" + votes
     text = text.replace("num_votes;3\n", "num_votes;1\n").replace("max_length;2", "max_length;3")
     with pytest.raises(PabulibError) as caught:
-        pabulib.parse(text, "v.pb")
+        pabulib.parse(text, "v.pb", votes=kept)
     assert caught.value.line == line and problem in caught.value.problem, str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "votes",
+    [
+        "voter_id;vote\na;1,2\nb;1\nc;3\n",  # plain: read a column at a time
+        "voter_id;vote\r\na;1,2\r\nb;1\r\nc;3\r\n",  # CRLF
+        "voter_id;vote\na; 1 , 2 \n\nb;1\nc;3",  # spaces, a blank line, no final line end
+        'voter_id;vote\na;"1,2"\nb;1\nc;3\n',  # quotes
+        "voter_id;vote;age\na;1,2;30\nb;;40\nc;3;\n",  # an empty ballot, another column
+        "voter_id;vote;points\na;1,2;\nb;1;\nc;3;\n",  # an approval file's empty points
+    ],
+)
+def test_counting_without_keeping_the_votes_counts_the_same(votes):
+    text = BASE.split("VOTES\n")[0] + "VOTES\n" + votes
+    kept, counted = pabulib.parse(text), pabulib.parse(text, votes=False)
+    assert counted.votes == [] and len(kept.votes) == 3
+    assert counted.profile() == kept.profile()
+    assert counted.has_points() == kept.has_points()
+
+
+@pytest.mark.parametrize("vote_type", ["cumulative", "scoring", "ordinal"])
+def test_points_counted_without_keeping_the_votes_sum_the_same(vote_type):
+    text = _text(vote_type=vote_type).split("VOTES\n")[0]
+    text += "VOTES\nvoter_id;vote;points\na;1,2;3,1\nb;2;2\nc;3,1;2,1\n"
+    kept, counted = pabulib.parse(text), pabulib.parse(text, votes=False)
+    assert counted.profile() == kept.profile() and counted.profile().scores() == {
+        "1": 4,
+        "2": 3,
+        "3": 2,
+    }
+    assert counted.has_points() and counted.uses_points() == kept.uses_points()
+
+
+def test_a_section_title_among_the_votes_is_still_refused_when_counting():
+    text = BASE.replace("c;3\n", "VOTES;\n").replace("num_votes;3", "num_votes;2")
+    for votes in (True, False):
+        with pytest.raises(PabulibError, match="section VOTES en double"):
+            pabulib.parse(text, votes=votes)
 
 
 def test_points_are_integers_possibly_written_as_decimals_and_scores_sum_them():

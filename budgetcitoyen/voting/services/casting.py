@@ -65,9 +65,14 @@ def ballot_of(edition: Edition, user: Any) -> Ballot | None:
     return Ballot.objects.filter(edition=edition, user=user).first()
 
 
+def choices_text(points: Sequence[tuple[int, int]]) -> str:
+    """A ballot's choices in canonical form, ``project:points`` pairs by project id
+    (``12:1,40:1``): identical ballots have the same text, so the count groups them by it."""
+    return ",".join(f"{pk}:{p}" for pk, p in sorted(points))
+
+
 def choices_signature(points: Sequence[tuple[int, int]]) -> str:
-    text = ",".join(f"{pk}:{p}" for pk, p in sorted(points))
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.sha256(choices_text(points).encode()).hexdigest()
 
 
 def lock_identity(edition: Edition, key: str) -> None:
@@ -101,6 +106,7 @@ def record_ballot(
         territory=identity["commune"].territory,
         cast_at=clock.now(),
         choices_signature=choices_signature(points),
+        choices_text=choices_text(points),
         **identity,
         **extra,
     )

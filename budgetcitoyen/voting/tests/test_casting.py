@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from decimal import Decimal
 
@@ -248,6 +249,10 @@ def test_points_ballots_store_their_points(edition, projects, declared, during_v
         (projects[4].pk, 3, 1),
         (projects[0].pk, 2, 2),
     ]
+    # What the count groups by: the pairs by project id, the text the signature digests.
+    first, second = sorted([(projects[4].pk, 3), (projects[0].pk, 2)])
+    assert ballot.choices_text == f"{first[0]}:{first[1]},{second[0]}:{second[1]}"
+    assert ballot.choices_signature == hashlib.sha256(ballot.choices_text.encode()).hexdigest()
 
 
 # --- Multiple votes ------------------------------------------------------------------------------------

@@ -50,12 +50,13 @@ class Command(BaseCommand):
         if edition is None:
             self._fail(f"aucune édition {options['edition']}")
         extra = tuple(name for name in ("age_band", "territory") if options[name])
-        counted = counting.count(edition, extra)
-        published = selectors.published_result(edition)
-        outcome = None
-        if published is not None:
-            outcome, _projects = counting.outcome_from_data(published.outcome)
-        text = counting.pb_text(counted, outcome)
+        with counting.many_objects():
+            counted = counting.count(edition, extra)
+            published = selectors.published_result(edition)
+            outcome = None
+            if published is not None:
+                outcome, _projects = counting.outcome_from_data(published.outcome)
+            text = counting.pb_text(counted, outcome)
         if options["output"]:
             Path(options["output"]).write_text(text, encoding="utf-8", newline="")
             self.stderr.write(

@@ -23,6 +23,10 @@ class Command(BaseCommand):
         "dépouillement et affiche le résultat. Rien n'est publié."
     )
 
+    # The system checks import every URL, view and template, seconds of start-up that a
+    # count does not need (``budgetcitoyen check`` and the server still run them).
+    requires_system_checks: list[str] = []
+
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--edition", type=int, required=True, help="année de l'édition")
         parser.add_argument("--format", choices=["json", "text"], default="text")
