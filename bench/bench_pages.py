@@ -97,7 +97,10 @@ def build() -> dict[str, str]:
     from django.db import transaction
     from django.utils import timezone
 
+    from budgetcitoyen.editions.models import Edition
     from budgetcitoyen.results import services as results
+    from budgetcitoyen.territories.models import Territory
+    from budgetcitoyen.territories.services import load_reference
     from budgetcitoyen.testing.cast import make_persona
     from budgetcitoyen.testing.factories import (
         CategoryFactory,
@@ -105,18 +108,16 @@ def build() -> dict[str, str]:
         EditionFactory,
         labelled_project,
     )
-    from budgetcitoyen.territories.models import Territory
-    from budgetcitoyen.territories.services import load_reference
 
     load_reference()
     territories = list(Territory.objects.order_by("pk"))
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
-    editions = {}
+    editions: dict[int, Edition] = {}
     for year, vote_start in ((now.year - 1, now - timedelta(days=400)), (now.year, now)):
         vote_start = vote_start - timedelta(days=3)
         print(f"  édition {year} : {PROJECTS} projets en 3 catégories…", flush=True)
         with transaction.atomic():
-            edition = EditionFactory(**_calendar(year, vote_start))
+            edition: Edition = EditionFactory(**_calendar(year, vote_start))  # type: ignore[assignment]
             categories = [
                 CategoryFactory(
                     edition=edition,
@@ -125,7 +126,9 @@ def build() -> dict[str, str]:
                     envelope=Decimal("300000"),
                     max_amount_per_project=Decimal("20000"),
                 )
-                for i, name in enumerate(["Innovation sociale", "Coopération", "Pratiques de l'ESS"])
+                for i, name in enumerate(
+                    ["Innovation sociale", "Coopération", "Pratiques de l'ESS"]
+                )
             ]
             comptoir = ComptoirFactory(edition=edition)
             for i in range(PROJECTS):
@@ -141,7 +144,9 @@ def build() -> dict[str, str]:
     staff = make_persona("staff")
     snapshot = results.tally_run(edition=editions[now.year - 1], by=staff)
     results.publish(snapshot=snapshot, by=staff)
-    some_project = editions[now.year].decisions.order_by("pk")[PROJECTS // 2]
+    from budgetcitoyen.labelling.models import Decision
+
+    some_project = Decision.objects.filter(edition=editions[now.year]).order_by("pk")[PROJECTS // 2]
     return {
         "catalogue /projets/": "/projets/",
         "project /projets/<id>/": f"/projets/{some_project.pk}/",

@@ -16,6 +16,8 @@ the clock crosses one of an edition's dates (the phase is computed, never stored
 - Each entry expires on its own at the next date any edition's calendar holds (providers
   registered by the apps that know them: ``register_expiry``) and at the next midnight in
   Europe/Paris (pages print the day's phase and dates).
+- It is on when the cache is shared (``settings.PAGE_CACHE``: not with the memory cache of
+  development, which another process could not invalidate).
 - Only anonymous readers are served from it: a request carrying a session cookie or a
   pending message is rendered as usual. A response that set a cookie, used a CSRF token or
   is not a 200 is never kept.
@@ -130,7 +132,8 @@ def is_cacheable(request: HttpRequest) -> bool:
     """An anonymous reader's GET: no session (so no account, no message kept there), no
     message in a cookie, a query string of reasonable length."""
     return (
-        request.method in ("GET", "HEAD")
+        settings.PAGE_CACHE
+        and request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and getattr(settings, "MESSAGE_COOKIE_NAME", "messages") not in request.COOKIES
         and len(request.META.get("QUERY_STRING", "")) <= MAX_QUERY_STRING

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from budgetcitoyen.core import pagecache
 from budgetcitoyen.dossiers import services as dossier_services
 from budgetcitoyen.labelling import services
-from budgetcitoyen.labelling.tests.conftest import LABELLING, submit
+from budgetcitoyen.labelling.tests.conftest import LABELLING
 from budgetcitoyen.testing.factories import attendee, complete_dossier, paris, upload
 
 

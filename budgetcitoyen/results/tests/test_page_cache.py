@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (the fixtures imported from the vote tests are used by name)
 """The public pages served from the page cache (``core.pagecache``): never a stale page after a
 change, no session and no cookie for anonymous readers, constant query counts, 304."""
 
@@ -69,9 +68,7 @@ def test_anonymous_readers_get_no_session_and_no_cookie_but_their_order(
     assert Session.objects.count() == 0
 
 
-def test_a_matching_etag_gets_a_304_and_each_visitor_has_their_own(
-    edition, projects, during_vote
-):
+def test_a_matching_etag_gets_a_304_and_each_visitor_has_their_own(edition, projects, during_vote):
     reader = Client()
     for url in pages(projects):
         etag = reader.get(url)["ETag"]
