@@ -19,8 +19,8 @@ the clock crosses one of an edition's dates (the phase is computed, never stored
 - It is on when the cache is shared (``settings.PAGE_CACHE``: not with the memory cache of
   development, which another process could not invalidate).
 - Only anonymous readers are served from it: a request carrying a session cookie or a
-  pending message is rendered as usual. A response that set a cookie, used a CSRF token or
-  is not a 200 is never kept.
+  pending message is rendered as usual. A response that set a cookie, printed a CSRF token
+  or the CSP nonce, or is not a 200 is never kept.
 - Every response served this way carries an ``ETag`` and ``Last-Modified`` (the moment of
   rendering) and answers ``304 Not Modified`` to a matching conditional request.
 
@@ -191,8 +191,9 @@ def _keepable(request: HttpRequest, response: HttpResponseBase, allowed: set[str
         and not response.streaming
         and response.status_code == 200
         and set(response.cookies) <= allowed
-        # The page printed a CSRF token: it belongs to this reader only.
+        # The page printed a CSRF token or the response's CSP nonce: it is this response's only.
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and getattr(request, "_csp_nonce", None) is None
     )
 
 
