@@ -132,6 +132,17 @@ def _french(settings):  # type: ignore[no-untyped-def]
         yield
 
 
+@pytest.fixture(autouse=True)
+def _no_page_kept() -> Iterator[None]:
+    """Each test starts with no public page kept in this process's page cache: a page
+    rendered by another test's data must not be served to this one."""
+    from budgetcitoyen.core import pagecache
+
+    pagecache.clear()
+    yield
+    pagecache.clear()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _fast_and_quiet() -> Iterator[None]:
     """For the whole run (module and session fixtures too): a fast hasher, mail kept in

@@ -332,6 +332,12 @@ if CACHE_BACKEND == "memory" and not DEBUG and WORKER_PROCESSES > 1:
         "(REDIS_URL)."
     )
 
+# The public pages served from a cache to anonymous readers (budgetcitoyen.core.pagecache): on
+# when the cache is shared, since a change made by another process (a command, the worker's
+# publication of the results) must reach every process serving the site. Off with the memory
+# cache of development, where `budgetcitoyen demo` run beside the server would not reach it.
+PAGE_CACHE = env_bool("PAGE_CACHE", CACHE_BACKEND != "memory")
+
 # --- Background tasks ----------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # /sante/ answers 503 when the oldest task due has waited longer than this (seconds): the

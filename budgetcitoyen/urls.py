@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from budgetcitoyen.accounts import views as account_views
 from budgetcitoyen.core import views as core_views
@@ -31,7 +33,10 @@ urlpatterns = [
         name="account_confirm_email",
     ),
     path("compte/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switcher is in every page's header. With a CSRF token in it, every page
+    # would set a CSRF cookie and differ per reader, and none could be served from the page
+    # cache; all a forged request can do here is choose a reader's language (a cookie).
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from budgetcitoyen.accounts.permissions import is_signed_in
 from budgetcitoyen.comptoirs import permissions
 from budgetcitoyen.comptoirs.models import Comptoir, Registration, StructureKind
-from budgetcitoyen.core import clock
+from budgetcitoyen.core import clock, pagecache
 from budgetcitoyen.core.audit import log_action
 from budgetcitoyen.core.errors import (
     AlreadyDone,
@@ -68,6 +68,7 @@ def comptoir_create(*, edition: Edition, by: Any | None, **values: Any) -> Compt
     _check_comptoir(comptoir)
     comptoir.save()
     comptoir.organisers.set(organisers)
+    pagecache.invalidate()
     log_action(
         actor=by,
         action="comptoirs.comptoir_created",
@@ -111,6 +112,7 @@ def comptoir_update(*, comptoir: Comptoir, by: Any | None, **values: Any) -> Com
         data: dict[str, Any] = {"changes": diff}
         if organisers is not None:
             data["organisers"] = sorted(u.pk for u in organisers)  # ids: the log outlives accounts
+        pagecache.invalidate()
         log_action(actor=by, action="comptoirs.comptoir_updated", obj=comptoir, data=data)
     if capacity != comptoir.capacity:
         comptoir_set_capacity(comptoir=comptoir, capacity=capacity, by=by)
@@ -182,6 +184,7 @@ def comptoir_cancel(*, comptoir: Comptoir, reason: str, by: Any | None) -> int:
             template="comptoir_cancelled",
             context={"registration": registration, "comptoir": comptoir, "reason": reason},
         )
+    pagecache.invalidate()
     log_action(
         actor=by,
         action="comptoirs.comptoir_cancelled",

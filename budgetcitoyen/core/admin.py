@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.db import models, transaction
 from django.http import HttpRequest
 
+from budgetcitoyen.core import pagecache
 from budgetcitoyen.core.audit import log_action
 from budgetcitoyen.core.models import AuditEntry
 
@@ -69,6 +70,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
         with transaction.atomic():
             super().save_model(request, obj, form, change)
             data = {field: form.cleaned_data.get(field) for field in form.changed_data}
+            pagecache.invalidate()
             log_action(
                 actor=request.user,
                 action=self._action("updated" if change else "created"),
@@ -78,11 +80,13 @@ class AuditedModelAdmin(admin.ModelAdmin):
 
     def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
         with transaction.atomic():
+            pagecache.invalidate()
             log_action(actor=request.user, action=self._action("deleted"), obj=obj)
             super().delete_model(request, obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         with transaction.atomic():
             for obj in queryset:
+                pagecache.invalidate()
                 log_action(actor=request.user, action=self._action("deleted"), obj=obj)
             super().delete_queryset(request, queryset)

@@ -35,6 +35,10 @@ class CheckedFile:
     sha256: str
     # The bytes to store instead of the upload's (a re-encoded image); None: the upload itself.
     content: bytes | None = None
+    # An image's size in pixels (pages give it to the browser, which then lays the page out
+    # before the image arrives); None for a PDF.
+    width: int | None = None
+    height: int | None = None
 
 
 def _head(file: IO[bytes], size: int = 1024) -> bytes:
@@ -119,4 +123,6 @@ def _reencoded(upload: Any, *, name: str, allowed: tuple[str, ...], field: str) 
         size=len(image.content),
         sha256=hashlib.sha256(image.content).hexdigest(),
         content=image.content,
+        width=image.width,
+        height=image.height,
     )

@@ -84,6 +84,8 @@ class Dossier(TimeStampedModel):
     photo_content_type = models.CharField(max_length=50, blank=True)
     photo_size = models.PositiveIntegerField(null=True, blank=True)
     photo_sha256 = models.CharField(max_length=64, blank=True)
+    photo_width = models.PositiveIntegerField(null=True, blank=True)
+    photo_height = models.PositiveIntegerField(null=True, blank=True)
 
     # The project
     objectives = models.TextField(_("objectifs"), blank=True)

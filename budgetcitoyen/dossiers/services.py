@@ -342,6 +342,7 @@ def photo_set(*, dossier: Dossier, by: Any, upload: Any) -> Dossier:
         dossier.photo_content_type = checked.content_type
         dossier.photo_size = checked.size
         dossier.photo_sha256 = checked.sha256
+        dossier.photo_width, dossier.photo_height = checked.width, checked.height
         dossier.save()
         log_action(
             actor=by,
@@ -361,7 +362,7 @@ def photo_remove(*, dossier: Dossier, by: Any) -> Dossier:
     old_name = dossier.photo.name
     dossier.photo = ""  # type: ignore[assignment]
     dossier.photo_name = dossier.photo_content_type = dossier.photo_sha256 = ""
-    dossier.photo_size = None
+    dossier.photo_size = dossier.photo_width = dossier.photo_height = None
     dossier.save()
     log_action(actor=by, action="dossiers.photo_removed", obj=dossier)
     _delete_after_commit(dossier.photo.storage, old_name)

@@ -213,6 +213,11 @@ def q_not_ended(step: Step | str, at: datetime) -> Q:
     return Q(**{f"{end_field}__gt": at}) if end_field else Q()
 
 
+def date_fields() -> list[str]:
+    """Every date field of the calendar: the moments at which a phase may change."""
+    return [f for spec in STEPS for f in (spec.start_field, spec.end_field) if f is not None]
+
+
 def start_field(step: Step | str) -> str:
     """The model field of the step's start, to order editions by it."""
     return SPECS[Step(step)].start_field

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Min, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from budgetcitoyen.core import clock
@@ -60,6 +60,16 @@ def current_edition(at: datetime | None = None) -> Edition | None:
         .first()
     )
     return upcoming or editions.first()
+
+
+def next_calendar_date(at: datetime) -> datetime | None:
+    """The next moment after ``at`` at which an edition's phase changes (one query): the
+    public pages kept in the page cache expire then (``core.pagecache``)."""
+    found = Edition.objects.aggregate(
+        **{f: Min(f, filter=Q(**{f"{f}__gt": at})) for f in phases.date_fields()}
+    )
+    moments = [moment for moment in found.values() if moment is not None]
+    return min(moments) if moments else None
 
 
 def vote_rule_text(edition: Edition) -> str:

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from budgetcitoyen.ballots import rules as ballot_rules
+from budgetcitoyen.core import pagecache
 from budgetcitoyen.core.audit import changes, log_action
 from budgetcitoyen.core.errors import InvalidInput
 from budgetcitoyen.editions.models import Category, Edition
@@ -159,6 +160,7 @@ def edition_create(*, by: Any | None, **values: Any) -> Edition:
     edition = Edition(**values)
     _full_clean(edition)
     edition.save()
+    pagecache.invalidate()
     log_action(
         actor=by,
         action="editions.edition_created",
@@ -181,6 +183,7 @@ def edition_update(*, edition: Edition, by: Any | None, **values: Any) -> Editio
     diff = changes(before, _snapshot(edition, EDITION_FIELDS))
     if diff:
         edition.save()
+        pagecache.invalidate()
         log_action(actor=by, action="editions.edition_updated", obj=edition, data={"changes": diff})
     return edition
 
@@ -223,6 +226,7 @@ def category_create(*, edition: Edition, by: Any | None, **values: Any) -> Categ
     category = Category(edition=edition, **values)
     _category_check(category)
     _save_category(category)
+    pagecache.invalidate()
     log_action(
         actor=by,
         action="editions.category_created",
@@ -242,6 +246,7 @@ def category_update(*, category: Category, by: Any | None, **values: Any) -> Cat
     diff = changes(before, _snapshot(category, CATEGORY_FIELDS))
     if diff:
         _save_category(category)
+        pagecache.invalidate()
         log_action(
             actor=by, action="editions.category_updated", obj=category, data={"changes": diff}
         )
@@ -250,6 +255,7 @@ def category_update(*, category: Category, by: Any | None, **values: Any) -> Cat
 
 @transaction.atomic
 def category_delete(*, category: Category, by: Any | None) -> None:
+    pagecache.invalidate()
     log_action(
         actor=by,
         action="editions.category_deleted",

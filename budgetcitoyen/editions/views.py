@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from budgetcitoyen.core import pagecache
 from budgetcitoyen.editions import selectors
 
 
+@pagecache.public_page()
 def home(request: HttpRequest) -> HttpResponse:
     edition = selectors.current_edition_for(request)
     context: dict[str, object] = {"edition": edition}
@@ -17,6 +19,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "editions/home.html", context)
 
 
+@pagecache.public_page()
 def how_it_works(request: HttpRequest) -> HttpResponse:
     edition = selectors.current_edition_for(request)
     context: dict[str, object] = {"edition": edition}

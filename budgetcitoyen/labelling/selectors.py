@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -320,10 +320,21 @@ class CatalogueFilters:
     order: str = "aleatoire"
 
 
+def in_random_order(filters: CatalogueFilters, outcomes: dict[int, ProjectResult] | None) -> bool:
+    """The catalogue is in each visitor's random order: during the vote, unless another
+    order is asked."""
+    return outcomes is None and filters.order not in set(CATALOGUE_ORDERS) - {"aleatoire"}
+
+
 def _shuffle_key(seed: str, pk: int) -> str:
     import hashlib
 
     return hashlib.sha256(f"{seed}:{pk}".encode()).hexdigest()
+
+
+def shuffle_order(seed: str, pks: Sequence[int]) -> list[int]:
+    """The positions of ``pks`` in the visitor's random order (the catalogue's, see below)."""
+    return sorted(range(len(pks)), key=lambda i: _shuffle_key(seed, pks[i]))
 
 
 def catalogue(

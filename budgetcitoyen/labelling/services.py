@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from budgetcitoyen.accounts.permissions import require
-from budgetcitoyen.core import clock
+from budgetcitoyen.core import clock, pagecache
 from budgetcitoyen.core.audit import changes, log_action
 from budgetcitoyen.core.errors import (
     AlreadyDone,
@@ -468,6 +468,7 @@ def decide(
         data["public_text_corrections"] = corrections
     if decision.override_reason:
         data["outside_labelling_period"] = decision.override_reason
+    pagecache.invalidate()
     log_action(
         actor=by,
         action="labelling.decision_revised" if before else "labelling.decided",

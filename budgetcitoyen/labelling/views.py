@@ -6,6 +6,7 @@ sees only the dossiers assigned to them, staff see all.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -13,10 +14,12 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from budgetcitoyen.accounts.reauth import require_password_confirmed
+from budgetcitoyen.core import pagecache
 from budgetcitoyen.core.errors import DomainError
 from budgetcitoyen.core.exports import csv_response, xlsx_response
 from budgetcitoyen.core.forms import add_domain_error
@@ -396,10 +399,38 @@ CATALOGUE_SEED = "catalogue_seed"
 CATALOGUE_SEED_SALT = "budgetcitoyen.catalogue.seed"
 
 
-def projects(request: HttpRequest) -> HttpResponse:
-    """The catalogue of an edition's projects, from the opening of the vote (kept after)."""
+def _visitor_seed(request: HttpRequest) -> tuple[str, bool]:
+    """The visitor's seed, and whether it is new (to be set in their cookie)."""
     import secrets
 
+    seed = request.get_signed_cookie(CATALOGUE_SEED, "", salt=CATALOGUE_SEED_SALT) or ""
+    return (seed, False) if seed else (secrets.token_hex(8), True)
+
+
+def _set_seed(response: HttpResponse, seed: str) -> None:
+    response.set_signed_cookie(
+        CATALOGUE_SEED,
+        seed,
+        salt=CATALOGUE_SEED_SALT,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def _visitor_order(request: HttpRequest, keys: Sequence[int]) -> pagecache.Arranged:
+    """The catalogue kept in the page cache, in this visitor's random order."""
+    seed, new = _visitor_seed(request)
+    return pagecache.Arranged(
+        order=selectors.shuffle_order(seed, keys),
+        tag=seed,
+        finish=(lambda response: _set_seed(response, seed)) if new else None,
+    )
+
+
+@pagecache.public_page(_visitor_order, cookies=[CATALOGUE_SEED])
+def projects(request: HttpRequest) -> HttpResponse:
+    """The catalogue of an edition's projects, from the opening of the vote (kept after)."""
     edition = edition_or_404(request)
     published = permissions.projects_are_public(edition)
     filters = selectors.CatalogueFilters(
@@ -414,11 +445,8 @@ def projects(request: HttpRequest) -> HttpResponse:
     if outcomes is not None and filters.order == "aleatoire":
         filters.order = "resultat"
     if published:
-        if outcomes is None:
-            seed = request.get_signed_cookie(CATALOGUE_SEED, "", salt=CATALOGUE_SEED_SALT) or ""
-            new_seed = not seed
-            if new_seed:
-                seed = secrets.token_hex(8)
+        if selectors.in_random_order(filters, outcomes):
+            seed, new_seed = _visitor_seed(request)
         found = selectors.catalogue(edition, filters, seed, outcomes)
     vote_open = edition.is_published and phase_open(edition, Step.VOTE)
     # Between editions: where the projects of the last vote are.
@@ -438,20 +466,18 @@ def projects(request: HttpRequest) -> HttpResponse:
             "categories": list(edition.categories.all()),
             "territories": territory_list(),
             "vote_open": vote_open,
+            "list_mark": mark_safe(pagecache.LIST_MARK),  # a constant HTML comment
         },
     )
+    # Kept in parts, one per project: in random order, each visitor gets their own order.
+    response.list_keys = [d.pk for d in found]  # type: ignore[attr-defined]
+    response.list_per_reader = selectors.in_random_order(filters, outcomes)  # type: ignore[attr-defined]
     if seed and new_seed:
-        response.set_signed_cookie(
-            CATALOGUE_SEED,
-            seed,
-            salt=CATALOGUE_SEED_SALT,
-            secure=settings.SESSION_COOKIE_SECURE,
-            httponly=True,
-            samesite="Lax",
-        )
+        _set_seed(response, seed)
     return response
 
 
+@pagecache.public_page()
 def project(request: HttpRequest, pk: int) -> HttpResponse:
     """A labelled project's public page: from the opening of the vote; before, a preview for
     staff and the holder only. It shows the public fields and nothing else of the dossier."""
@@ -476,6 +502,8 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
             "communes": list(dossier.communes.order_by("name")),
             "carrier": dossier.structure_name,
             "has_photo": bool(dossier.photo),
+            "photo_width": dossier.photo_width,
+            "photo_height": dossier.photo_height,
             "summary_max": rules.SUMMARY_MAX_LENGTH,
             "vote_open": public and phase_open(decision.edition, Step.VOTE),
         },

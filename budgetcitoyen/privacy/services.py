@@ -53,7 +53,7 @@ from django.utils.translation import ngettext
 
 from budgetcitoyen.accounts.models import SignInCode
 from budgetcitoyen.comptoirs.models import Registration
-from budgetcitoyen.core import clock, retention
+from budgetcitoyen.core import clock, pagecache, retention
 from budgetcitoyen.core.audit import erase_labels, log_action
 from budgetcitoyen.core.errors import Conflict, PermissionRefused
 from budgetcitoyen.core.mail import send_after_commit
@@ -222,6 +222,8 @@ PUBLISHED_DOSSIER_FIELDS = frozenset(
         "photo_content_type",
         "photo_size",
         "photo_sha256",
+        "photo_width",
+        "photo_height",
         "territory",
         "wished_category",
         "amount_requested",
@@ -334,6 +336,7 @@ def dossiers_purge(*, edition: Edition, at: datetime) -> dict[str, int]:
         else:
             erased += 1
     if deleted or erased:
+        pagecache.invalidate()
         log_action(
             actor=None,
             action="privacy.dossiers_purged",

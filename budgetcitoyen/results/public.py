@@ -11,7 +11,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from budgetcitoyen.core import clock
+from budgetcitoyen.core import clock, pagecache
 from budgetcitoyen.editions import selectors
 from budgetcitoyen.editions.models import Edition
 from budgetcitoyen.editions.phases import Step, has_started, phase_open
@@ -48,6 +48,7 @@ def _not_published(request: HttpRequest, edition: Edition | None) -> HttpRespons
     )
 
 
+@pagecache.public_page()
 def index(request: HttpRequest) -> HttpResponse:
     """The latest published results; if there are none yet, when the current edition's come."""
     snapshot = published_results().first()
@@ -67,6 +68,7 @@ def _published_edition(year: int) -> Edition:
     return edition
 
 
+@pagecache.public_page()
 def edition_results(request: HttpRequest, year: int) -> HttpResponse:
     edition = _published_edition(year)
     snapshot = published_results().filter(edition=edition).first()

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from budgetcitoyen.accounts.permissions import require
-from budgetcitoyen.core import clock
+from budgetcitoyen.core import clock, pagecache
 from budgetcitoyen.core.audit import log_action
 from budgetcitoyen.core.errors import AlreadyDone, Conflict, InvalidInput, PhaseClosed
 from budgetcitoyen.core.formatting import until
@@ -135,6 +135,7 @@ def publish(*, snapshot: ResultSnapshot, by: Any | None) -> ResultSnapshot:
             snapshot.published_by = by
             snapshot.save(update_fields=["published_at", "published_by", "updated_at"])
             _mark_laureates(snapshot)
+            pagecache.invalidate()
             log_action(
                 actor=by,
                 action="results.published",

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from budgetcitoyen.core import pagecache
 from budgetcitoyen.core.audit import log_action
 from budgetcitoyen.core.errors import InvalidInput
 from budgetcitoyen.territories.models import Commune, CommuneAlias, Epci, PostalCode, Territory
@@ -174,6 +175,7 @@ def load_reference(*, path: Path = REFERENCE_CSV, by: Any | None = None) -> Load
             report.count(report.updated, "anciennes communes")
 
     if report.changed:
+        pagecache.invalidate()
         log_action(
             actor=by,
             action="territories.reference_loaded",
@@ -191,6 +193,7 @@ def commune_set_territory(*, commune: Commune, territory: Territory, by: Any | N
     before = commune.territory
     commune.territory = territory
     commune.save(update_fields=["territory"])
+    pagecache.invalidate()
     log_action(
         actor=by,
         action="territories.commune_territory_changed",
@@ -218,6 +221,7 @@ def epci_set_territory(
             .exclude(territory=territory)
             .update(territory=territory)
         )
+    pagecache.invalidate()
     log_action(
         actor=by,
         action="territories.epci_territory_changed",
@@ -237,6 +241,7 @@ def territory_rename(*, territory: Territory, name: str, by: Any | None) -> Terr
     before = territory.name
     territory.name = name
     territory.save(update_fields=["name"])
+    pagecache.invalidate()
     log_action(
         actor=by,
         action="territories.territory_renamed",

@@ -19,6 +19,8 @@ os.environ.pop("BUDGETCITOYEN_TODAY", None)
 os.environ["HTTPS_ONLY"] = "0"
 os.environ["SECURE_COOKIES"] = "1"
 os.environ["CACHE_BACKEND"] = "memory"
+# The public pages' cache on, as in production (each test process is the only one).
+os.environ["PAGE_CACHE"] = "1"
 for _name in ("REDIS_URL", "WEB_CONCURRENCY", "GUNICORN_CMD_ARGS"):
     os.environ.pop(_name, None)
 

@@ -625,6 +625,10 @@ def test_nothing_personal_in_any_page_or_download(published, projects, staff):
 
 
 def count_queries(client, url):
+    """The queries of rendering the page (not of serving it from the page cache)."""
+    from budgetcitoyen.core import pagecache
+
+    pagecache.clear()
     with CaptureQueriesContext(connection) as context:
         assert client.get(url).status_code == 200
     return len(context.captured_queries)
@@ -632,6 +636,9 @@ def count_queries(client, url):
 
 def test_the_page_makes_as_many_queries_for_many_projects_as_for_few(edition, staff):
     def publish_with(count: int) -> None:
+        from budgetcitoyen.core import pagecache
+
+        pagecache.clear()  # the data changes here without the services
         ResultSnapshot.objects.filter(edition=edition).update(published_at=None)
         first = edition.categories.order_by("priority").first()
         for index in range(count):
