@@ -185,8 +185,11 @@ def ballot_cast(
                 context={"edition": edition, "code": format_receipt(code), "ballot": ballot},
             )
     except IntegrityError as error:
-        # Only the one-ballot constraint can fail here: a concurrent cast won.
-        raise AlreadyDone(
-            _("Vous avez déjà voté à cette édition : un bulletin enregistré est définitif.")
-        ) from error
+        # A concurrent cast of the same account won (the one-ballot constraint). Any other
+        # integrity error is a defect and must not pass for "already voted".
+        if Ballot.objects.filter(edition=edition, user=user).exists():
+            raise AlreadyDone(
+                _("Vous avez déjà voté à cette édition : un bulletin enregistré est définitif.")
+            ) from error
+        raise
     return ballot, code

@@ -175,6 +175,23 @@ def test_the_one_ballot_rule_is_a_database_constraint(edition, projects, declare
         )
 
 
+def test_another_integrity_error_is_not_taken_for_already_voted(
+    edition, projects, declared, during_vote, monkeypatch
+):
+    """Only the one-ballot constraint means "already voted"; any other is a defect, raised."""
+    from django.db import IntegrityError
+
+    from budgetcitoyen.voting.services import casting
+
+    def broken(**kwargs):  # type: ignore[no-untyped-def]
+        raise IntegrityError("CHECK constraint failed: ballot_channel_has_author")
+
+    monkeypatch.setattr(casting, "record_ballot", broken)
+    with pytest.raises(IntegrityError, match="ballot_channel_has_author"):
+        services.ballot_cast(edition=edition, user=declared, choices=pks(projects, 0, 1, 2))
+    assert Ballot.objects.count() == 0
+
+
 def test_no_ballot_without_a_declaration(edition, projects, voter, during_vote):
     with pytest.raises(NotEligible, match="Déclarez d'abord"):
         services.ballot_cast(edition=edition, user=voter, choices=pks(projects, 0, 1, 2))
