@@ -691,7 +691,7 @@ def main() -> None:
         "ALLOWED_HOSTS": "127.0.0.1,testserver",
         "BEHIND_HTTPS_PROXY": "1",
         "SITE_URL": f"https://127.0.0.1:{ports['platform']}",
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_BACKEND": "budgetcitoyen.core.mail.SMTPBackend",
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(smtp_port),
         "BUDGETCITOYEN_VAR_DIR": str(work),

@@ -230,6 +230,8 @@ BUDGETCITOYEN_RETENTION = {
     # Dossiers: not labelled (or withdrawn), and laureates (grant accounting records).
     "dossier_years": env_int("BUDGETCITOYEN_DOSSIER_YEARS", 2),
     "laureate_dossier_years": env_int("BUDGETCITOYEN_LAUREATE_DOSSIER_YEARS", 10),
+    # Emails queued because the mail server was down, once sent or given up.
+    "email_queue_days": env_int("BUDGETCITOYEN_EMAIL_QUEUE_DAYS", 7),
 }
 
 # --- Internationalisation ---------------------------------------------------------------
@@ -288,12 +290,23 @@ IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
 # --- Email -------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Budget citoyen <budgetcitoyen@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# In production an email the SMTP server does not take at once is queued for the background
+# worker, which tries again after each of EMAIL_RETRY_DELAYS (seconds; about a day in all) with
+# the delivery backend, so a mail server that is down never turns a committed action into an
+# error page nor loses the email (budgetcitoyen.core.mail).
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
+    else "budgetcitoyen.core.mail.SMTPBackend",
 )
+EMAIL_DELIVERY_BACKEND = env_str(
+    "EMAIL_DELIVERY_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_RETRY_DELAYS = [60, 300, 900, 3600, 3 * 3600, 6 * 3600, 12 * 3600]
+# A mail server that answers slowly holds the request that sends: give up after this many
+# seconds, and the message goes to the worker's queue.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")

@@ -1,12 +1,22 @@
-"""Emails in French, plain text and HTML, sent only once the transaction commits."""
+"""Emails in French, plain text and HTML, sent only once the transaction commits.
+
+An email follows an action that is already committed (a ballot, a registration, a dossier): a
+mail server that is down or slow must not turn that success into an error page, nor lose the
+email. ``SMTPBackend`` (the production backend) therefore sends each message on its own and, when
+one fails, hands it to the background worker (``core.tasks.deliver_email``), which tries again
+later with growing delays (``EMAIL_RETRY_DELAYS``) and logs an error when it gives up.
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Sequence
 from html import unescape
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.core.mail.backends.smtp import EmailBackend as DjangoSMTPBackend
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -42,3 +52,83 @@ def send_templated(*, to: list[str], template: str, context: dict[str, Any]) -> 
 def send_after_commit(*, to: list[str], template: str, context: dict[str, Any]) -> None:
     """Send once the surrounding transaction commits: never for a change that rolled back."""
     transaction.on_commit(lambda: send_templated(to=to, template=template, context=context))
+
+
+logger = logging.getLogger("budgetcitoyen.mail")
+
+
+def message_to_data(message: EmailMessage) -> dict[str, Any]:
+    """The parts of a message the worker needs to build it again (JSON: a task argument)."""
+    alternatives = [
+        [str(content), str(mimetype)]
+        for content, mimetype in getattr(message, "alternatives", [])
+        if isinstance(content, str)
+    ]
+    return {
+        "subject": str(message.subject),
+        "body": str(message.body),
+        "from_email": str(message.from_email),
+        "to": [str(a) for a in message.to],
+        "cc": [str(a) for a in message.cc],
+        "bcc": [str(a) for a in message.bcc],
+        "reply_to": [str(a) for a in message.reply_to],
+        "headers": {str(k): str(v) for k, v in (message.extra_headers or {}).items()},
+        "alternatives": alternatives,
+    }
+
+
+def message_from_data(data: dict[str, Any]) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=data["subject"],
+        body=data["body"],
+        from_email=data["from_email"],
+        to=data["to"],
+        cc=data.get("cc") or None,
+        bcc=data.get("bcc") or None,
+        reply_to=data.get("reply_to") or None,
+        headers=data.get("headers") or None,
+    )
+    for content, mimetype in data.get("alternatives", []):
+        message.attach_alternative(content, mimetype)
+    return message
+
+
+def defer(message: EmailMessage, *, attempt: int, error: BaseException) -> bool:
+    """Queue ``message`` for the worker's next try; False when even the queue is unreachable."""
+    from budgetcitoyen.core.tasks import deliver_email, retry_moment
+
+    try:
+        deliver_email.using(run_after=retry_moment(attempt)).enqueue(
+            message_to_data(message), attempt
+        )
+    except Exception:  # the database is down as well: nothing more can be done here
+        logger.exception("E-mail perdu : ni envoyé ni mis en file (%s)", ", ".join(message.to))
+        return False
+    logger.warning(
+        "E-mail non envoyé (%s : %s), nouvel essai n° %d par le travailleur",
+        type(error).__name__,
+        error,
+        attempt,
+    )
+    return True
+
+
+class SMTPBackend(DjangoSMTPBackend):
+    """Django's SMTP backend, except that a message it cannot send is queued, not raised.
+
+    Each message is sent on its own, so one refused address or a connection lost half-way
+    defers only the messages not sent. Attachments are not carried over to the queue: the
+    platform's emails have none (a calendar file is a link).
+    """
+
+    def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
+        if not email_messages:
+            return 0
+        sent = 0
+        for message in email_messages:
+            try:
+                sent += super().send_messages([message])
+            except Exception as error:
+                self.close()
+                defer(message, attempt=1, error=error)
+        return sent

@@ -163,6 +163,20 @@ def processings() -> list[Processing]:
             % {"months": _months(delay("voter_identity_months"))},
         ),
         Processing(
+            code="emails",
+            name=_("Courriels en attente d'envoi"),
+            data=_(
+                "Adresse du destinataire et texte d'un courriel que le serveur de messagerie "
+                "n'a pas pris du premier coup."
+            ),
+            legal_basis=legal_basis_text(PUBLIC_INTEREST),
+            retention=_(
+                "Dans la file d'envoi le temps de nouveaux essais (un jour au plus), puis "
+                "%(days)s après l'envoi ou l'abandon."
+            )
+            % {"days": _days(delay("email_queue_days"))},
+        ),
+        Processing(
             code="audit",
             name=_("Journal de sécurité"),
             data=_("Date et nature des opérations, pour prévenir les fraudes."),

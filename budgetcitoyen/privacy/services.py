@@ -50,6 +50,7 @@ from django.db import connection, transaction
 from django.db.models import F, ProtectedError, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django_tasks_db.models import DBTaskResult
 
 from budgetcitoyen.accounts.models import SignInCode
 from budgetcitoyen.comptoirs.models import Registration
@@ -640,6 +641,23 @@ def _purge_accounts(report: PurgeReport, at: datetime) -> None:
                 "Suppression de %(n)d compteur de tentatives échu.",
                 "Suppression de %(n)d compteurs de tentatives échus.",
                 ended,
+            )
+        )
+    # Emails the mail server did not take at once wait in the worker's queue with their
+    # recipient and text (budgetcitoyen.core.mail); once sent or given up, they go.
+    finished = DBTaskResult.objects.filter(
+        task_path="budgetcitoyen.core.tasks.deliver_email",
+        finished_at__lt=at - timedelta(days=retention.delay("email_queue_days")),
+    )
+    done = finished.count()
+    if done:
+        if report.applied:
+            finished.delete()
+        report.add(
+            _count(
+                "Suppression de %(n)d courriel envoyé de la file d'attente.",
+                "Suppression de %(n)d courriels envoyés de la file d'attente.",
+                done,
             )
         )
 

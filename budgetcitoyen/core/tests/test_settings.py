@@ -89,7 +89,7 @@ def test_debug_is_off_unless_set(tmp_path):
     values = settings_in(tmp_path, SECRET_KEY="s3cret")
     assert values["DEBUG"] is False
     assert values["ALLOWED_HOSTS"] == []
-    assert values["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert values["EMAIL_BACKEND"] == "budgetcitoyen.core.mail.SMTPBackend"
 
 
 def test_development_has_a_default_key_and_console_email(tmp_path):

@@ -71,3 +71,25 @@ def test_signing_in_after_the_warning_keeps_the_account():
     with time_machine.travel(now + timedelta(days=60), tick=False):
         purge_personal_data(apply=True)
     assert users.filter(pk=old.pk).exists()
+
+
+def test_queued_emails_go_a_week_after_they_are_sent_or_given_up():
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from budgetcitoyen.core.tasks import deliver_email
+
+    data = {"subject": "S", "body": "B", "from_email": "a@exemple.fr", "to": ["b@exemple.fr"]}
+    old, recent, waiting = (deliver_email.enqueue(data, 1) for _ in range(3))
+    now = timezone.now()
+    DBTaskResult.objects.filter(pk=old.id).update(
+        status="SUCCESSFUL", finished_at=now - timedelta(days=8)
+    )
+    DBTaskResult.objects.filter(pk=recent.id).update(
+        status="FAILED", finished_at=now - timedelta(days=6)
+    )
+    report = purge_personal_data(apply=True)
+    assert "Suppression de 1 courriel envoyé de la file d'attente." in report.lines
+    left = set(DBTaskResult.objects.values_list("pk", flat=True))
+    assert {str(pk) for pk in left} == {recent.id, waiting.id}
+    assert "7 jours" in _page_retention()["emails"]

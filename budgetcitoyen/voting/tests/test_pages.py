@@ -526,3 +526,25 @@ def test_namesakes_the_postal_code_does_not_separate_are_a_form_error(edition, v
 def test_the_demo_edition_asks_for_one_to_three_favourites(demo):
     """Someone who likes two projects can vote in the demo (the default rule, 1 to 3)."""
     assert (demo.vote_rule, demo.vote_min_choices, demo.vote_max_choices) == ("favourites", 1, 3)
+
+
+def test_a_mail_server_down_neither_loses_the_ballot_nor_shows_an_error(
+    edition, projects, declared, during_vote, settings, django_capture_on_commit_callbacks
+):
+    """The ballot is committed before its receipt email is sent: a refused SMTP connection
+    must give the receipt page, and the email waits in the worker's queue."""
+    from django_tasks_db.models import DBTaskResult
+
+    from budgetcitoyen.core.tests.test_mail_deferred import closed_port
+
+    settings.EMAIL_BACKEND = "budgetcitoyen.core.mail.SMTPBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", closed_port()
+    client = signed_in(declared)
+    chosen = [projects[0].pk, projects[1].pk, projects[3].pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/voter/bulletin/confirmer/", {"projets": chosen})
+    assert response.status_code == 302 and response["Location"] == "/voter/recu/"
+    shown = re.search(r'id="code-recu">([0-9A-Z-]{19})<', text(client.get("/voter/recu/")))
+    assert Ballot.objects.get().choices.count() == 3 and mail.outbox == []
+    (waiting,) = DBTaskResult.objects.filter(task_path="budgetcitoyen.core.tasks.deliver_email")
+    assert shown and shown.group(1) in waiting.args_kwargs["args"][0]["body"]

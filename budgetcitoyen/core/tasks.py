@@ -1,0 +1,48 @@
+"""Background jobs of the core: an email that could not be sent at once, tried again later."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.utils import timezone
+from django_tasks import task
+
+logger = logging.getLogger("budgetcitoyen.mail")
+
+
+def retry_moment(attempt: int) -> datetime.datetime:
+    """When try number ``attempt`` (1 = the first retry) is due, in real time (not the demo's clock)."""
+    delays = settings.EMAIL_RETRY_DELAYS
+    return timezone.now() + datetime.timedelta(seconds=delays[min(attempt, len(delays)) - 1])
+
+
+@task()
+def deliver_email(data: dict[str, Any], attempt: int) -> bool:
+    """Send a deferred email with the delivery backend; queue the next try if it fails again.
+
+    After ``len(EMAIL_RETRY_DELAYS)`` tries (about a day by default) the email is given up
+    and logged as an error, with its recipients, for the staff to act on.
+    """
+    from budgetcitoyen.core.mail import message_from_data
+
+    message = message_from_data(data)
+    connection = get_connection(settings.EMAIL_DELIVERY_BACKEND, fail_silently=False)
+    try:
+        connection.send_messages([message])
+    except Exception as error:
+        if attempt >= len(settings.EMAIL_RETRY_DELAYS):
+            logger.error(
+                "E-mail abandonné après %d essais (%s) : %s",
+                attempt + 1,
+                ", ".join(data["to"]),
+                error,
+            )
+            return False
+        deliver_email.using(run_after=retry_moment(attempt + 1)).enqueue(data, attempt + 1)
+        logger.warning("E-mail toujours pas envoyé (essai %d) : %s", attempt + 1, error)
+        return False
+    return True

@@ -1,0 +1,108 @@
+"""A mail server that is down: the action succeeds, the email waits in the worker's queue."""
+
+from __future__ import annotations
+
+import logging
+import socket
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from budgetcitoyen.core.mail import SMTPBackend, message_from_data, send_templated
+from budgetcitoyen.core.tasks import deliver_email
+
+pytestmark = pytest.mark.django_db
+
+
+def closed_port() -> int:
+    """A loopback port nobody listens on: connecting is refused at once."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def smtp_down(settings):
+    settings.EMAIL_BACKEND = "budgetcitoyen.core.mail.SMTPBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = closed_port()
+    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    return settings
+
+
+def queued() -> list[DBTaskResult]:
+    return list(DBTaskResult.objects.filter(task_path="budgetcitoyen.core.tasks.deliver_email"))
+
+
+def run(result: DBTaskResult) -> bool:
+    args = result.args_kwargs["args"]
+    return bool(deliver_email.call(*args))
+
+
+def test_an_email_the_server_refuses_is_queued_then_delivered(smtp_down, caplog):
+    before = timezone.now()
+    with caplog.at_level(logging.WARNING, logger="budgetcitoyen.mail"):
+        send_templated(
+            to=["camille@exemple.fr"],
+            template="vote_code",
+            context={"code": "123456", "minutes": 15},
+        )
+    assert mail.outbox == []
+    (result,) = queued()
+    # Tried again a minute later (EMAIL_RETRY_DELAYS[0]), not at once.
+    assert (result.run_after - before).total_seconds() >= 59
+    assert "nouvel essai" in caplog.text
+    data = result.args_kwargs["args"][0]
+    assert data["to"] == ["camille@exemple.fr"] and data["subject"].startswith("[Budget citoyen]")
+
+    assert run(result) is True
+    (sent,) = mail.outbox
+    assert sent.to == ["camille@exemple.fr"] and sent.subject == data["subject"]
+    assert "123456" in sent.body
+    assert sent.alternatives and sent.alternatives[0][1] == "text/html"
+
+
+def test_a_failed_retry_is_queued_again_and_given_up_after_the_last_delay(settings, caplog):
+    settings.EMAIL_DELIVERY_BACKEND = "budgetcitoyen.core.tests.test_mail_deferred.Refusing"
+    settings.EMAIL_RETRY_DELAYS = [60, 300]
+    data = {"subject": "S", "body": "B", "from_email": "a@exemple.fr", "to": ["b@exemple.fr"]}
+    assert deliver_email.call(data, 1) is False
+    (again,) = queued()
+    assert again.args_kwargs["args"] == [data, 2]
+    with caplog.at_level(logging.ERROR, logger="budgetcitoyen.mail"):
+        assert deliver_email.call(data, 2) is False
+    assert len(queued()) == 1  # no third try
+    assert "abandonné" in caplog.text and "b@exemple.fr" in caplog.text
+
+
+class Refusing:
+    """A delivery backend whose server is always down."""
+
+    def __init__(self, **kwargs):  # type: ignore[no-untyped-def]
+        pass
+
+    def send_messages(self, messages):  # type: ignore[no-untyped-def]
+        raise ConnectionRefusedError("refused")
+
+
+def test_only_the_messages_not_sent_are_queued(smtp_down, monkeypatch):
+    sent: list[str] = []
+
+    def flaky(self, messages):  # type: ignore[no-untyped-def]
+        (message,) = messages
+        if message.to == ["deux@exemple.fr"]:
+            raise OSError("connexion perdue")
+        sent.append(message.to[0])
+        return 1
+
+    monkeypatch.setattr("django.core.mail.backends.smtp.EmailBackend.send_messages", flaky)
+    messages = [
+        mail.EmailMessage("S", "B", "a@exemple.fr", [to])
+        for to in ("un@exemple.fr", "deux@exemple.fr", "trois@exemple.fr")
+    ]
+    assert SMTPBackend().send_messages(messages) == 2
+    assert sent == ["un@exemple.fr", "trois@exemple.fr"]
+    (result,) = queued()
+    assert message_from_data(result.args_kwargs["args"][0]).to == ["deux@exemple.fr"]
