@@ -5,7 +5,8 @@ The URLs come from the resolver (``testing/matrix_urls.py``), so a new view cann
 forgotten: a pattern without an expectation in ``testing/matrix_rules.py`` fails
 ``test_every_url_has_an_expectation``. The world is the demo edition plus the objects it lacks
 (``testing/matrix.py``), committed once per module; each test is one (phase, role) cell and
-reports all its wrong URLs at once. Cells where today's answer is wrong are listed in
+reports all its wrong URLs at once. A refusal that is the same in every phase is asked on a few
+dates only (``matrix_rules.asked``). Cells where today's answer is wrong are listed in
 ``matrix_rules.KNOWN_WRONG`` and asked on their own, as expected failures.
 """
 
@@ -26,9 +27,8 @@ from budgetcitoyen.testing.matrix import PHASE_DATES, ROLES, World, build_world
 from budgetcitoyen.testing.matrix_rules import (
     EXPECTATIONS,
     KNOWN_WRONG,
-    PHASELESS,
-    PHASES,
     Probe,
+    asked,
     leaks,
 )
 from budgetcitoyen.testing.matrix_urls import FIXED, TARGETS, Pattern, excluded, walk
@@ -98,6 +98,23 @@ def test_every_url_has_an_expectation() -> None:
     )
 
 
+def test_every_readable_page_is_asked_on_every_date_and_every_refusal_on_several(
+    world: World,
+) -> None:
+    from budgetcitoyen.testing.matrix_rules import ALWAYS_ASKED, PHASELESS
+
+    for probe in probes(world):
+        if probe.key in PHASELESS:
+            continue
+        for role in ROLES:
+            dates = [phase for phase in PHASE_DATES if asked(probe.key, probe.state, role, phase)]
+            answers = {EXPECTATIONS[probe.key](role, phase, probe.state) for phase in PHASE_DATES}
+            if len(answers) > 1 or 200 in answers:
+                assert dates == list(PHASE_DATES), (probe, role)
+            else:
+                assert set(dates) >= ALWAYS_ASKED, (probe, role)
+
+
 def ask(world: World, phase: str, role: str, wanted: Callable[[Probe], bool]) -> list[str]:
     """GET every wanted probe as ``role`` on the phase's date; what differs from the rules."""
     from budgetcitoyen.accounts.models import User
@@ -130,7 +147,7 @@ def ask(world: World, phase: str, role: str, wanted: Callable[[Probe], bool]) ->
 @pytest.mark.parametrize("phase", list(PHASE_DATES))
 def test_matrix(world: World, phase: str, role: str) -> None:
     def wanted(probe: Probe) -> bool:
-        if probe.key in PHASELESS and phase != PHASES[0]:
+        if not asked(probe.key, probe.state, role, phase):
             return False
         return (probe.key, probe.state, role, phase) not in KNOWN_WRONG
 
