@@ -12,12 +12,15 @@ import os
 wsgi_app = "budgetcitoyen.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
-# --- Worker class and count: THE MEASURED CHOICE GOES HERE -------------------------------------
-# Default: sync workers, 2 per core plus 1 (the site is server-rendered: CPU-bound requests and
-# short database round trips, no long polling). gthread (a few threads per worker) saves memory
-# per concurrent request and rides out slow clients better when no proxy buffers them; our
-# proxy buffers (deploy/nginx.conf). Replace these defaults with the figures measured by the
-# vote benchmark (docs/PERFORMANCE.md) on the production machine.
+# --- Worker class and count: measured ------------------------------------------------------------
+# sync workers, 2 per core plus 1. Chosen with the vote benchmark (bench/bench_vote_http.py,
+# docs/PERFORMANCE.md "The vote through HTTP"), 2 cores, PostgreSQL on the same machine, one run
+# each on 2026-12-02: casting 27.3 ballots/s with sync x 5 (p99 186 ms), 26.8 with gthread 3 x 2
+# (p99 316 ms), 26.3 with gthread 2 x 4 (p99 232 ms), 24.3 with sync x 3 (p99 171 ms); the whole
+# journey 11.7, 10.8, 9.2 and 8.5 ballots/s. Requests are CPU-bound (rendering, the ORM) with
+# short database round trips, so threads add little beside the GIL; the proxy buffers slow
+# clients (deploy/nginx.conf), so a sync worker is never held by a phone on a bad network.
+# Each worker takes about 100 MiB. Measure again on the production machine before the vote.
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
 workers = int(os.environ.get("WEB_CONCURRENCY", str(2 * (os.cpu_count() or 1) + 1)))
 threads = int(os.environ.get("GUNICORN_THREADS", "1" if worker_class == "sync" else "4"))
