@@ -833,7 +833,7 @@ def main() -> int:
             check=True,
         )
         mails = work / "sink.jsonl"
-        # Its errors (a session cut by a killed worker) go to a log, not to the report.
+        # Its errors (an SMTP exchange cut by a killed worker) go to a log, not to the report.
         with mails.open("wb") as output, (work / "sink.log").open("wb") as errors:
             sink = subprocess.Popen(
                 [vote.PYTHON, str(ROOT / "bench/smtp_sink.py"), str(smtp_port)],
