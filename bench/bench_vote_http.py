@@ -49,12 +49,14 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv/bin/python") if (ROOT / ".venv/bin/python").exists() else sys.executable
 GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
-SERVER = "postgres://postgres@127.0.0.1:5432"
+# The PostgreSQL server and the folder of the template's session keys: the machine's cluster by
+# default; another script (bench/crash_restart.py) points both at a cluster of its own.
+SERVER = os.environ.get("BENCH_PG_SERVER", "postgres://postgres@127.0.0.1:5432")
 TEMPLATE = "bench_vote_template"
 RUN_DB = "bench_vote_run"
 CEILING_DB = "bench_vote_ceiling"
 SECRET_KEY = "bench-vote-http-not-secret"
-STATE = Path(tempfile.gettempdir()) / "bench_vote"
+STATE = Path(os.environ.get("BENCH_VOTE_STATE", Path(tempfile.gettempdir()) / "bench_vote"))
 PROJECTS = 200
 CATEGORIES = 4
 
@@ -88,6 +90,7 @@ def build_template(voters: int) -> None:
     from django.contrib.sessions.models import Session
     from django.core.management import call_command
     from django.db import transaction
+    from django.test import override_settings
     from django.utils import timezone
 
     from budgetcitoyen.accounts.models import User
@@ -105,7 +108,12 @@ def build_template(voters: int) -> None:
     load_reference()
     now = timezone.now()
     print(f"  modèle : {PROJECTS} projets, {voters} votants déjà connectés…", flush=True)
-    with transaction.atomic():
+    # The factories give each project's holder a password; hashed with the real hasher, those
+    # 200 passwords nobody types took three quarters of the build (a minute on two cores).
+    with (
+        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+        transaction.atomic(),
+    ):
         edition = EditionFactory(year=now.year, vote_rule="favourites")
         edition.vote_min_choices, edition.vote_max_choices = 1, 3
         edition.save()
@@ -345,25 +353,39 @@ def _token(result: Result) -> str:
     return found.group(1).decode()
 
 
-async def cast(browser: Browser, prefix: str = "") -> bool:
-    """Ballot page, summary, confirmation, receipt: True when a receipt code was shown."""
+async def cast(browser: Browser, prefix: str = "", journal: dict | None = None) -> bool:
+    """Ballot page, summary, confirmation, receipt: True when a receipt code was shown.
+
+    ``journal``, if given, receives what the voter did and saw: ``step`` (the last step
+    reached), ``choices`` (the project ids sent with the confirmation), ``confirmed`` (the
+    confirmation was answered with its redirect) and ``receipt`` (the code the page showed).
+    """
+    journal = {} if journal is None else journal
+    journal["step"] = "bulletin"
     page = await browser.request(f"{prefix}bulletin", "GET", "/voter/bulletin/")
     projects = PROJECT.findall(page.body)
     if page.status != 200 or not projects:
         return False
     chosen = [p.decode() for p in random.sample(projects, random.randint(1, 3))]
     form = [("csrfmiddlewaretoken", _token(page))] + [("projets", p) for p in chosen]
+    journal["step"] = "récapitulatif"
     summary = await browser.request(f"{prefix}récapitulatif", "POST", "/voter/bulletin/", form)
     if summary.status != 200:
         return False
     form = [("csrfmiddlewaretoken", _token(summary))] + [("projets", p) for p in chosen]
+    journal["step"], journal["choices"] = "confirmation", [int(p) for p in chosen]
     done = await browser.request(
         f"{prefix}confirmation", "POST", "/voter/bulletin/confirmer/", form
     )
     if done.status != 302:
         return False
+    journal["step"], journal["confirmed"] = "reçu", True
     receipt = await browser.request(f"{prefix}reçu", "GET", "/voter/recu/")
-    return receipt.status == 200 and bool(RECEIPT.search(receipt.body))
+    found = RECEIPT.search(receipt.body)
+    if receipt.status == 200 and found:
+        journal["receipt"] = found.group(1).decode().strip()
+        return True
+    return False
 
 
 class Mailbox:
@@ -477,6 +499,18 @@ def _ensure_postgres() -> None:
     raise SystemExit("PostgreSQL ne répond pas.")
 
 
+def open_vote(database: str) -> None:
+    """The vote opened two days ago, whatever the day the template was built."""
+    _psql(
+        "UPDATE editions_edition SET comptoirs_start = now() - interval '200 days', "
+        "comptoirs_end = now() - interval '150 days', deposit_start = now() - interval '180 days', "
+        "deposit_end = now() - interval '140 days', labelling_start = now() - interval '100 days', "
+        "labelling_end = now() - interval '3 days', vote_start = now() - interval '2 days', "
+        "vote_end = now() + interval '28 days', results_at = now() + interval '40 days'",
+        database,
+    )
+
+
 def _template_exists() -> bool:
     import psycopg
 
@@ -486,8 +520,13 @@ def _template_exists() -> bool:
 
 
 def _gunicorn(
-    app: str, port: int, env: dict[str, str], options: argparse.Namespace
+    app: str,
+    port: int,
+    env: dict[str, str],
+    options: argparse.Namespace,
+    log: Path | None = None,
 ) -> subprocess.Popen[bytes]:
+    """gunicorn in a process group of its own; its output appended to ``log`` if given."""
     command = [
         GUNICORN,
         app,
@@ -508,7 +547,12 @@ def _gunicorn(
         "--chdir",
         str(ROOT),
     ]
-    return subprocess.Popen(command, env=env, start_new_session=True)
+    if log is None:
+        return subprocess.Popen(command, env=env, start_new_session=True)
+    with log.open("ab") as output:
+        return subprocess.Popen(
+            command, env=env, start_new_session=True, stdout=output, stderr=output
+        )
 
 
 def _wait_ready(port: int, path: str, seconds: float = 60) -> None:
@@ -548,6 +592,42 @@ def _stop(process: subprocess.Popen[bytes] | None) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
+
+
+def platform_environment(
+    *,
+    database: str,
+    port: int,
+    smtp_port: int,
+    var_dir: Path,
+    workers: int,
+    redis: bool = False,
+    extra: list[str] | tuple[str, ...] = (),
+) -> dict[str, str]:
+    """The platform on its production defaults: DEBUG off, real CSRF, sessions, rate limits,
+    the database cache unless ``redis``, emails through the SMTP sink; ``extra``: NAME=value."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"{SERVER}/{database}",
+        "DEBUG": "0",
+        "SECRET_KEY": SECRET_KEY,
+        "ALLOWED_HOSTS": "127.0.0.1,testserver",
+        "BEHIND_HTTPS_PROXY": "1",
+        "SITE_URL": f"https://127.0.0.1:{port}",
+        "EMAIL_BACKEND": "budgetcitoyen.core.mail.SMTPBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp_port),
+        "BUDGETCITOYEN_VAR_DIR": str(var_dir),
+        "WEB_CONCURRENCY": str(workers),
+    }
+    env.pop("BUDGETCITOYEN_TODAY", None)
+    env.pop("REDIS_URL", None)
+    if redis:
+        env["REDIS_URL"] = "redis://127.0.0.1:6379/9"
+    for pair in extra:
+        name, _eq, value = pair.partition("=")
+        env[name] = value
+    return env
 
 
 # --- Report -------------------------------------------------------------------------------
@@ -669,41 +749,21 @@ def main() -> None:
         )
     _psql(f'DROP DATABASE IF EXISTS "{RUN_DB}"')
     _psql(f'CREATE DATABASE "{RUN_DB}" TEMPLATE "{TEMPLATE}"')
-    # The vote opened two days ago, whatever the day the template was built.
-    _psql(
-        "UPDATE editions_edition SET comptoirs_start = now() - interval '200 days', "
-        "comptoirs_end = now() - interval '150 days', deposit_start = now() - interval '180 days', "
-        "deposit_end = now() - interval '140 days', labelling_start = now() - interval '100 days', "
-        "labelling_end = now() - interval '3 days', vote_start = now() - interval '2 days', "
-        "vote_end = now() + interval '28 days', results_at = now() + interval '40 days'",
-        RUN_DB,
-    )
+    open_vote(RUN_DB)
     _psql(f'DROP DATABASE IF EXISTS "{CEILING_DB}"')
     _psql(f'CREATE DATABASE "{CEILING_DB}"')
     _psql("CREATE TABLE hit (id bigserial PRIMARY KEY, at timestamptz NOT NULL)", CEILING_DB)
     work = Path(tempfile.mkdtemp(prefix="bench_vote_"))
     smtp_port, ports = _free_port(), {"ceiling": _free_port(), "platform": _free_port()}
-    platform_env = {
-        **os.environ,
-        "DATABASE_URL": f"{SERVER}/{RUN_DB}",
-        "DEBUG": "0",
-        "SECRET_KEY": SECRET_KEY,
-        "ALLOWED_HOSTS": "127.0.0.1,testserver",
-        "BEHIND_HTTPS_PROXY": "1",
-        "SITE_URL": f"https://127.0.0.1:{ports['platform']}",
-        "EMAIL_BACKEND": "budgetcitoyen.core.mail.SMTPBackend",
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(smtp_port),
-        "BUDGETCITOYEN_VAR_DIR": str(work),
-        "WEB_CONCURRENCY": str(options.workers),
-    }
-    platform_env.pop("BUDGETCITOYEN_TODAY", None)
-    platform_env.pop("REDIS_URL", None)
-    if options.redis:
-        platform_env["REDIS_URL"] = "redis://127.0.0.1:6379/9"
-    for pair in options.env:
-        name, _eq, value = pair.partition("=")
-        platform_env[name] = value
+    platform_env = platform_environment(
+        database=RUN_DB,
+        port=ports["platform"],
+        smtp_port=smtp_port,
+        var_dir=work,
+        workers=options.workers,
+        redis=options.redis,
+        extra=options.env,
+    )
     ceiling_env = {**os.environ, "DATABASE_URL": f"{SERVER}/{CEILING_DB}"}
     processes: list[subprocess.Popen[bytes]] = []
     try:

@@ -3,6 +3,9 @@ and the health check of the load balancer and the monitoring."""
 
 from __future__ import annotations
 
+import sys
+
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
@@ -40,10 +43,38 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     return render(request, "errors/400.html", status=400)
 
 
+# How long a browser or a client is told to wait before trying again when the database cannot
+# be reached: a restart of PostgreSQL or a failover takes seconds to a minute.
+DATABASE_RETRY_AFTER = 30
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page; a 503 when what failed is reaching the database (see ``unavailable``).
+
+    Django calls this handler while it handles the exception, so the exception is the one
+    ``sys.exc_info()`` holds, wherever it was raised: a view, a middleware (the session saved
+    on the way out), a context processor.
+    """
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        return unavailable(request)
     # No context processors here: the database may be what failed.
     template = loader.get_template("errors/500.html")
     return HttpResponse(template.render({"request_path": request.path}), status=500)
+
+
+def unavailable(request: HttpRequest) -> HttpResponse:
+    """503 when PostgreSQL is down, restarting or unreachable, in French, with Retry-After.
+
+    Rendered from a page of its own that reads nothing from the database (no context
+    processors: the header's edition and menu query it). Only errors of the connection reach
+    here (``OperationalError``, ``InterfaceError``); a refused constraint or a bad query
+    (``IntegrityError``, ``ProgrammingError``) stays a 500, a defect to correct.
+    """
+    template = loader.get_template("errors/503.html")
+    response = HttpResponse(template.render({"request_path": request.path}), status=503)
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _failure_message(check: checks.Check) -> str:
