@@ -171,8 +171,8 @@ def processings() -> list[Processing]:
             ),
             legal_basis=legal_basis_text(PUBLIC_INTEREST),
             retention=_(
-                "Dans la file d'envoi le temps de nouveaux essais (un jour au plus), puis "
-                "%(days)s après l'envoi ou l'abandon."
+                "Dans la file d'envoi le temps de nouveaux essais (un jour au plus). Le texte "
+                "est effacé dès l'envoi ou l'abandon, l'adresse %(days)s après."
             )
             % {"days": _days(delay("email_queue_days"))},
         ),

@@ -9,7 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import get_connection
 from django.utils import timezone
-from django_tasks import task
+from django_tasks import TaskContext, task
+from django_tasks_db.models import DBTaskResult
 
 logger = logging.getLogger("budgetcitoyen.mail")
 
@@ -20,12 +21,15 @@ def retry_moment(attempt: int) -> datetime.datetime:
     return timezone.now() + datetime.timedelta(seconds=delays[min(attempt, len(delays)) - 1])
 
 
-@task()
-def deliver_email(data: dict[str, Any], attempt: int) -> bool:
+@task(takes_context=True)
+def deliver_email(context: TaskContext, data: dict[str, Any], attempt: int) -> bool:
     """Send a deferred email with the delivery backend; queue the next try if it fails again.
 
     After ``len(EMAIL_RETRY_DELAYS)`` tries (about a day by default) the email is given up
-    and logged as an error, with its recipients, for the staff to act on.
+    and logged as an error, with its recipients, for the staff to act on. Either way the text
+    is then wiped from this task's row (a receipt email holds the code that shows a ballot's
+    choices, a sign-in email its code, in the subject too): only the recipients stay, until the
+    purge deletes the row.
     """
     from budgetcitoyen.core.mail import message_from_data
 
@@ -41,8 +45,16 @@ def deliver_email(data: dict[str, Any], attempt: int) -> bool:
                 ", ".join(data["to"]),
                 error,
             )
-            return False
-        deliver_email.using(run_after=retry_moment(attempt + 1)).enqueue(data, attempt + 1)
-        logger.warning("E-mail toujours pas envoyé (essai %d) : %s", attempt + 1, error)
-        return False
-    return True
+        else:
+            deliver_email.using(run_after=retry_moment(attempt + 1)).enqueue(data, attempt + 1)
+            logger.warning("E-mail toujours pas envoyé (essai %d) : %s", attempt + 1, error)
+        return _wiped(context, data, attempt, sent=False)
+    return _wiped(context, data, attempt, sent=True)
+
+
+def _wiped(context: TaskContext, data: dict[str, Any], attempt: int, *, sent: bool) -> bool:
+    kept = {"to": data["to"], "wiped": True}
+    DBTaskResult.objects.filter(pk=context.task_result.id).update(
+        args_kwargs={"args": [kept, attempt], "kwargs": {}}
+    )
+    return sent

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import socket
+from types import SimpleNamespace
 
 import pytest
 from django.core import mail
@@ -36,9 +37,14 @@ def queued() -> list[DBTaskResult]:
     return list(DBTaskResult.objects.filter(task_path="budgetcitoyen.core.tasks.deliver_email"))
 
 
+def context(result_id: str = "") -> SimpleNamespace:
+    """What the worker hands a task that takes its context: its own result row."""
+    return SimpleNamespace(task_result=SimpleNamespace(id=result_id))
+
+
 def run(result: DBTaskResult) -> bool:
     args = result.args_kwargs["args"]
-    return bool(deliver_email.call(*args))
+    return bool(deliver_email.call(context(str(result.pk)), *args))
 
 
 def test_an_email_the_server_refuses_is_queued_then_delivered(smtp_down, caplog):
@@ -62,18 +68,25 @@ def test_an_email_the_server_refuses_is_queued_then_delivered(smtp_down, caplog)
     assert sent.to == ["camille@exemple.fr"] and sent.subject == data["subject"]
     assert "123456" in sent.body
     assert sent.alternatives and sent.alternatives[0][1] == "text/html"
+    # Once sent, the text (here the code) leaves the queue's row; the recipients stay.
+    result.refresh_from_db()
+    assert "123456" not in str(result.args_kwargs)
+    assert result.args_kwargs["args"][0]["to"] == ["camille@exemple.fr"]
 
 
 def test_a_failed_retry_is_queued_again_and_given_up_after_the_last_delay(settings, caplog):
     settings.EMAIL_DELIVERY_BACKEND = "budgetcitoyen.core.tests.test_mail_deferred.Refusing"
     settings.EMAIL_RETRY_DELAYS = [60, 300]
     data = {"subject": "S", "body": "B", "from_email": "a@exemple.fr", "to": ["b@exemple.fr"]}
-    assert deliver_email.call(data, 1) is False
-    (again,) = queued()
+    first = deliver_email.enqueue(data, 1)
+    assert deliver_email.call(context(first.id), data, 1) is False
+    assert DBTaskResult.objects.get(pk=first.id).args_kwargs["args"][0]["wiped"] is True
+    (again,) = [r for r in queued() if str(r.pk) != first.id]
     assert again.args_kwargs["args"] == [data, 2]
     with caplog.at_level(logging.ERROR, logger="budgetcitoyen.mail"):
-        assert deliver_email.call(data, 2) is False
-    assert len(queued()) == 1  # no third try
+        assert deliver_email.call(context(str(again.pk)), data, 2) is False
+    assert len(queued()) == 2  # no third try
+    assert all(r.args_kwargs["args"][0].get("body") != "B" for r in queued())
     assert "abandonné" in caplog.text and "b@exemple.fr" in caplog.text
 
 
