@@ -153,6 +153,7 @@ def _fast_and_quiet() -> Iterator[None]:
     with override_settings(
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        EMAIL_DELIVERY_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         STORAGES={
             **settings.STORAGES,
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -24,8 +24,10 @@ from django.utils import translation
 from budgetcitoyen.core import organisation
 
 
-def send_templated(*, to: list[str], template: str, context: dict[str, Any]) -> None:
-    """Render ``emails/<template>_subject.txt``, ``.txt`` and ``.html`` and send them."""
+def render_templated(
+    *, to: list[str], template: str, context: dict[str, Any]
+) -> EmailMultiAlternatives:
+    """Render ``emails/<template>_subject.txt``, ``.txt`` and ``.html`` into one message."""
     with translation.override("fr"):
         full = {
             "site_url": settings.SITE_URL,
@@ -46,12 +48,51 @@ def send_templated(*, to: list[str], template: str, context: dict[str, Any]) -> 
         to=to,
     )
     message.attach_alternative(html, "text/html")
-    message.send()
+    return message
+
+
+def send_templated(*, to: list[str], template: str, context: dict[str, Any]) -> None:
+    """Render and send now."""
+    render_templated(to=to, template=template, context=context).send()
 
 
 def send_after_commit(*, to: list[str], template: str, context: dict[str, Any]) -> None:
-    """Send once the surrounding transaction commits: never for a change that rolled back."""
-    transaction.on_commit(lambda: send_templated(to=to, template=template, context=context))
+    """Send once the surrounding transaction commits: never for a change that rolled back, and
+    never lost for a change that committed.
+
+    Inside a transaction the message is rendered at once and a copy is queued for the worker
+    in the same transaction, due a minute later (``EMAIL_RETRY_DELAYS[0]``): it commits with
+    the ballot, the registration or the dossier. Right after the commit the message is sent
+    and the copy deleted; if the process dies in between (a crash, a deployment's kill), the
+    worker sends the copy. The price is two statements per email; the risk, an email sent
+    twice if the process dies between sending and deleting.
+    """
+    from budgetcitoyen.core.tasks import deliver_email, retry_moment
+
+    if not transaction.get_connection().in_atomic_block:
+        send_templated(to=to, template=template, context=context)
+        return
+    if not deliver_email.get_backend().supports_defer:  # a queue that runs tasks at once
+        transaction.on_commit(lambda: send_templated(to=to, template=template, context=context))
+        return
+
+    message = render_templated(to=to, template=template, context=context)
+    copy = deliver_email.using(run_after=retry_moment(1)).enqueue(message_to_data(message), 1)
+
+    def send() -> None:
+        from django_tasks import TaskResultStatus
+        from django_tasks_db.models import DBTaskResult
+
+        try:
+            message.send()
+        except Exception:  # the copy stays queued: the worker sends it
+            logger.exception(
+                "E-mail non envoyé après l'enregistrement ; le travailleur s'en charge"
+            )
+            return
+        DBTaskResult.objects.filter(pk=copy.id, status=TaskResultStatus.READY).delete()
+
+    transaction.on_commit(send)
 
 
 logger = logging.getLogger("budgetcitoyen.mail")

@@ -119,3 +119,44 @@ def test_only_the_messages_not_sent_are_queued(smtp_down, monkeypatch):
     assert sent == ["un@exemple.fr", "trois@exemple.fr"]
     (result,) = queued()
     assert message_from_data(result.args_kwargs["args"][0]).to == ["deux@exemple.fr"]
+
+
+def test_an_email_committed_with_its_action_survives_a_crash_before_it_is_sent(
+    django_capture_on_commit_callbacks,
+):
+    """The copy commits with the action; sent at once, it is deleted; a process killed between
+    the commit and the sending leaves it to the worker, due a minute later."""
+    from django.db import transaction
+
+    from budgetcitoyen.core.mail import send_after_commit
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, transaction.atomic():
+        send_after_commit(
+            to=["camille@exemple.fr"],
+            template="vote_code",
+            context={"code": "654321", "minutes": 15},
+        )
+    (copy,) = queued()
+    assert copy.run_after > timezone.now() and mail.outbox == [] and len(callbacks) == 1
+    # The process died here: no callback ran. The worker sends the copy when it is due.
+    assert run(copy) is True
+    assert "654321" in mail.outbox[0].body
+
+    mail.outbox.clear()
+    DBTaskResult.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        send_after_commit(
+            to=["camille@exemple.fr"],
+            template="vote_code",
+            context={"code": "111111", "minutes": 15},
+        )
+    assert len(mail.outbox) == 1 and queued() == []  # sent at once, the copy deleted
+
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        send_after_commit(
+            to=["camille@exemple.fr"],
+            template="vote_code",
+            context={"code": "222222", "minutes": 15},
+        )
+        transaction.set_rollback(True)
+    assert len(mail.outbox) == 1 and queued() == []  # rolled back: neither sent nor queued
