@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import unicodedata
 from datetime import timedelta
 from typing import Any
 
@@ -64,7 +65,8 @@ def code_verify(*, email: str, code: str, ip: str | None) -> Any:
     an account closed or an account of the team (they sign in with their password).
     """
     email = email.strip().lower()
-    code = "".join(ch for ch in code if ch.isdigit())
+    # Any script's digits count as the digits they are (full-width "６", Arabic-Indic "٦"…).
+    code = "".join(str(unicodedata.digit(ch)) for ch in code if ch.isdigit())
     consume("vote_code_check", email=email, ip=ip)
     now = clock.now()
     refusal: InvalidInput | None = None

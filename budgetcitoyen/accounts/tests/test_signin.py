@@ -149,3 +149,17 @@ def test_franceconnect_is_switched_on_by_configuration_alone():
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
     ).stdout.split()
     assert out == ["franceconnect", "/compte/oidc/franceconnect/login/"]
+
+
+@pytest.mark.parametrize("script", ["fullwidth", "arabic-indic", "spaced"])
+def test_a_code_typed_in_another_script_s_digits_is_the_same_code(
+    script, django_capture_on_commit_callbacks, frozen_clock
+):
+    """A phone's keyboard may type full-width or Arabic-Indic digits: they are the digits."""
+    code = request_code(captured=django_capture_on_commit_callbacks)
+    typed = {
+        "fullwidth": "".join(chr(0xFF10 + int(d)) for d in code),
+        "arabic-indic": "".join(chr(0x0660 + int(d)) for d in code),
+        "spaced": f"{code[:3]} {code[3:]}",
+    }[script]
+    assert signin.code_verify(email="nouveau@exemple.fr", code=typed, ip=None).email

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import unicodedata
 
 from budgetcitoyen.core.ratelimit import consume
+from budgetcitoyen.voting.identity import latin_look_alike
 from budgetcitoyen.voting.models import (
     Ballot,
 )
@@ -19,8 +21,16 @@ def new_receipt_code() -> str:
 
 
 def normalise_receipt(code: str) -> str:
-    """What a person typed back into the 16 characters: case, spaces, dashes, O/0, I/L/1."""
-    cleaned = code.upper().translate(str.maketrans("OIL", "011"))
+    """What a person typed back into the 16 characters: case, spaces, dashes, O/0, I/L/1, and
+    what a phone's keyboard or a copy may give instead of the plain characters: full-width
+    forms, other scripts' digits (``٣``), letters of another script that imitate a Latin one
+    (Cyrillic ``А``, ``В``, ``Е``…)."""
+    letters = []
+    for ch in unicodedata.normalize("NFKC", code):
+        if not ch.isascii():
+            ch = str(unicodedata.digit(ch)) if ch.isdigit() else latin_look_alike(ch)
+        letters.append(ch)
+    cleaned = "".join(letters).upper().translate(str.maketrans("OIL", "011"))
     return "".join(ch for ch in cleaned if ch in RECEIPT_ALPHABET)
 
 

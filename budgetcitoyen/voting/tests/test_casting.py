@@ -133,6 +133,19 @@ def test_a_ballot_is_recorded_with_a_receipt_emailed(
     assert str(projects[0].pk) not in str(entry.data.get("choices", ""))
 
 
+def test_a_receipt_typed_back_with_look_alikes_is_the_same_code():
+    """Full-width characters, other scripts' digits and Cyrillic letters that imitate Latin
+    ones (a copy from a phone, a keyboard left in another layout) fold to the code."""
+    from budgetcitoyen.voting.services.receipts import normalise_receipt
+
+    code = "VA85DNJC4X57Q133"
+    fullwidth = "".join(chr(ord(c) + 0xFEE0) for c in "VA85-DNJC-4X57-Q133")
+    cyrillic = "VА85-DNJС-4Х57-Q133"  # А, С, Х are Cyrillic
+    arabic = "VA٨٥DNJC٤X٥٧Q١٣٣"
+    for typed in (fullwidth, cyrillic, arabic, "va85 dnjc 4x57 q133", "VA85-DNJC-4X57-QI33"):
+        assert normalise_receipt(typed) == code, typed
+
+
 def test_receipt_codes_are_random_not_derived_from_identity():
     codes = {services.new_receipt_code() for _ in range(200)}
     assert len(codes) == 200
