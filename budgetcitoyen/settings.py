@@ -287,6 +287,8 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 10
 # phone takes; decoding it needs about 160 MB). Pillow itself refuses beyond about 179 million.
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
 
+CSRF_FAILURE_VIEW = "budgetcitoyen.core.views.csrf_failure"
+
 # --- Email -------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Budget citoyen <budgetcitoyen@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -140,6 +140,15 @@ class TestErrorPages:
         assert response.status_code == 403
         assert "Accès refusé" in response.content.decode()
 
+    def test_a_failed_csrf_check_is_said_in_french_with_what_to_do(self):
+        client = Client(enforce_csrf_checks=True)
+        response = client.post("/verifier-mon-vote/", {"code": "VA85-DNJC-4X57-Q133"})
+        assert response.status_code == 403
+        page = response.content.decode()
+        assert '<html lang="fr"' in page and "Formulaire expiré" in page
+        assert "rechargez-la" in page
+        assert_accessible(response.content)
+
     def test_500_renders_without_touching_the_database(self, rf, django_assert_num_queries):
         from budgetcitoyen.core.views import server_error
 
