@@ -117,9 +117,11 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
 def _no_kept_ballot() -> Iterator[None]:
     """Each test starts with no ballot kept in memory (``voting.catalogue``): a rolled-back
     test may leave one under an edition id the next test reuses."""
+    from budgetcitoyen.editions import current
     from budgetcitoyen.voting import catalogue
 
     catalogue.forget()
+    current.forget()  # nor a current edition (``editions.current``)
     yield
 
 

@@ -13,3 +13,7 @@ class EditionsConfig(AppConfig):
         from budgetcitoyen.editions.selectors import next_calendar_date
 
         register_expiry(next_calendar_date)
+
+        from budgetcitoyen.editions import current
+
+        current.connect()

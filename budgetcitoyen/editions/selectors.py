@@ -52,14 +52,28 @@ def current_edition(at: datetime | None = None) -> Edition | None:
     The first one whose results are still to come (the one running, or the next one
     announced); once every edition's results are out, the latest edition.
     """
-    at = at or clock.now()
-    editions = edition_with_categories(published_editions())
-    upcoming = (
-        editions.filter(phases.q_not_started(Step.RESULTS, at))
-        .order_by(phases.start_field(Step.RESULTS))
-        .first()
+    from budgetcitoyen.editions import current
+
+    # Kept in each process between changes (``editions.current``): two queries saved on
+    # every page.
+    return current.kept_or_compute(at or clock.now(), _current_edition)  # type: ignore[no-any-return]
+
+
+def _current_edition(at: datetime) -> tuple[Edition | None, datetime | None, datetime | None]:
+    """The current edition at ``at``, and the span over which that answer holds: from the
+    last results date at or before ``at`` to the next one after it. Every published edition
+    is read with its categories (a handful of rows, two queries)."""
+    field = phases.start_field(Step.RESULTS)
+    editions = list(edition_with_categories(published_editions()))  # by year, latest first
+    dates = [getattr(e, field) for e in editions]
+    upcoming = sorted(
+        (e for e, moment in zip(editions, dates, strict=True) if moment > at),
+        key=lambda e: getattr(e, field),
     )
-    return upcoming or editions.first()
+    current = upcoming[0] if upcoming else (editions[0] if editions else None)
+    valid_from = max((moment for moment in dates if moment <= at), default=None)
+    valid_until = min((moment for moment in dates if moment > at), default=None)
+    return current, valid_from, valid_until
 
 
 def next_calendar_date(at: datetime) -> datetime | None:

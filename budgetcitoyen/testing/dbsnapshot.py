@@ -149,7 +149,9 @@ def _forget_cached_rows() -> None:
     """Rows cached in memory by Django would not match the restored ones."""
     from django.contrib.contenttypes.models import ContentType
 
+    from budgetcitoyen.editions import current
     from budgetcitoyen.voting import catalogue
 
     ContentType.objects.clear_cache()
     catalogue.forget()
+    current.forget()

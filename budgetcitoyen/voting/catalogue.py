@@ -26,6 +26,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from budgetcitoyen.ballots import rules
+from budgetcitoyen.editions import current
 from budgetcitoyen.editions.models import Category, Edition
 from budgetcitoyen.labelling.models import Decision, Outcome
 from budgetcitoyen.territories.models import Territory
@@ -156,6 +157,7 @@ def _drop(edition_id: int | None) -> None:
 def _raise_version(edition_id: int | None) -> None:
     if edition_id is not None:
         Edition.objects.filter(pk=edition_id).update(catalogue_version=F("catalogue_version") + 1)
+        current.changed()  # the kept current edition carries the version
     _drop(edition_id)
 
 
@@ -169,6 +171,7 @@ def _category_changed(sender: Any, instance: Category, **kwargs: Any) -> None:
 
 def _territory_changed(sender: Any, instance: Territory, **kwargs: Any) -> None:
     Edition.objects.update(catalogue_version=F("catalogue_version") + 1)
+    current.changed()
     _drop(None)
 
 
