@@ -109,17 +109,28 @@ def invalidate() -> None:
     transaction.on_commit(_new_version)
 
 
+def replace_token(key: str) -> None:
+    """A new shared version under ``key``: every process sees it at its next read."""
+    cache.set(key, secrets.token_hex(8), None)
+
+
+def shared_token(key: str) -> str:
+    """The shared version under ``key``, made if it is missing (evicted, cleared, never set):
+    whatever was kept under the lost one is read again, never served stale."""
+    version = cache.get(key)
+    if version is None:
+        version = secrets.token_hex(8)
+        if not cache.add(key, version, None):
+            version = cache.get(key) or version
+    return str(version)
+
+
 def _new_version() -> None:
-    cache.set(VERSION_KEY, secrets.token_hex(8), None)
+    replace_token(VERSION_KEY)
 
 
 def current_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = secrets.token_hex(8)
-        if not cache.add(VERSION_KEY, version, None):
-            version = cache.get(VERSION_KEY) or version
-    return str(version)
+    return shared_token(VERSION_KEY)
 
 
 def clear() -> None:

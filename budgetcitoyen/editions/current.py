@@ -23,15 +23,15 @@ read again, never served stale.
 from __future__ import annotations
 
 import pickle
-import secrets
 import threading
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
+
+from budgetcitoyen.core import pagecache
 
 VERSION_KEY = "budgetcitoyen:editions:version"
 
@@ -56,7 +56,7 @@ def forget() -> None:
 
 
 def _new_version() -> None:
-    cache.set(VERSION_KEY, secrets.token_hex(8), None)
+    pagecache.replace_token(VERSION_KEY)
 
 
 def changed(**kwargs: Any) -> None:
@@ -67,12 +67,7 @@ def changed(**kwargs: Any) -> None:
 
 
 def _version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = secrets.token_hex(8)
-        if not cache.add(VERSION_KEY, version, None):
-            version = cache.get(VERSION_KEY) or version
-    return str(version)
+    return pagecache.shared_token(VERSION_KEY)
 
 
 def _uncommitted() -> bool:
