@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import unicodedata
 from datetime import timedelta
 from typing import Any
 
@@ -25,6 +24,7 @@ from budgetcitoyen.accounts.models import SignInCode
 from budgetcitoyen.core import clock
 from budgetcitoyen.core.audit import log_action
 from budgetcitoyen.core.errors import InvalidInput, PermissionRefused
+from budgetcitoyen.core.inputs import ascii_digit
 from budgetcitoyen.core.mail import send_after_commit
 from budgetcitoyen.core.ratelimit import consume
 
@@ -65,8 +65,7 @@ def code_verify(*, email: str, code: str, ip: str | None) -> Any:
     an account closed or an account of the team (they sign in with their password).
     """
     email = email.strip().lower()
-    # Any script's digits count as the digits they are (full-width "６", Arabic-Indic "٦"…).
-    code = "".join(str(unicodedata.digit(ch)) for ch in code if ch.isdigit())
+    code = "".join(ascii_digit(ch) for ch in code if ch.isdigit())
     consume("vote_code_check", email=email, ip=ip)
     now = clock.now()
     refusal: InvalidInput | None = None

@@ -7,6 +7,7 @@ check (``core.middleware``), the services that keep raw input, and the filters r
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # C0 controls and DEL. Multi-line text keeps tab, line feed and carriage return; a one-line
 # field keeps only the tab (a browser never sends a line break from a one-line input).
@@ -46,3 +47,9 @@ def parse_id(value: object) -> int | None:
         return None
     number = int(text)
     return number if 1 <= number <= MAX_ID else None
+
+
+def ascii_digit(ch: str) -> str:
+    """A digit of any script (full-width "６", Arabic-Indic "٦", superscript "²"…) as the ASCII
+    digit it stands for; any other character unchanged. Phones' keyboards type them."""
+    return str(unicodedata.digit(ch)) if not ch.isascii() and ch.isdigit() else ch

@@ -23,6 +23,8 @@ from django.utils import translation
 
 from budgetcitoyen.core import organisation
 
+logger = logging.getLogger("budgetcitoyen.mail")
+
 
 def render_templated(
     *, to: list[str], template: str, context: dict[str, Any]
@@ -67,7 +69,7 @@ def send_after_commit(*, to: list[str], template: str, context: dict[str, Any]) 
     worker sends the copy. The price is two statements per email; the risk, an email sent
     twice if the process dies between sending and deleting.
     """
-    from budgetcitoyen.core.tasks import deliver_email, retry_moment
+    from budgetcitoyen.core.tasks import deliver_email, queue_delivery
 
     if not transaction.get_connection().in_atomic_block:
         send_templated(to=to, template=template, context=context)
@@ -77,7 +79,7 @@ def send_after_commit(*, to: list[str], template: str, context: dict[str, Any]) 
         return
 
     message = render_templated(to=to, template=template, context=context)
-    copy = deliver_email.using(run_after=retry_moment(1)).enqueue(message_to_data(message), 1)
+    copy = queue_delivery(message_to_data(message), 1)
 
     def send() -> None:
         from django_tasks import TaskResultStatus
@@ -90,12 +92,9 @@ def send_after_commit(*, to: list[str], template: str, context: dict[str, Any]) 
                 "E-mail non envoyé après l'enregistrement ; le travailleur s'en charge"
             )
             return
-        DBTaskResult.objects.filter(pk=copy.id, status=TaskResultStatus.READY).delete()
+        DBTaskResult.objects.filter(pk=copy, status=TaskResultStatus.READY).delete()
 
     transaction.on_commit(send)
-
-
-logger = logging.getLogger("budgetcitoyen.mail")
 
 
 def message_to_data(message: EmailMessage) -> dict[str, Any]:
@@ -136,12 +135,10 @@ def message_from_data(data: dict[str, Any]) -> EmailMultiAlternatives:
 
 def defer(message: EmailMessage, *, attempt: int, error: BaseException) -> bool:
     """Queue ``message`` for the worker's next try; False when even the queue is unreachable."""
-    from budgetcitoyen.core.tasks import deliver_email, retry_moment
+    from budgetcitoyen.core.tasks import queue_delivery
 
     try:
-        deliver_email.using(run_after=retry_moment(attempt)).enqueue(
-            message_to_data(message), attempt
-        )
+        queue_delivery(message_to_data(message), attempt)
     except Exception:  # the database is down as well: nothing more can be done here
         logger.exception("E-mail perdu : ni envoyé ni mis en file (%s)", ", ".join(message.to))
         return False

@@ -21,6 +21,12 @@ def retry_moment(attempt: int) -> datetime.datetime:
     return timezone.now() + datetime.timedelta(seconds=delays[min(attempt, len(delays)) - 1])
 
 
+def queue_delivery(data: dict[str, Any], attempt: int) -> str:
+    """Queue try number ``attempt`` of the email ``data`` (``mail.message_to_data``), due after
+    its delay; the id of the task's row."""
+    return deliver_email.using(run_after=retry_moment(attempt)).enqueue(data, attempt).id
+
+
 @task(takes_context=True)
 def deliver_email(context: TaskContext, data: dict[str, Any], attempt: int) -> bool:
     """Send a deferred email with the delivery backend; queue the next try if it fails again.
@@ -46,7 +52,7 @@ def deliver_email(context: TaskContext, data: dict[str, Any], attempt: int) -> b
                 error,
             )
         else:
-            deliver_email.using(run_after=retry_moment(attempt + 1)).enqueue(data, attempt + 1)
+            queue_delivery(data, attempt + 1)
             logger.warning("E-mail toujours pas envoyé (essai %d) : %s", attempt + 1, error)
         return _wiped(context, data, attempt, sent=False)
     return _wiped(context, data, attempt, sent=True)

@@ -59,6 +59,7 @@ from budgetcitoyen.core.audit import erase_labels, log_action
 from budgetcitoyen.core.errors import Conflict, PermissionRefused
 from budgetcitoyen.core.mail import send_after_commit
 from budgetcitoyen.core.models import AuditEntry, RateCounter
+from budgetcitoyen.core.tasks import deliver_email
 from budgetcitoyen.dossiers.models import Dossier, private_storage
 from budgetcitoyen.dossiers.services import dossier_delete_draft
 from budgetcitoyen.editions import phases
@@ -646,7 +647,7 @@ def _purge_accounts(report: PurgeReport, at: datetime) -> None:
     # Emails the mail server did not take at once wait in the worker's queue with their
     # recipient and text (budgetcitoyen.core.mail); once sent or given up, they go.
     finished = DBTaskResult.objects.filter(
-        task_path="budgetcitoyen.core.tasks.deliver_email",
+        task_path=deliver_email.module_path,
         finished_at__lt=at - timedelta(days=retention.delay("email_queue_days")),
     )
     done = finished.count()

@@ -6,6 +6,7 @@ import hashlib
 import secrets
 import unicodedata
 
+from budgetcitoyen.core.inputs import ascii_digit
 from budgetcitoyen.core.ratelimit import consume
 from budgetcitoyen.voting.identity import latin_look_alike
 from budgetcitoyen.voting.models import (
@@ -25,12 +26,11 @@ def normalise_receipt(code: str) -> str:
     what a phone's keyboard or a copy may give instead of the plain characters: full-width
     forms, other scripts' digits (``٣``), letters of another script that imitate a Latin one
     (Cyrillic ``А``, ``В``, ``Е``…)."""
-    letters = []
+    folded = ""
     for ch in unicodedata.normalize("NFKC", code):
-        if not ch.isascii():
-            ch = str(unicodedata.digit(ch)) if ch.isdigit() else latin_look_alike(ch)
-        letters.append(ch)
-    cleaned = "".join(letters).upper().translate(str.maketrans("OIL", "011"))
+        ch = ascii_digit(ch)
+        folded += ch if ch.isascii() else latin_look_alike(ch)
+    cleaned = folded.upper().translate(str.maketrans("OIL", "011"))
     return "".join(ch for ch in cleaned if ch in RECEIPT_ALPHABET)
 
 
