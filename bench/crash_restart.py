@@ -1,7 +1,10 @@
 """Crash and restart under load: nothing acknowledged is lost, nothing is half written (by hand).
 
     .venv/bin/python bench/crash_restart.py [--rounds 3] [--seconds 8] [--concurrency 8]
-        [--voters 1500] [--workers 2]
+        [--voters 1500] [--workers 2] [--only app|postgresql]
+
+Both phases by default; ``--only app`` runs the app servers' crashes alone, ``--only
+postgresql`` PostgreSQL's alone.
 
 One command, bounded in time (about three minutes on two cores), run as root (PostgreSQL's
 own tools run as the ``postgres`` system user):
@@ -777,6 +780,11 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=8, help="votants simultanés")
     parser.add_argument("--voters", type=int, default=1500, help="votants du modèle")
     parser.add_argument("--workers", type=int, default=2, help="workers par gunicorn")
+    parser.add_argument(
+        "--only",
+        choices=["app", "postgresql"],
+        help="seulement les arrêts de l'application (phase A) ou seulement ceux de PostgreSQL (B)",
+    )
     parser.add_argument("--child", choices=["check"], help=argparse.SUPPRESS)
     parser.add_argument("--input", help=argparse.SUPPRESS)
     options = parser.parse_args()
@@ -861,10 +869,12 @@ def main() -> int:
                 f"{ports[0]} et {ports[1]}), un db_worker ; {options.concurrency} votants "
                 "simultanés."
             )
-            for number in range(1, options.rounds + 1):
+            for number in range(1, options.rounds + 1 if options.only != "postgresql" else 1):
                 await campaign.crash_round(number, services)
                 progress(f"  {campaign.rounds[-1]['title']}")
             for label, how in (("B1", "immediate"), ("B2", "stop")):
+                if options.only == "app":
+                    break
                 await campaign.database_round(label, cluster, how)
                 progress(f"  {campaign.rounds[-1]['title']}")
             progress("Les votants dont une requête a échoué reviennent…")
