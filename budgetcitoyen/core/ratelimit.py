@@ -2,7 +2,9 @@
 
 Fixed windows, counted where every process sees the same count, in one round trip per
 attempt whatever the number of keys:
-- with Redis (``REDIS_URL``): a pipeline of ``SET key 0 EX period NX`` and ``INCR key`` per key;
+- with Redis (``REDIS_URL``): a pipeline of ``SET key 0 EX period NX`` and ``INCR key`` per key,
+  under the cache's ``KEY_PREFIX`` like every other entry (two sites sharing one Redis, or two
+  test runs, never count each other's attempts);
 - otherwise in the database (``core.RateCounter``): one ``INSERT … ON CONFLICT DO UPDATE …
   RETURNING`` for all the keys, on SQLite and PostgreSQL alike (the database cache would take
   five statements per key).
@@ -76,11 +78,15 @@ def _uses_redis() -> bool:
     return str(settings.CACHES["default"]["BACKEND"]).endswith("RedisCache")
 
 
+def _redis_key(name: str, ends: int) -> str:
+    return cache.make_key(f"{name}:{ends}")
+
+
 def _count_in_redis(wanted: list[tuple[str, int, int]], now: int) -> dict[str, int]:
     client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
     pipe = client.pipeline(transaction=False)
     for name, _limit, ends in wanted:
-        key = f"{name}:{ends}"
+        key = _redis_key(name, ends)
         pipe.set(key, 0, ex=ends - now + 1, nx=True)
         pipe.incr(key)
     replies = pipe.execute()
@@ -109,7 +115,7 @@ def _uncount_in_redis(names: list[tuple[str, int]]) -> None:
     client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
     pipe = client.pipeline(transaction=False)
     for name, ends in names:
-        pipe.decr(f"{name}:{ends}")
+        pipe.decr(_redis_key(name, ends))
     pipe.execute()
 
 
@@ -122,10 +128,15 @@ def _uncount_in_database(names: list[tuple[str, int]]) -> None:
 
 
 def reset() -> None:
-    """Every count back to zero (tests, and staff lifting a block by hand)."""
+    """Every count back to zero (tests, and staff lifting a block by hand); the rest of the
+    cache (pages, sessions' helpers) is left as it is."""
     from budgetcitoyen.core.models import RateCounter
 
-    cache.clear()
+    if _uses_redis():
+        client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
+        keys = list(client.scan_iter(cache.make_key("bc:rl:*")))
+        if keys:
+            client.delete(*keys)
     RateCounter.objects.all().delete()
 
 

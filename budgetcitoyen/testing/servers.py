@@ -32,6 +32,7 @@ import requests
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
+from django.test.utils import override_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -182,10 +183,21 @@ def two_servers(
     environ.pop("GUNICORN_CMD_ARGS", None)
     environ.pop("WEB_CONCURRENCY", None)
     servers = [_start(free_port(), environ, folder / f"gunicorn-{name}.log") for name in ("a", "b")]
+    # The tests' own process shares the servers' cache as a third app server would: what its
+    # factories and services change (an edition, a catalogue) replaces the shared versions the
+    # servers read, so they never serve the current edition of an earlier test, emptied since.
+    shared_cache = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
     try:
         for server in servers:
             _wait_until_healthy(server)
-        yield servers
+        with override_settings(CACHES=shared_cache):
+            yield servers
     finally:
         for server in servers:
             _stop(server)

@@ -3,6 +3,7 @@ Redis, the same answers either way (the refusals themselves: accounts and voting
 
 from __future__ import annotations
 
+import secrets
 import socket
 
 import pytest
@@ -25,18 +26,24 @@ def _redis_up() -> bool:
     return True
 
 
+def _redis_cache(prefix: str) -> dict[str, dict[str, str]]:
+    # A prefix of its own per test: test processes running at once share this Redis.
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/14",
+            "KEY_PREFIX": prefix,
+        }
+    }
+
+
 @pytest.fixture(params=["database", "redis"])
 def store(request, settings, db):  # type: ignore[no-untyped-def]
     settings.BUDGETCITOYEN_RATE_LIMITS = RATES
     if request.param == "redis":
         if not _redis_up():
             pytest.skip("Redis ne répond pas sur 127.0.0.1:6379")
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": "redis://127.0.0.1:6379/14",
-            }
-        }
+        settings.CACHES = _redis_cache(f"bc-test-{secrets.token_hex(6)}")
     ratelimit.reset()
     yield request.param
     ratelimit.reset()
@@ -90,3 +97,27 @@ def test_counters_past_their_window_are_purged(store, settings):
     report = purge_personal_data(at=later, apply=True)
     assert any("compteurs de tentatives" in line for line in report.lines)
     assert not RateCounter.objects.exists()
+
+
+def test_in_redis_two_sites_with_their_own_prefix_count_apart(settings, db):
+    if not _redis_up():
+        pytest.skip("Redis ne répond pas sur 127.0.0.1:6379")
+    settings.BUDGETCITOYEN_RATE_LIMITS = RATES
+    first, second = (f"bc-test-{secrets.token_hex(6)}" for _ in range(2))
+    try:
+        with time_machine.travel(1_800_000_000, tick=False):
+            settings.CACHES = _redis_cache(first)
+            for _ in range(3):
+                ratelimit.consume("vote_cast", user="7")
+            with pytest.raises(RateLimited):
+                ratelimit.consume("vote_cast", user="7")
+            settings.CACHES = _redis_cache(second)
+            ratelimit.consume("vote_cast", user="7")  # the other site's count starts at 1
+            ratelimit.reset()  # the second site's counters only
+            settings.CACHES = _redis_cache(first)
+            with pytest.raises(RateLimited):
+                ratelimit.consume("vote_cast", user="7")
+    finally:
+        for prefix in (first, second):
+            settings.CACHES = _redis_cache(prefix)
+            ratelimit.reset()
