@@ -22,6 +22,9 @@ LAYERS: list[set[str]] = [
     {"voting"},
     {"results"},
     {"privacy"},
+    {"stats"},
+    {"opendata"},
+    {"api"},
     {"demo"},
 ]
 LAYER_OF = {package: rank for rank, layer in enumerate(LAYERS) for package in layer}
