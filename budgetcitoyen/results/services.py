@@ -34,6 +34,7 @@ from budgetcitoyen.labelling.models import Decision
 from budgetcitoyen.results import counting, permissions
 from budgetcitoyen.results.models import Award, ResultSnapshot
 from budgetcitoyen.results.selectors import open_reviews, published_result
+from budgetcitoyen.results.signals import results_published
 from budgetcitoyen.tally import rules
 from budgetcitoyen.tally.model import TallyError
 
@@ -135,6 +136,7 @@ def publish(*, snapshot: ResultSnapshot, by: Any | None) -> ResultSnapshot:
             snapshot.published_by = by
             snapshot.save(update_fields=["published_at", "published_by", "updated_at"])
             _mark_laureates(snapshot)
+            results_published.send(sender=ResultSnapshot, snapshot=snapshot, by=by)
             pagecache.invalidate()
             log_action(
                 actor=by,

@@ -140,6 +140,11 @@ def _results_file(role: str, phase: str, state: str) -> int:
     return OK if state == "published" and since(phase, "results") else NOT_FOUND
 
 
+def _statistics_file(role: str, phase: str, state: str) -> int:
+    # Staff read the figures live, as provisional, before the results.
+    return OK if role in STAFF or _results_file(role, phase, state) == OK else NOT_FOUND
+
+
 def _ballot(role: str, phase: str, state: str) -> int:
     if role in ("anonymous", "voter"):
         return REDIRECT
@@ -242,6 +247,9 @@ EXPECTATIONS: dict[str, Rule] = {
     "results:json": _results_file,
     "results:ballots": _results_file,
     "results:staff": staff_only(),
+    "stats:latest": always(OK),
+    "stats:edition": lambda r, p, s: OK if s == "published" or r in STAFF else NOT_FOUND,
+    "stats:csv": _statistics_file,
     "results:snapshot": staff_only(),
     "results:publish": always(NOT_ALLOWED),  # POST only, refused before any check
     "results:snapshot_ballots": staff_only(),

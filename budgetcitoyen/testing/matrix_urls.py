@@ -136,6 +136,10 @@ TARGETS: dict[str, Targets] = {
     "results:json": _years,
     "results:ballots": _years,
     "results:snapshot": SNAPSHOTS,
+    "stats:edition": _years,
+    "stats:csv": lambda w: {
+        state: {**kwargs, "key": "votants-ages"} for state, kwargs in _years(w).items()
+    },
     "results:publish": SNAPSHOTS,
     "results:snapshot_ballots": SNAPSHOTS,
     "voting:review": lambda w: {"decided": {"pk": w.ids["review"]}},

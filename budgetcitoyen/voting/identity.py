@@ -206,8 +206,11 @@ def age_on(birth_date: date, day: date) -> int:
     return day.year - birth_date.year - int(before_birthday)
 
 
+# The bands of the published statistics. The vote opens at 11, so the first band is 11-14; a
+# ballot cast before the under-18s were split keeps its "0-17" (read as "11 à 17 ans").
 AGE_BANDS: list[tuple[int, int | None, str]] = [
-    (0, 17, "0-17"),
+    (0, 14, "11-14"),
+    (15, 17, "15-17"),
     (18, 24, "18-24"),
     (25, 39, "25-39"),
     (40, 59, "40-59"),
@@ -217,7 +220,7 @@ AGE_BANDS: list[tuple[int, int | None, str]] = [
 
 
 def age_band(age: int) -> str:
-    """The statistics band of an age: 0-17, 18-24, 25-39, 40-59, 60-74, 75+."""
+    """The statistics band of an age: 11-14, 15-17, 18-24, 25-39, 40-59, 60-74, 75+."""
     for low, high, label in AGE_BANDS:
         if age >= low and (high is None or age <= high):
             return label
@@ -225,7 +228,9 @@ def age_band(age: int) -> str:
 
 
 AGE_BAND_LABELS = {
-    "0-17": "moins de 18 ans",
+    "11-14": "11 à 14 ans",
+    "15-17": "15 à 17 ans",
+    "0-17": "11 à 17 ans",
     "18-24": "18 à 24 ans",
     "25-39": "25 à 39 ans",
     "40-59": "40 à 59 ans",

@@ -690,3 +690,24 @@ def results_steps(journey: Journey, world: World, traveller: Any) -> None:
     journey.goto(resident, "/mes-dossiers/", "laureate-dossiers")
     assert "Lauréat" in resident.locator("main").inner_text()
     assert PROJECT in last_mail_to(RESIDENT).body
+
+    # --- The edition's figures, kept at publication --------------------------------------------
+    from budgetcitoyen.labelling.models import Decision
+    from budgetcitoyen.results.models import Award
+    from budgetcitoyen.voting.models import Ballot
+
+    journey.goto(resident, f"/statistiques/{YEAR}/", "statistiques")
+    funnel = dict(
+        row.split("\t") for row in resident.locator("#tableau-entonnoir tbody tr").all_inner_texts()
+    )
+    labelled = Decision.objects.filter(edition__year=YEAR, outcome="labelled").count()
+    laureates = Award.objects.filter(snapshot__edition__year=YEAR).count()
+    assert funnel["Projets labellisés"] == str(labelled)
+    assert funnel["Projets lauréats"] == str(laureates)
+    ballots = dict(
+        row.split("\t") for row in resident.locator("#tableau-bulletins tbody tr").all_inner_texts()
+    )
+    valid = Ballot.objects.filter(edition__year=YEAR, status=Ballot.Status.VALID).count()
+    shown = "masqué" if 0 < valid < 5 else str(valid)
+    assert ballots["Bulletins valides (comptés)"] == shown
+    assert ballots["Bulletins annulés (votes multiples)"] == "masqué"  # 2: never shown

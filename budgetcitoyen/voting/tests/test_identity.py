@@ -133,8 +133,10 @@ def test_born_on_29_february_turns_older_on_1_march_in_common_years():
 @pytest.mark.parametrize(
     ("age", "band"),
     [
-        (11, "0-17"),
-        (17, "0-17"),
+        (11, "11-14"),
+        (14, "11-14"),
+        (15, "15-17"),
+        (17, "15-17"),
         (18, "18-24"),
         (24, "18-24"),
         (25, "25-39"),

@@ -1,0 +1,57 @@
+"""Reads of the statistics: who sees which figures, and when.
+
+Once an edition's results are published, everybody sees its figures as kept at publication
+(``EditionStatistics``). Before that, staff see them computed live, marked as provisional;
+nobody else sees any. Every reading is masked (``stats.masking``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from budgetcitoyen.accounts.permissions import is_staff
+from budgetcitoyen.core import clock
+from budgetcitoyen.editions.models import Edition
+from budgetcitoyen.results.selectors import edition_snapshots, published_result, published_results
+from budgetcitoyen.stats import indicators
+from budgetcitoyen.stats.masking import mask
+from budgetcitoyen.stats.models import EditionStatistics
+
+
+@dataclass(frozen=True)
+class Statistics:
+    edition: Edition
+    data: dict[str, Any]  # masked
+    provisional: bool
+    computed_at: datetime
+
+
+def _published(edition: Edition) -> Statistics | None:
+    if published_result(edition) is None:
+        return None
+    kept = EditionStatistics.objects.filter(edition=edition).first()
+    if kept is None:  # published before the statistics were kept: counted from what remains
+        return Statistics(edition, mask(indicators.compute(edition)), False, clock.now())
+    return Statistics(edition, mask(kept.figures), False, kept.computed_at)
+
+
+def statistics_for(edition: Edition, user: Any = None) -> Statistics | None:
+    """The figures ``user`` may read for ``edition``, or None."""
+    published = _published(edition)
+    if published is not None or not is_staff(user):
+        return published
+    latest = edition_snapshots(edition).first()
+    return Statistics(edition, mask(indicators.compute(edition, latest)), True, clock.now())
+
+
+def public_statistics(edition: Edition) -> dict[str, Any] | None:
+    """The published figures of ``edition`` (masked), None before its results: for the API."""
+    published = _published(edition)
+    return published.data if published is not None else None
+
+
+def latest_published_edition() -> Edition | None:
+    snapshot = published_results().select_related("edition").first()
+    return snapshot.edition if snapshot is not None else None
