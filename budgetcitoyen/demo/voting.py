@@ -31,6 +31,9 @@ PLACES = [
 COMMUNES = [("62041", "62000"), ("62193", "62100"), ("62498", "62300"), ("62160", "62200"),
             ("62119", "62400"), ("62765", "62500"), ("62427", "62110"), ("62447", "62140")]  # fmt: skip
 
+# Which commune each voter lives in, in turn: more voters near Arras and Boulogne than
+# elsewhere, as in a real edition (the statistics' territories then differ).
+SPREAD = [0, 0, 0, 0, 0, 1, 1, 1, 2, 2, 3, 3, 4, 5, 6, 7]
 TWIN_OF = 3  # the voter who votes a second time, under another address
 IP_RUN = range(20, 25)  # online voters who vote from one address, minutes apart
 
@@ -46,12 +49,13 @@ class Voters:
 
     def identity(self, number: int) -> dict[str, Any]:
         first, last = person_name(number + 500)
-        insee, postal = COMMUNES[number % len(COMMUNES)]
+        insee, postal = COMMUNES[SPREAD[number % len(SPREAD)]]
         return {
             "last_name": last,
             "first_name": first,
             "other_first_names": "",
-            "birth_date": date(1935, 1, 1) + timedelta(days=(number * 7919) % 25000),
+            # Born from 1935 to mid-2014: aged 11 to 90 when the vote opens.
+            "birth_date": date(1935, 1, 1) + timedelta(days=(number * 7919) % 28900),
             "commune": self.communes[insee],
             "postal_code": postal,
         }
