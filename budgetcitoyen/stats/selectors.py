@@ -55,3 +55,29 @@ def public_statistics(edition: Edition) -> dict[str, Any] | None:
 def latest_published_edition() -> Edition | None:
     snapshot = published_results().select_related("edition").first()
     return snapshot.edition if snapshot is not None else None
+
+
+def open_data_files(edition: Edition) -> list[dict[str, Any]]:
+    """The published figures of ``edition`` as open-data files: one CSV per figure.
+
+    Each item: ``key`` (the figure's key, the file's name without ``.csv``), ``title``,
+    ``description`` (the sentence saying what it shows), ``url`` (the CSV's path on this site)
+    and ``columns`` (``(key, label)`` pairs, in the CSV's order). Empty before the results.
+    """
+    from django.urls import reverse
+
+    from budgetcitoyen.stats.figures import figures
+
+    data = public_statistics(edition)
+    if data is None:
+        return []
+    return [
+        {
+            "key": built.key,
+            "title": str(built.title),
+            "description": str(built.sentence),
+            "url": reverse("stats:csv", args=[edition.year, built.key]),
+            "columns": [(column.key, str(column.label)) for column in built.columns],
+        }
+        for built in figures(data)
+    ]
