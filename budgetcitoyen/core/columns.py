@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 # The types a column may have, in the reader's language.
 INTEGER = _("entier")
 DECIMAL = _("nombre décimal (virgule)")
+DECIMAL_POINT = _("nombre décimal (point)")
+DECIMAL_TEXT = _("nombre décimal écrit en texte (point)")
 TEXT = _("texte")
 BOOLEAN = _("booléen (oui / non)")
 DATE = _("date (AAAA-MM-JJ)")

@@ -69,16 +69,16 @@ JSON_KEYS = (
     ),
     Column("rule", c.TEXT, gettext_lazy("Règle de répartition appliquée (son code)")),
     Column("rule_version", c.TEXT, gettext_lazy("Version de la règle de répartition")),
-    Column("budget", c.TEXT, gettext_lazy("Budget total réparti"), gettext_lazy("euros")),
+    Column("budget", c.DECIMAL_TEXT, gettext_lazy("Budget total réparti"), gettext_lazy("euros")),
     Column("voters", c.INTEGER, gettext_lazy("Bulletins valides comptés")),
     Column("selected", c.LIST, gettext_lazy("Identifiants des projets financés")),
     Column(
         "total_cost",
-        c.TEXT,
+        c.DECIMAL_TEXT,
         gettext_lazy("Somme des montants des projets financés"),
         gettext_lazy("euros"),
     ),
-    Column("leftover", c.TEXT, gettext_lazy("Budget non dépensé"), gettext_lazy("euros")),
+    Column("leftover", c.DECIMAL_TEXT, gettext_lazy("Budget non dépensé"), gettext_lazy("euros")),
     Column(
         "spending",
         c.OBJECT,
@@ -124,7 +124,7 @@ JSON_KEYS = (
 # The .pb file (pabulib format): its PROJECTS and VOTES sections, each a header of columns.
 PB_PROJECTS_COLUMNS = (
     Column("project_id", c.TEXT, gettext_lazy("Identifiant du projet (celui du CSV)")),
-    Column("cost", c.DECIMAL, gettext_lazy("Montant du projet"), gettext_lazy("euros")),
+    Column("cost", c.DECIMAL_POINT, gettext_lazy("Montant du projet"), gettext_lazy("euros")),
     Column("votes", c.INTEGER, gettext_lazy("Voix (ou points) reçues"), gettext_lazy("voix")),
     Column("name", c.TEXT, gettext_lazy("Titre public du projet")),
     Column("category", c.TEXT, gettext_lazy("Catégorie du projet")),
