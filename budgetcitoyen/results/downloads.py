@@ -17,7 +17,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from budgetcitoyen.core import columns as c
+from budgetcitoyen.core.columns import Column
 from budgetcitoyen.core.exports import csv_response
 from budgetcitoyen.core.http import content_disposition
 from budgetcitoyen.results.models import ResultSnapshot
@@ -27,17 +30,132 @@ from budgetcitoyen.results.trace import line_text
 INTERNAL_KEYS = ("fingerprint",)
 
 
-CSV_HEADER = [
-    "édition",
-    "catégorie",
-    "rang",
-    "projet id",
-    "titre",
-    "territoire",
-    "voix",
-    "montant",
-    "financé",
-]
+# The columns of each file, described once: the CSV's header is read from them, and the
+# open-data page prints them.
+CSV_COLUMNS = (
+    Column("édition", c.INTEGER, gettext_lazy("Année de l'édition"), gettext_lazy("année")),
+    Column("catégorie", c.TEXT, gettext_lazy("Catégorie du projet")),
+    Column(
+        "rang",
+        c.INTEGER,
+        gettext_lazy("Rang du projet dans sa catégorie, par voix décroissantes (1 = le premier)"),
+    ),
+    Column(
+        "projet id",
+        c.TEXT,
+        gettext_lazy("Identifiant du projet, le même dans tous les fichiers et sur sa page"),
+    ),
+    Column("titre", c.TEXT, gettext_lazy("Titre public du projet")),
+    Column("territoire", c.TEXT, gettext_lazy("Territoire du projet")),
+    Column("voix", c.INTEGER, gettext_lazy("Voix (ou points) reçues"), gettext_lazy("voix")),
+    Column(
+        "montant",
+        c.DECIMAL,
+        gettext_lazy("Montant demandé, accordé si le projet est financé"),
+        gettext_lazy("euros"),
+    ),
+    Column("financé", c.BOOLEAN, gettext_lazy("Le projet est lauréat (financé)")),
+)
+CSV_HEADER = c.header(CSV_COLUMNS)
+
+# The keys of the complete JSON document (a rule may add or omit the optional ones).
+JSON_KEYS = (
+    Column("edition", c.INTEGER, gettext_lazy("Année de l'édition")),
+    Column("published_at", c.TEXT, gettext_lazy("Date et heure de publication (ISO 8601)")),
+    Column(
+        "ballots_sha256",
+        c.TEXT,
+        gettext_lazy("Empreinte SHA-256 du fichier des bulletins anonymisés (.pb)"),
+    ),
+    Column("rule", c.TEXT, gettext_lazy("Règle de répartition appliquée (son code)")),
+    Column("rule_version", c.TEXT, gettext_lazy("Version de la règle de répartition")),
+    Column("budget", c.DECIMAL_TEXT, gettext_lazy("Budget total réparti"), gettext_lazy("euros")),
+    Column("voters", c.INTEGER, gettext_lazy("Bulletins valides comptés")),
+    Column("selected", c.LIST, gettext_lazy("Identifiants des projets financés")),
+    Column(
+        "total_cost",
+        c.DECIMAL_TEXT,
+        gettext_lazy("Somme des montants des projets financés"),
+        gettext_lazy("euros"),
+    ),
+    Column("leftover", c.DECIMAL_TEXT, gettext_lazy("Budget non dépensé"), gettext_lazy("euros")),
+    Column(
+        "spending",
+        c.OBJECT,
+        gettext_lazy("Montant accordé par catégorie"),
+        gettext_lazy("euros"),
+        optional=True,
+    ),
+    Column(
+        "moves",
+        c.LIST,
+        gettext_lazy("Reliquats passés d'une catégorie à une autre (de, vers, montant)"),
+        gettext_lazy("euros"),
+        optional=True,
+    ),
+    Column(
+        "projects",
+        c.LIST,
+        gettext_lazy(
+            "Chaque projet : id, name (titre), category, cost (euros), score (voix), "
+            "selected (financé), rank, territory"
+        ),
+    ),
+    Column(
+        "trace",
+        c.LIST,
+        gettext_lazy("Le déroulé du dépouillement, événement par événement, avec son texte"),
+    ),
+    Column("uses_points", c.BOOLEAN, gettext_lazy("Les bulletins donnent des points")),
+    Column(
+        "threshold",
+        c.INTEGER,
+        gettext_lazy("Seuil de voix pour être financé (null s'il n'y en a pas)"),
+        gettext_lazy("voix"),
+    ),
+    Column(
+        "envelopes",
+        c.LIST,
+        gettext_lazy("Enveloppe de chaque catégorie, par ordre de priorité"),
+        gettext_lazy("euros"),
+    ),
+)
+
+# The .pb file (pabulib format): its PROJECTS and VOTES sections, each a header of columns.
+PB_PROJECTS_COLUMNS = (
+    Column("project_id", c.TEXT, gettext_lazy("Identifiant du projet (celui du CSV)")),
+    Column("cost", c.DECIMAL_POINT, gettext_lazy("Montant du projet"), gettext_lazy("euros")),
+    Column("votes", c.INTEGER, gettext_lazy("Voix (ou points) reçues"), gettext_lazy("voix")),
+    Column("name", c.TEXT, gettext_lazy("Titre public du projet")),
+    Column("category", c.TEXT, gettext_lazy("Catégorie du projet")),
+    Column("selected", c.INTEGER, gettext_lazy("1 si le projet est financé, 0 sinon")),
+    Column("district", c.TEXT, gettext_lazy("Territoire du projet"), optional=True),
+)
+PB_VOTES_COLUMNS = (
+    Column(
+        "voter_id",
+        c.INTEGER,
+        gettext_lazy("Numéro du bulletin dans le fichier (ne désigne personne)"),
+    ),
+    Column(
+        "vote",
+        c.LIST,
+        gettext_lazy("Projets choisis, par leur identifiant, séparés par des virgules"),
+    ),
+    Column(
+        "points",
+        c.LIST,
+        gettext_lazy("Points donnés à chaque projet choisi, dans le même ordre"),
+        optional=True,
+    ),
+    Column(
+        "age_band",
+        c.TEXT,
+        gettext_lazy("Tranche d'âge du votant au moment du vote"),
+        optional=True,
+    ),
+    Column("territory", c.TEXT, gettext_lazy("Territoire du votant"), optional=True),
+)
 
 
 def csv_rows(snapshot: ResultSnapshot) -> list[list[Any]]:
@@ -132,6 +250,11 @@ def _sizes(snapshot: ResultSnapshot) -> dict[str, int]:
 
     known = cache.get_or_set(key, sizes, None)
     return known if isinstance(known, dict) else sizes()
+
+
+def file_sizes(snapshot: ResultSnapshot) -> dict[str, int]:
+    """The size in bytes of each file of a result: ``csv``, ``json`` and ``pb``."""
+    return {**_sizes(snapshot), "pb": pb_size(snapshot)}
 
 
 def downloads(snapshot: ResultSnapshot) -> list[dict[str, Any]]:

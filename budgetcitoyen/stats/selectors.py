@@ -62,7 +62,8 @@ def open_data_files(edition: Edition) -> list[dict[str, Any]]:
 
     Each item: ``key`` (the figure's key, the file's name without ``.csv``), ``title``,
     ``description`` (the sentence saying what it shows), ``url`` (the CSV's path on this site)
-    and ``columns`` (``(key, label)`` pairs, in the CSV's order). Empty before the results.
+    ``columns`` (``(key, label)`` pairs, in the CSV's order) and ``kinds`` (each column's kind:
+    count, amount, rate, percent, text, day). Empty before the results.
     """
     from django.urls import reverse
 
@@ -78,6 +79,7 @@ def open_data_files(edition: Edition) -> list[dict[str, Any]]:
             "description": str(built.sentence),
             "url": reverse("stats:csv", args=[edition.year, built.key]),
             "columns": [(column.key, str(column.label)) for column in built.columns],
+            "kinds": [column.kind for column in built.columns],
         }
         for built in figures(data)
     ]

@@ -253,6 +253,12 @@ EXPECTATIONS: dict[str, Rule] = {
     "results:snapshot": staff_only(),
     "results:publish": always(NOT_ALLOWED),  # POST only, refused before any check
     "results:snapshot_ballots": staff_only(),
+    # Open data: public at every date, each edition's files listed once its results are out.
+    "opendata:index": always(OK),
+    "opendata:catalogue": always(OK),
+    "opendata:projets": always(OK),
+    "opendata:comptoirs": always(OK),
+    "opendata:communes": always(OK),
     # Representative pages of the Django admin and of allauth (see matrix_urls.FIXED).
     "admin:index": _admin,
     "admin:login": when(lambda r, p, s: r in STAFF, REDIRECT, OK),
