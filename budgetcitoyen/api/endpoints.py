@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Query
+from ninja import NinjaAPI, Path, Query
 from ninja.errors import HttpError, ValidationError
 
 from budgetcitoyen.api import schemas, selectors
@@ -167,6 +167,10 @@ def _territory_param() -> Any:
     )
 
 
+YEAR = Path(..., description="Année de l'édition.")  # type: ignore[arg-type]
+PROJECT = Path(..., description="Identifiant du projet.")  # type: ignore[arg-type]
+
+
 def _edition_or_404(year: int) -> Any:
     edition = selectors.edition(year)
     if edition is None:
@@ -203,7 +207,7 @@ def editions(
     "Calendar, categories and envelopes, ballot and counting rules.",
     tags=["éditions"],
 )
-def edition(request: HttpRequest, year: int) -> dict[str, Any]:
+def edition(request: HttpRequest, year: int = YEAR) -> dict[str, Any]:
     return selectors.edition_detail(_edition_or_404(year))
 
 
@@ -216,7 +220,7 @@ def edition(request: HttpRequest, year: int) -> dict[str, Any]:
     "publication. / The published result with its structured trace; 404 before.",
     tags=["résultats"],
 )
-def results(request: HttpRequest, year: int) -> dict[str, Any]:
+def results(request: HttpRequest, year: int = YEAR) -> dict[str, Any]:
     found = selectors.results(_edition_or_404(year))
     if found is None:
         raise Http404(
@@ -235,7 +239,7 @@ def results(request: HttpRequest, year: int) -> dict[str, Any]:
     "people are null.",
     tags=["statistiques"],
 )
-def statistics(request: HttpRequest, year: int) -> dict[str, Any]:
+def statistics(request: HttpRequest, year: int = YEAR) -> dict[str, Any]:
     found = selectors.statistics(_edition_or_404(year))
     if found is None:
         raise Http404(
@@ -354,7 +358,7 @@ def projects(
     "opening of the vote.",
     tags=["projets"],
 )
-def project(request: HttpRequest, project_id: int) -> dict[str, Any]:
+def project(request: HttpRequest, project_id: int = PROJECT) -> dict[str, Any]:
     decision = selectors.project(project_id)
     if decision is None:
         raise Http404(_("Aucun projet publié sous ce numéro."))

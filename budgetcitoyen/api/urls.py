@@ -29,5 +29,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     # ninja's patterns, in this namespace ("api:editions", "api:openapi-json"…).
     path("v1/", include(_wrapped(api.urls[0]))),
-    re_path(r"^v1/.+$", public_endpoint(views.unknown), name="unknown"),
+    re_path(r"^v1/(?P<rest>.+)$", public_endpoint(views.unknown), name="unknown"),
 ]

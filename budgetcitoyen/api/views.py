@@ -44,7 +44,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return HttpResponse(json.dumps(data, ensure_ascii=False), content_type=JSON)
 
 
-def unknown(request: HttpRequest) -> HttpResponse:
+def unknown(request: HttpRequest, rest: str) -> HttpResponse:
     return json_error(
         404,
         _("Aucune ressource à cette adresse. La liste des adresses de l'API est sur %(url)s.")

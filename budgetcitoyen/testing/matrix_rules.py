@@ -253,6 +253,21 @@ EXPECTATIONS: dict[str, Rule] = {
     "results:snapshot": staff_only(),
     "results:publish": always(NOT_ALLOWED),  # POST only, refused before any check
     "results:snapshot_ballots": staff_only(),
+    # The public API (budgetcitoyen.api): the same answer for every role, staff included.
+    "api:home": always(OK),
+    "api:api-root": always(OK),
+    "api:openapi-json": always(OK),
+    "api:openapi-view": always(OK),
+    "api:editions": always(OK),
+    "api:edition": lambda r, p, s: OK if s == "published" else NOT_FOUND,
+    "api:results": lambda r, p, s: _results_file("anonymous", p, s),
+    "api:statistics": lambda r, p, s: _results_file("anonymous", p, s),
+    "api:territories": always(OK),
+    "api:communes": always(OK),
+    "api:comptoirs": always(OK),
+    "api:projects": always(OK),
+    "api:project": lambda r, p, s: _project("anonymous", p, s),
+    "api:unknown": always(NOT_FOUND),
     # Representative pages of the Django admin and of allauth (see matrix_urls.FIXED).
     "admin:index": _admin,
     "admin:login": when(lambda r, p, s: r in STAFF, REDIRECT, OK),
