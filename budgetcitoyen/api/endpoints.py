@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Path, Query
@@ -119,9 +120,11 @@ def _link(request: HttpRequest, limit: int, offset: int) -> str:
     return request.build_absolute_uri(request.path + "?" + query.urlencode())
 
 
-def page(request: HttpRequest, items: Sequence[Any], limit: int, offset: int) -> dict[str, Any]:
-    """One page of ``items`` (a list or a queryset) with its count and links."""
-    count = items.count() if hasattr(items, "count") and not isinstance(items, list) else len(items)
+def page(
+    request: HttpRequest, items: Sequence[Any] | QuerySet[Any], limit: int, offset: int
+) -> dict[str, Any]:
+    """One page of ``items`` (a list, or a queryset counted in SQL) with its count and links."""
+    count = items.count() if isinstance(items, QuerySet) else len(items)
     chosen = list(items[offset : offset + limit])
     return {
         "count": count,

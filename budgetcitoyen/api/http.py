@@ -116,19 +116,19 @@ def _answer(
     if method == "OPTIONS":
         return _finish(HttpResponse(status=204), head=False)
     if method not in SAFE_METHODS:
-        response = json_error(
+        refused = json_error(
             405,
             _("Cette API est en lecture seule : seules les méthodes GET et HEAD sont acceptées."),
             Allow=ALLOWED,
         )
-        return _finish(response, head=False)
+        return _finish(refused, head=False)
     head = method == "HEAD"
     try:
         ratelimit.consume("api", ip=ratelimit.client_ip(request))
     except RateLimited as refusal:
         detail = _("Trop de requêtes depuis votre adresse.") + " " + refusal.message
-        response = json_error(429, detail, **{"Retry-After": str(refusal.retry_after)})
-        return _finish(response, head=head)
+        limited = json_error(429, detail, **{"Retry-After": str(refusal.retry_after)})
+        return _finish(limited, head=head)
     now = clock.now()
     tag = _tag(request, now)
     served = _first_served(tag, now)

@@ -13,8 +13,8 @@ pytestmark = [pytest.mark.django_db]
 BASE = "/api/v1"
 
 
-def get(path: str, **headers: str):  # type: ignore[no-untyped-def]
-    return Client().get(BASE + path, **headers)
+def get(path: str):  # type: ignore[no-untyped-def]
+    return Client().get(BASE + path)
 
 
 def test_the_editions_list_only_published_editions(projects):
