@@ -509,6 +509,8 @@ BUDGETCITOYEN_RATE_LIMITS = {
     "vote_cast:user": "10/600",
     "vote_cast:ip": "120/600",
     "vote_receipt:ip": "30/600",
+    # The public API (budgetcitoyen.api), per client address.
+    "api:ip": env_str("API_RATE_LIMIT", "300/60"),
 }
 # Review list of ballots cast from one IP address: at least COUNT within SECONDS.
 BUDGETCITOYEN_IP_CLUSTER = (5, 600)

@@ -24,7 +24,7 @@ urlpatterns = [
     path("", include("budgetcitoyen.results.urls")),
     path("", include("budgetcitoyen.stats.urls")),
     path("", include("budgetcitoyen.opendata.urls")),
-    path("", include("budgetcitoyen.api.urls")),
+    path("api/", include("budgetcitoyen.api.urls")),
     path("compte/profil/", account_views.profile, name="profile"),
     path("compte/donnees/", privacy_views.my_data, name="my_data"),
     path("compte/donnees/telecharger/", privacy_views.my_data_download, name="my_data_download"),

@@ -176,6 +176,12 @@ def _expires(now: datetime) -> datetime:
     return min(moments)
 
 
+def next_change(now: datetime) -> datetime:
+    """The next moment the clock alone changes what a public page or the API shows: the next
+    date of any edition's calendar, or the next midnight in Europe/Paris."""
+    return _expires(now)
+
+
 def _get(key: str, now: datetime) -> Entry | None:
     with _lock:
         entry = _entries.get(key)

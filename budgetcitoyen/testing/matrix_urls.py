@@ -143,4 +143,13 @@ TARGETS: dict[str, Targets] = {
     "results:publish": SNAPSHOTS,
     "results:snapshot_ballots": SNAPSHOTS,
     "voting:review": lambda w: {"decided": {"pk": w.ids["review"]}},
+    # The public API (budgetcitoyen.api).
+    "api:edition": _years,
+    "api:results": _years,
+    "api:statistics": _years,
+    "api:project": lambda w: {
+        name.split("_", 1)[1]: {"project_id": w.ids[name]}
+        for name in ("decision_labelled", "decision_not_labelled")
+    },
+    "api:unknown": lambda w: {"": {"rest": "nulle-part"}},
 }
