@@ -253,6 +253,9 @@ EXPECTATIONS: dict[str, Rule] = {
     "results:snapshot": staff_only(),
     "results:publish": always(NOT_ALLOWED),  # POST only, refused before any check
     "results:snapshot_ballots": staff_only(),
+    # The archive of editions and the import of past editions' results.
+    "results:archive": always(OK),
+    "results:import": staff_only(),
     # Representative pages of the Django admin and of allauth (see matrix_urls.FIXED).
     "admin:index": _admin,
     "admin:login": when(lambda r, p, s: r in STAFF, REDIRECT, OK),
