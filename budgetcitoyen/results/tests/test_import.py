@@ -180,7 +180,7 @@ def test_the_commune_column_is_optional():
 
 def test_envelope_errors_are_named_too():
     problems = problems_of(
-        envelopes="categorie;enveloppe\nInnovation sociale;beaucoup\nInnovation sociale;3\n".encode()
+        envelopes=b"categorie;enveloppe\nInnovation sociale;beaucoup\nInnovation sociale;3\n"
     )
     assert problems == [
         "ligne 2, colonne « enveloppe » : montant attendu (par exemple 12 500,50)",
