@@ -336,10 +336,11 @@ def compute_imported(edition: Edition) -> dict[str, Any]:
         t.name: {
             "labelled": sum(1 for p in projects if p.territory_id == t.pk),
             "laureates": sum(1 for p in funded if p.territory_id == t.pk),
-            "granted": sum(
-                (p.amount_granted for p in funded if p.territory_id == t.pk), Decimal(0)
-            ),
         }
+        for t in territories
+    }
+    granted = {
+        t.name: sum((p.amount_granted for p in funded if p.territory_id == t.pk), Decimal(0))
         for t in territories
     }
     categories = [
@@ -372,13 +373,13 @@ def compute_imported(edition: Edition) -> dict[str, Any]:
         },
         "money": {
             "counted": True,
-            "envelope": _amount(sum((Decimal(c["envelope"]) for c in categories), Decimal(0))),
+            "envelope": _amount(edition.total_envelope),
             "granted": _amount(sum((p.amount_granted for p in funded), Decimal(0))),
             "categories": categories,
             "territories": [
                 {
                     "territory": t.name,
-                    "granted": _amount(by_territory[t.name]["granted"]),
+                    "granted": _amount(granted[t.name]),
                     "laureates": by_territory[t.name]["laureates"],
                 }
                 for t in territories

@@ -4,6 +4,7 @@ column, all or nothing, hostile files, re-import, permission, audit, the command
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 import time_machine
@@ -52,7 +53,12 @@ def staff(db):
 
 
 def run(results: bytes | None = None, envelopes: bytes | None = None, **kwargs):  # type: ignore[no-untyped-def]
-    values = {"year": 2021, "title": "Budget citoyen 2021", "source_name": "r.csv", "by": None}
+    values: dict[str, Any] = {
+        "year": 2021,
+        "title": "Budget citoyen 2021",
+        "source_name": "r.csv",
+        "by": None,
+    }
     values.update(kwargs)
     return services.results_import(
         results_file=results if results is not None else results_csv(*LINES),
