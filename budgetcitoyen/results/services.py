@@ -323,7 +323,7 @@ def _check_import_edition(year: int, title: str, replace: bool) -> Edition | Non
             [
                 _(
                     "Les résultats de %(year)d sont déjà importés. Cochez « Remplacer l'import "
-                    "existant » pour les remplacer par ce fichier."
+                    "existant » (--replace en ligne de commande) pour les remplacer par ce fichier."
                 )
                 % {"year": year}
             ]

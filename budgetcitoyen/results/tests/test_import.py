@@ -18,6 +18,7 @@ from budgetcitoyen.editions.models import Edition
 from budgetcitoyen.editions.selectors import current_edition
 from budgetcitoyen.results import imports, services
 from budgetcitoyen.results.models import ImportedProject, ImportedResult
+from budgetcitoyen.testing.a11y import assert_accessible
 from budgetcitoyen.testing.cast import make_persona
 from budgetcitoyen.testing.factories import EditionFactory, paris
 
@@ -320,6 +321,7 @@ def test_the_page_imports_and_lists_the_errors_keeping_what_was_typed(staff):
     page = refused.content.decode()
     assert "ligne 5, colonne « finance » : « oui » ou « non » attendu" in page
     assert 'value="Budget citoyen 2021"' in page and 'value="2021"' in page
+    assert_accessible(refused.content)
     assert not Edition.objects.filter(year=2021).exists()
     done = _upload(client, results_csv(*LINES))
     assert done.status_code == 302 and done["Location"] == "/resultats/2021/"
