@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from budgetcitoyen.demo.accounts import ensure_demo_accounts
+from budgetcitoyen.demo.archive import ensure_demo_archive
 from budgetcitoyen.demo.comptoirs import ensure_demo_comptoirs, ensure_demo_registrations
 from budgetcitoyen.demo.dossiers import ensure_demo_dossiers
 from budgetcitoyen.demo.editions import ensure_demo_edition, ensure_next_edition
@@ -26,6 +27,7 @@ def load_demo(until: datetime, size: str = DEFAULT_SIZE) -> Edition:
     replay = Replay(until=until, size=SIZES[size])
     edition = ensure_demo_edition(replay)
     ensure_demo_accounts(replay)
+    ensure_demo_archive(replay)
     ensure_demo_comptoirs(edition, replay)
     ensure_demo_registrations(edition, replay)
     ensure_demo_dossiers(edition, replay)

@@ -51,6 +51,15 @@ class Edition(TimeStampedModel):
         default=False,
         help_text=_("Contenu fictif, signalé comme tel sur le site."),
     )
+    # An edition held before the platform, whose published results were imported from a file
+    # (``results.imports``): no comptoir, dossier or ballot of it exists here, its calendar is
+    # nominal, and it is never the current edition.
+    is_imported = models.BooleanField(
+        _("importée"),
+        default=False,
+        editable=False,
+        help_text=_("Résultats d'une édition passée importés d'un fichier."),
+    )
 
     comptoirs_start = models.DateTimeField(_("début des comptoirs"))
     comptoirs_end = models.DateTimeField(_("fin des comptoirs"))

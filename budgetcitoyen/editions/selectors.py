@@ -64,7 +64,10 @@ def _current_edition(at: datetime) -> tuple[Edition | None, datetime | None, dat
     last results date at or before ``at`` to the next one after it. Every published edition
     is read with its categories (a handful of rows, two queries)."""
     field = phases.start_field(Step.RESULTS)
-    editions = list(edition_with_categories(published_editions()))  # by year, latest first
+    # An imported edition is a past one, never the edition a visitor is in.
+    editions = list(
+        edition_with_categories(published_editions().filter(is_imported=False))
+    )  # by year, latest first
     dates = [getattr(e, field) for e in editions]
     upcoming = sorted(
         (e for e, moment in zip(editions, dates, strict=True) if moment > at),

@@ -20,6 +20,7 @@ EDITION_FIELDS = [
     "introduction",
     "is_published",
     "is_demo",
+    "is_imported",
     "comptoirs_start",
     "comptoirs_end",
     "deposit_start",

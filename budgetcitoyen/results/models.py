@@ -103,3 +103,76 @@ class Award(TimeStampedModel):
 
     def __str__(self) -> str:
         return str(self.decision)
+
+
+class ImportedResult(TimeStampedModel):
+    """The published results of a past edition, imported from a file (``results.imports``).
+
+    It holds what the file held and nothing more: each project's votes, amounts and whether it
+    was funded. No ballot, dossier or count trace of that edition exists on the platform.
+    """
+
+    edition = models.OneToOneField(
+        Edition, on_delete=models.PROTECT, related_name="imported_result"
+    )
+    imported_at = models.DateTimeField(_("importé le"))
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("importé par"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    source_name = models.CharField(_("fichier"), max_length=200)
+    source_sha256 = models.CharField(_("empreinte SHA-256 du fichier"), max_length=64)
+
+    class Meta:
+        verbose_name = _("résultats importés")
+        verbose_name_plural = _("résultats importés")
+
+    def __str__(self) -> str:
+        return str(self.edition)
+
+
+class ImportedProject(models.Model):
+    """One project of an imported result, as the file gave it (its line kept for reference)."""
+
+    result = models.ForeignKey(ImportedResult, on_delete=models.CASCADE, related_name="projects")
+    line = models.PositiveIntegerField(_("ligne du fichier"))
+    reference = models.CharField(_("référence"), max_length=40)
+    title = models.CharField(_("titre"), max_length=200)
+    category = models.ForeignKey(
+        "editions.Category", on_delete=models.PROTECT, related_name="imported_projects"
+    )
+    territory = models.ForeignKey(
+        "territories.Territory", on_delete=models.PROTECT, related_name="+"
+    )
+    commune = models.ForeignKey(
+        "territories.Commune", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    votes = models.PositiveIntegerField(_("voix"))
+    amount_requested = models.DecimalField(_("montant demandé"), max_digits=12, decimal_places=2)
+    amount_granted = models.DecimalField(_("montant accordé"), max_digits=12, decimal_places=2)
+    funded = models.BooleanField(_("financé"))
+
+    class Meta:
+        verbose_name = _("projet importé")
+        verbose_name_plural = _("projets importés")
+        ordering = ["result", "-funded", "-votes", "line"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["result", "reference"], name="imported_project_reference_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_requested__gte=0) & Q(amount_granted__gte=0),
+                name="imported_project_amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(funded=True) | Q(amount_granted=0),
+                name="imported_project_granted_only_if_funded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} — {self.title}"

@@ -15,7 +15,7 @@ from budgetcitoyen.core import clock, pagecache
 from budgetcitoyen.editions import selectors
 from budgetcitoyen.editions.models import Edition
 from budgetcitoyen.editions.phases import Step, has_started, phase_open
-from budgetcitoyen.results import downloads
+from budgetcitoyen.results import archive, downloads
 from budgetcitoyen.results.models import ResultSnapshot
 from budgetcitoyen.results.page import result_context
 from budgetcitoyen.results.selectors import other_editions as _other_editions
@@ -49,6 +49,12 @@ def _not_published(request: HttpRequest, edition: Edition | None) -> HttpRespons
 
 
 @pagecache.public_page()
+def editions(request: HttpRequest) -> HttpResponse:
+    """The archive: every edition, the latest first, with its key figures and its pages."""
+    return render(request, "results/archive.html", {"rows": archive.archive_rows()})
+
+
+@pagecache.public_page()
 def index(request: HttpRequest) -> HttpResponse:
     """The latest published results; if there are none yet, when the current edition's come."""
     snapshot = published_results().first()
@@ -71,6 +77,19 @@ def _published_edition(year: int) -> Edition:
 @pagecache.public_page()
 def edition_results(request: HttpRequest, year: int) -> HttpResponse:
     edition = _published_edition(year)
+    if edition.is_imported:
+        page = archive.imported_page(edition)
+        if page is None:
+            raise Http404
+        return render(
+            request,
+            "results/imported.html",
+            {
+                **page,
+                "edition": edition,
+                "other_editions": _other_editions(exclude_edition=edition),
+            },
+        )
     snapshot = published_results().filter(edition=edition).first()
     if snapshot is None:
         return _not_published(request, edition)

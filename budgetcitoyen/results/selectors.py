@@ -27,12 +27,23 @@ def published_results() -> QuerySet[ResultSnapshot]:
     )
 
 
-def other_editions(exclude: ResultSnapshot | None = None) -> list[dict[str, Any]]:
-    """Year and title of the editions with published results (but ``exclude``'s)."""
+def other_editions(
+    exclude: ResultSnapshot | None = None, *, exclude_edition: Edition | None = None
+) -> list[dict[str, Any]]:
+    """Year and title of the editions with published or imported results (but ``exclude``'s
+    and ``exclude_edition``'s), the latest first."""
+    from budgetcitoyen.results.models import ImportedResult
+
     rows = published_results()
     if exclude is not None:
         rows = rows.exclude(pk=exclude.pk)
-    return [dict(row) for row in rows.values("edition__year", "edition__title")]
+    imported = ImportedResult.objects.filter(edition__is_published=True)
+    if exclude_edition is not None:
+        rows = rows.exclude(edition=exclude_edition)
+        imported = imported.exclude(edition=exclude_edition)
+    found = [dict(row) for row in rows.values("edition__year", "edition__title")]
+    found += [dict(row) for row in imported.values("edition__year", "edition__title")]
+    return sorted(found, key=lambda row: -row["edition__year"])
 
 
 def published_result(edition: Edition) -> ResultSnapshot | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import re
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -26,13 +27,14 @@ from budgetcitoyen.core import clock, pagecache
 from budgetcitoyen.core.audit import log_action
 from budgetcitoyen.core.errors import AlreadyDone, Conflict, InvalidInput, PhaseClosed
 from budgetcitoyen.core.formatting import until
+from budgetcitoyen.core.inputs import has_controls
 from budgetcitoyen.core.mail import send_after_commit
 from budgetcitoyen.editions import phases
 from budgetcitoyen.editions.models import Edition
 from budgetcitoyen.editions.phases import Step, has_ended, q_ended, q_started
 from budgetcitoyen.labelling.models import Decision
 from budgetcitoyen.results import counting, permissions
-from budgetcitoyen.results.models import Award, ResultSnapshot
+from budgetcitoyen.results.models import Award, ImportedProject, ImportedResult, ResultSnapshot
 from budgetcitoyen.results.selectors import open_reviews, published_result
 from budgetcitoyen.results.signals import results_published
 from budgetcitoyen.tally import rules
@@ -210,3 +212,236 @@ def publish_due(at: datetime | None = None) -> list[str]:
             continue
         report.append(_("%(year)s : résultats publiés.") % {"year": edition.year})
     return report
+
+
+# --- Importing a past edition's published results ------------------------------------------------
+
+
+class ImportRefused(InvalidInput):
+    """The files of an import hold problems: ``problems`` names each one (line, column)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(" ".join(problems[:3]), code="import_refused")
+
+
+def imported_calendar(year: int) -> dict[str, datetime]:
+    """The nominal calendar of an imported edition: its steps in their usual months (the
+    platform did not run them; they only place the edition in time). Paris time."""
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+
+    paris = ZoneInfo(settings.TIME_ZONE)
+
+    def at(month: int, day: int) -> datetime:
+        return datetime(year, month, day, tzinfo=paris)
+
+    return {
+        "comptoirs_start": at(1, 15),
+        "comptoirs_end": at(3, 1),
+        "deposit_start": at(2, 1),
+        "deposit_end": at(3, 5),
+        "labelling_start": at(7, 1),
+        "labelling_end": at(9, 1),
+        "vote_start": at(9, 1),
+        "vote_end": at(10, 1),
+        "results_at": at(11, 15),
+    }
+
+
+def _territory_named(text: str) -> Any:
+    from budgetcitoyen.territories.models import Territory
+    from budgetcitoyen.territories.normalize import fold_name
+
+    folded = fold_name(text)
+    return next((t for t in Territory.objects.all() if fold_name(t.name) == folded), None)
+
+
+def _commune_named(text: str, territory: Any) -> tuple[Any, str | None]:
+    from budgetcitoyen.territories.models import Commune
+    from budgetcitoyen.territories.normalize import fold_name
+    from budgetcitoyen.territories.selectors import commune_by_insee
+
+    if re.fullmatch(r"[0-9]{2}[0-9AaBb][0-9]{2}", text):
+        commune = commune_by_insee(text.upper())
+        if commune is None:
+            return None, _("code INSEE « %(code)s » inconnu dans le département") % {"code": text}
+    else:
+        found = list(
+            Commune.objects.filter(search_name=fold_name(text)).select_related("territory")
+        )
+        if territory is not None and len(found) > 1:
+            found = [c for c in found if c.territory_id == territory.pk] or found
+        if not found:
+            return None, _("commune « %(name)s » inconnue dans le département") % {"name": text}
+        if len(found) > 1:
+            return None, _(
+                "plusieurs communes s'appellent « %(name)s » : donnez son code INSEE"
+            ) % {"name": text}
+        commune = found[0]
+    if territory is not None and commune.territory_id != territory.pk:
+        return None, _("la commune « %(name)s » n'est pas dans le territoire %(territory)s") % {
+            "name": commune.name,
+            "territory": territory.name,
+        }
+    return commune, None
+
+
+def _check_import_edition(year: int, title: str, replace: bool) -> Edition | None:
+    """The edition an import replaces (None: a new one), or a refusal."""
+    problems = []
+    if not 2018 <= year <= 2100:
+        problems.append(_("L'année doit être comprise entre 2018 et 2100."))
+    if not title.strip() or len(title) > 150 or has_controls(title, multiline=False):
+        problems.append(_("Le titre de l'édition est requis (150 caractères au plus)."))
+    if problems:
+        raise ImportRefused(problems)
+    if imported_calendar(year)["results_at"] > clock.now():
+        raise ImportRefused(
+            [
+                _(
+                    "Seuls les résultats d'une édition passée s'importent : %(year)d n'est pas terminée."
+                )
+                % {"year": year}
+            ]
+        )
+    existing = Edition.objects.select_for_update().filter(year=year).first()
+    if existing is None:
+        return None
+    if not existing.is_imported:
+        raise ImportRefused(
+            [
+                _(
+                    "L'édition %(year)d s'est tenue sur la plateforme : ses résultats ne s'importent pas."
+                )
+                % {"year": year}
+            ]
+        )
+    if not replace:
+        raise ImportRefused(
+            [
+                _(
+                    "Les résultats de %(year)d sont déjà importés. Cochez « Remplacer l'import "
+                    "existant » (--replace en ligne de commande) pour les remplacer par ce fichier."
+                )
+                % {"year": year}
+            ]
+        )
+    return existing
+
+
+@transaction.atomic
+def results_import(
+    *,
+    year: int,
+    title: str,
+    results_file: bytes,
+    envelopes_file: bytes,
+    source_name: str,
+    by: Any | None,
+    replace: bool = False,
+) -> ImportedResult:
+    """Import a past edition's published results: an ``Edition`` flagged ``is_imported``, its
+    categories and envelopes, and one ``ImportedProject`` per line. Everything or nothing:
+    any problem in either file refuses the whole import (``ImportRefused`` names them all).
+
+    Re-importing a year already imported is refused unless ``replace``: the earlier import
+    (its projects and categories) is then deleted and replaced, in the same transaction. An
+    edition that ran on the platform is never replaced. ``by`` is staff, or None for the
+    command line.
+    """
+    from budgetcitoyen.editions import services as editions
+    from budgetcitoyen.results import imports
+
+    if by is not None:
+        require(permissions.can_count(by), _("Seule l'équipe de la Mission ESS peut faire cela."))
+    existing = _check_import_edition(year, title, replace)
+    try:
+        envelopes = imports.read_envelopes(envelopes_file)
+        projects = imports.read_results(
+            results_file,
+            categories=[e.category for e in envelopes],
+            territory_named=_territory_named,
+            commune_named=_commune_named,
+        )
+        imports.check_totals(projects, envelopes)
+    except imports.FileRefused as refused:
+        raise ImportRefused(refused.problems) from None
+
+    replaced = None
+    if existing is not None:
+        old = ImportedResult.objects.filter(edition=existing).first()
+        replaced = {
+            "projects": old.projects.count() if old else 0,
+            "sha256": old.source_sha256 if old else "",
+        }
+        if old is not None:
+            old.delete()  # its projects go with it
+        existing.categories.all().delete()
+        edition = editions.edition_update(edition=existing, by=by, title=title.strip())
+    else:
+        edition = editions.edition_create(
+            by=by,
+            year=year,
+            title=title.strip(),
+            is_published=True,
+            is_imported=True,
+            **imported_calendar(year),
+        )
+    largest: dict[str, Decimal] = {}
+    for project in projects:
+        largest[project.category] = max(
+            largest.get(project.category, Decimal(0)), project.amount_requested
+        )
+    categories = {}
+    for priority, envelope in enumerate(envelopes, start=1):
+        categories[envelope.category] = editions.category_create(
+            edition=edition,
+            by=by,
+            name=envelope.category,
+            envelope=envelope.envelope,
+            # Not known for a past edition: the largest request of the file stands for it.
+            max_amount_per_project=max(largest.get(envelope.category, Decimal(0)), Decimal(1)),
+            priority=priority,
+        )
+    sha256 = hashlib.sha256(results_file).hexdigest()
+    result = ImportedResult.objects.create(
+        edition=edition,
+        imported_at=clock.now(),
+        imported_by=by,
+        source_name=source_name[:200],
+        source_sha256=sha256,
+    )
+    ImportedProject.objects.bulk_create(
+        ImportedProject(
+            result=result,
+            line=p.line,
+            reference=p.reference,
+            title=p.title,
+            category=categories[p.category],
+            territory=p.territory,
+            commune=p.commune,
+            votes=p.votes,
+            amount_requested=p.amount_requested,
+            amount_granted=p.amount_granted,
+            funded=p.funded,
+        )
+        for p in projects
+    )
+    pagecache.invalidate()
+    log_action(
+        actor=by,
+        action="results.imported",
+        obj=result,
+        data={
+            "edition": year,
+            "file": source_name[:200],
+            "sha256": sha256,
+            "projects": len(projects),
+            "funded": sum(1 for p in projects if p.funded),
+            "granted": str(sum((p.amount_granted for p in projects), Decimal(0))),
+            "replaced": replaced,
+        },
+    )
+    return result

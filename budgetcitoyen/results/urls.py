@@ -6,6 +6,9 @@ app_name = "results"
 
 urlpatterns = [
     path("resultats/", public.index, name="index"),
+    # The archive and the import of past editions' results.
+    path("editions/", public.editions, name="archive"),
+    path("gestion/resultats/importer/", views.import_view, name="import"),
     path("resultats/<int:year>/", public.edition_results, name="edition"),
     path("resultats/<int:year>/resultats.csv", public.results_csv, name="csv"),
     path("resultats/<int:year>/resultats.json", public.results_json, name="json"),

@@ -16,6 +16,7 @@ from budgetcitoyen.core.errors import DomainError, refusal
 from budgetcitoyen.editions.phases import Step, has_started
 from budgetcitoyen.editions.selectors import edition_or_404
 from budgetcitoyen.results import downloads, permissions, selectors, services
+from budgetcitoyen.results.forms import ImportForm
 from budgetcitoyen.results.models import ResultSnapshot
 from budgetcitoyen.results.page import result_context
 
@@ -100,4 +101,44 @@ def snapshot_ballots(request: HttpRequest, pk: int) -> HttpResponse:
     snapshot = _snapshot(request, pk)
     return downloads.ballots_download(
         snapshot, f"budget-citoyen-{snapshot.edition.year}-depouillement-{snapshot.pk}.pb"
+    )
+
+
+def import_view(request: HttpRequest) -> HttpResponse:
+    """Import a past edition's published results from two CSV files (staff)."""
+    _require_staff(request)
+    problems: list[str] = []
+    status = 200
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                result = services.results_import(
+                    year=data["year"],
+                    title=data["title"],
+                    results_file=data["results"].read(),
+                    envelopes_file=data["envelopes"].read(),
+                    source_name=data["results"].name or "",
+                    by=request.user,
+                    replace=data["replace"],
+                )
+            except services.ImportRefused as refused:
+                problems, status = refused.problems, refused.status_code
+            except DomainError as error:
+                messages.error(request, error.message)
+                status = error.status_code
+            else:
+                messages.success(
+                    request,
+                    _("Résultats de %(year)d importés : %(count)d projets.")
+                    % {"year": result.edition.year, "count": result.projects.count()},
+                )
+                return redirect("results:edition", result.edition.year)
+        else:
+            status = 400
+    else:
+        form = ImportForm()
+    return render(
+        request, "results/import.html", {"form": form, "problems": problems}, status=status
     )

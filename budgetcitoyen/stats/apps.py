@@ -11,3 +11,9 @@ class StatsConfig(AppConfig):
         from budgetcitoyen.stats.services import on_results_published
 
         results_published.connect(on_results_published, dispatch_uid="stats.freeze")
+
+        # The archive (results, a lower layer) shows each edition's key figures, masked here.
+        from budgetcitoyen.results.archive import register_statistics_reader
+        from budgetcitoyen.stats.selectors import public_statistics
+
+        register_statistics_reader(public_statistics)

@@ -359,9 +359,50 @@ SECTIONS = (
 )
 
 
+def _imported_funnel(data: dict[str, Any]) -> list[Figure]:
+    overall = data["funnel"]["overall"]
+    stages = ("labelled", "laureates")
+    rows = [{"stage": str(STAGE_LABELS[s]), "count": overall[s]} for s in stages]
+    projects = Figure(
+        "projets",
+        _("Les projets soumis au vote et les lauréats"),
+        _("%(labelled)s projets soumis au vote, %(laureates)s lauréats.")
+        % {"labelled": number(overall["labelled"]), "laureates": number(overall["laureates"])},
+        [Column("stage", _("Étape"), "text"), Column("count", _("Nombre"))],
+        rows,
+        Chart("bars", "stage", "count"),
+    )
+    by_territory = Figure(
+        "projets-territoires",
+        _("Les projets soumis au vote et les lauréats, par territoire"),
+        _("Le territoire est celui où le projet se réalise."),
+        [Column("territory", _("Territoire"), "text")]
+        + [Column(stage, str(STAGE_LABELS[stage])) for stage in stages],
+        data["funnel"]["territories"],
+    )
+    return [projects, by_territory]
+
+
+def _imported_money(data: dict[str, Any]) -> list[Figure]:
+    envelopes, territories, _transfers = _money(
+        {**data, "money": {**data["money"], "transfers": []}}
+    )
+    # What moved between categories is not in an imported file: the columns would read 0.
+    envelopes.columns = [c for c in envelopes.columns if c.key not in ("moved_out", "moved_in")]
+    return [envelopes, territories]
+
+
+# An imported edition: only what its file held (no comptoir, dossier or ballot of it exists).
+IMPORTED_SECTIONS = (
+    ("projects", gettext_lazy("Les projets"), _imported_funnel),
+    ("money", gettext_lazy("L'argent"), _imported_money),
+)
+
+
 def sections(data: dict[str, Any]) -> list[tuple[str, str, list[Figure]]]:
     """The figures of masked ``data`` by section: (key, heading, figures)."""
-    return [(key, str(heading), build(data)) for key, heading, build in SECTIONS]
+    chosen = IMPORTED_SECTIONS if data.get("imported") else SECTIONS
+    return [(key, str(heading), build(data)) for key, heading, build in chosen]
 
 
 def figures(data: dict[str, Any]) -> list[Figure]:

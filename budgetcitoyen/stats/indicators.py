@@ -316,3 +316,74 @@ def compute(edition: Edition, snapshot: ResultSnapshot | None = None) -> dict[st
         "money": _money(edition, snapshot),
         "hors_radar": _hors_radar(edition, vote, snapshot),
     }
+
+
+def compute_imported(edition: Edition) -> dict[str, Any]:
+    """The figures of an imported edition, from its imported projects only: the projects put
+    to the vote and the laureates (overall and per territory) and the money. Nothing about
+    comptoirs, dossiers or voters: the platform holds none of it (``imported`` says so, and
+    ``figures`` shows only these)."""
+    from budgetcitoyen.results.models import ImportedProject
+
+    projects = list(
+        ImportedProject.objects.filter(result__edition=edition).select_related(
+            "category", "territory"
+        )
+    )
+    funded = [p for p in projects if p.funded]
+    territories = _territories()
+    by_territory = {
+        t.name: {
+            "labelled": sum(1 for p in projects if p.territory_id == t.pk),
+            "laureates": sum(1 for p in funded if p.territory_id == t.pk),
+        }
+        for t in territories
+    }
+    granted = {
+        t.name: sum((p.amount_granted for p in funded if p.territory_id == t.pk), Decimal(0))
+        for t in territories
+    }
+    categories = [
+        {
+            "category": category.name,
+            "priority": category.priority,
+            "envelope": _amount(category.envelope),
+            "granted": _amount(
+                sum((p.amount_granted for p in funded if p.category_id == category.pk), Decimal(0))
+            ),
+            "laureates": sum(1 for p in funded if p.category_id == category.pk),
+            "moved_out": None,  # not known
+            "moved_in": None,
+        }
+        for category in edition.categories.order_by("priority", "name")
+    ]
+    return {
+        "edition": edition.year,
+        "imported": True,
+        "funnel": {
+            "overall": {"labelled": len(projects), "laureates": len(funded)},
+            "territories": [
+                {
+                    "territory": t.name,
+                    "labelled": by_territory[t.name]["labelled"],
+                    "laureates": by_territory[t.name]["laureates"],
+                }
+                for t in territories
+            ],
+        },
+        "money": {
+            "counted": True,
+            "envelope": _amount(edition.total_envelope),
+            "granted": _amount(sum((p.amount_granted for p in funded), Decimal(0))),
+            "categories": categories,
+            "territories": [
+                {
+                    "territory": t.name,
+                    "granted": _amount(granted[t.name]),
+                    "laureates": by_territory[t.name]["laureates"],
+                }
+                for t in territories
+            ],
+            "transfers": None,  # not known: the file gives no count trace
+        },
+    }

@@ -64,6 +64,8 @@ def _mask_share(share: dict[str, Any]) -> None:
 def mask(raw: dict[str, Any]) -> dict[str, Any]:
     """A copy of ``indicators.compute``'s figures with every small count of people masked."""
     data = copy.deepcopy(raw)
+    if data.get("imported"):  # projects and amounts only: public, nothing to mask
+        return data
     funnel = data["funnel"]
     for stage in PEOPLE_STAGES:
         funnel["overall"][stage] = _cell(funnel["overall"][stage])

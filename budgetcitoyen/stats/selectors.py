@@ -29,6 +29,15 @@ class Statistics:
 
 
 def _published(edition: Edition) -> Statistics | None:
+    if edition.is_imported:  # only what was imported: projects, laureates, amounts
+        from budgetcitoyen.results.models import ImportedResult
+
+        imported = ImportedResult.objects.filter(edition=edition).first()
+        if imported is None:
+            return None
+        return Statistics(
+            edition, mask(indicators.compute_imported(edition)), False, imported.imported_at
+        )
     if published_result(edition) is None:
         return None
     kept = EditionStatistics.objects.filter(edition=edition).first()

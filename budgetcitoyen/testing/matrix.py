@@ -89,8 +89,9 @@ def build_world(edition) -> World:  # type: ignore[no-untyped-def]
 
     world = World(year=edition.year, unpublished_year=edition.year + 1)
     # The matrix asks about one published edition in each phase: the next edition the demo
-    # announces after its results would be the current one at the later phase dates.
-    for following in Edition.objects.exclude(pk=edition.pk):
+    # announces after its results would be the current one at the later phase dates. (The
+    # imported 2024 edition stays: it is never current, and its pages are public.)
+    for following in Edition.objects.exclude(pk=edition.pk).exclude(is_imported=True):
         following.categories.all().delete()
         following.delete()
     Edition.objects.filter(pk=edition.pk).update(labelling_end=LABELLING_END)

@@ -274,6 +274,9 @@ EXPECTATIONS: dict[str, Rule] = {
     "api:projects": always(OK),
     "api:project": lambda r, p, s: _project("anonymous", p, s),
     "api:unknown": always(NOT_FOUND),
+    # The archive of editions and the import of past editions' results.
+    "results:archive": always(OK),
+    "results:import": staff_only(),
     # Representative pages of the Django admin and of allauth (see matrix_urls.FIXED).
     "admin:index": _admin,
     "admin:login": when(lambda r, p, s: r in STAFF, REDIRECT, OK),
