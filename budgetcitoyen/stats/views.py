@@ -11,7 +11,7 @@ from budgetcitoyen.core import clock, exports, pagecache
 from budgetcitoyen.editions import selectors as editions
 from budgetcitoyen.editions.models import Edition
 from budgetcitoyen.editions.phases import Step, has_started
-from budgetcitoyen.results.selectors import published_results
+from budgetcitoyen.results.selectors import other_editions
 from budgetcitoyen.stats import charts, figures
 from budgetcitoyen.stats.selectors import Statistics, latest_published_edition, statistics_for
 
@@ -20,7 +20,8 @@ def _render(
     request: HttpRequest, edition: Edition | None, stats: Statistics | None
 ) -> HttpResponse:
     others = [
-        s.edition for s in published_results() if edition is None or s.edition_id != edition.pk
+        {"year": row["edition__year"], "title": row["edition__title"]}
+        for row in other_editions(exclude_edition=edition)
     ]
     context: dict[str, Any] = {"edition": edition, "stats": stats, "other_editions": others}
     if stats is None:
