@@ -101,7 +101,7 @@ def test_the_key_is_published_with_the_results(published_file, client):
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl absent")
 def test_a_voter_finds_exactly_their_ballot_with_openssl_and_grep(published_file, cast_ballots):
     """The "done when" of the feature: the documented command, run as a voter runs it."""
-    snapshot, path = published_file
+    _snapshot, path = published_file
     key = ballotlines.meta_key(path.read_text())
     ballot, code = cast_ballots[4]
     digest = subprocess.run(
@@ -121,7 +121,7 @@ def test_a_voter_finds_exactly_their_ballot_with_openssl_and_grep(published_file
 
 
 def test_a_voter_finds_their_ballot_with_the_command_line_tool(published_file, cast_ballots):
-    snapshot, path = published_file
+    _snapshot, path = published_file
     ballot, code = cast_ballots[0]
     # The console script, in a new process without Django settings or database.
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE",)}
@@ -170,7 +170,7 @@ def test_the_file_still_recounts_to_the_published_result(published_file):
     election = pabulib.read(path)
     assert len(election.votes) == snapshot.voters == len(PICKS)
     assert [v.voter_id for v in election.votes] == sorted(v.voter_id for v in election.votes)
-    text, outcome, _election = tally_cli.run(
+    _text, outcome, _election = tally_cli.run(
         [str(path), "--rule", "envelopes"]
         + [f"--envelope={e['category']}={e['amount']}" for e in snapshot.outcome["envelopes"]]
     )
