@@ -243,30 +243,29 @@ def pb_meta(counted: Counted) -> dict[str, str]:
     return meta
 
 
-def ballot_lines(counted: Counted) -> list[tuple[str, Group]]:
-    """Every valid ballot as (its line id, its group), ordered by line id: the order of a
-    keyed hash, which says nothing about who voted or when. One query; the choices are parsed
-    once per distinct text, as the count parsed them, and each line shares its group."""
+def ballot_lines(counted: Counted) -> list[tuple[str, int]]:
+    """Every valid ballot as (its line id, the index of its group in ``counted.groups``),
+    ordered by line id: the order of a keyed hash, which says nothing about who voted or when.
+    One query reading two short columns; the lines share their group's parsed choices."""
     extra = tuple(name for group in counted.groups[:1] for name, _value in group.extra)
     columns = [EXTRA_COLUMNS[name] for name in extra]
     valid = Ballot.objects.filter(edition=counted.edition, status=Ballot.Status.VALID)
-    rows = _fetch(valid.values_list("line_id", "choices_text", *columns).order_by("line_id"))
-    known = {(g.text, g.extra): g for g in counted.groups}
-    listed: Counter[tuple[str, tuple[tuple[str, str], ...]]] = Counter()
-    lines = []
-    for row in rows:
-        key = (
-            row[1],
-            tuple((name, str(value or "")) for name, value in zip(extra, row[2:], strict=True))
-            if extra
-            else (),
-        )
-        group = known.get(key)
-        if group is None:
-            break
-        listed[key] += 1
-        lines.append((row[0], group))
-    if len(lines) != len(rows) or any(listed[k] != g.voters for k, g in known.items()):
+    rows = _fetch(valid.values_list("line_id", "choices_text", *columns).order_by())
+    # Sorted here, as bytes: the database would sort by its collation, slower and not
+    # necessarily the same order on every server.
+    rows.sort()
+    if extra:
+        index = {(g.text, g.extra): i for i, g in enumerate(counted.groups)}
+        keys = [
+            (row[1], tuple((n, str(v or "")) for n, v in zip(extra, row[2:], strict=True)))
+            for row in rows
+        ]
+    else:
+        index = {(g.text, ()): i for i, g in enumerate(counted.groups)}
+        keys = [(row[1], ()) for row in rows]
+    lines = [(row[0], index.get(key, -1)) for row, key in zip(rows, keys, strict=True)]
+    listed = Counter(i for _line_id, i in lines)
+    if -1 in listed or any(listed[i] != g.voters for i, g in enumerate(counted.groups)):
         # A multiple-vote review decided between the count's two reads: the file must list
         # exactly the ballots counted.
         raise TallyError(_("des bulletins ont changé pendant le dépouillement, relancez-le"))
@@ -279,7 +278,7 @@ def pb_text(counted: Counted, outcome: Outcome | None = None) -> str:
     finds it and nobody else can), lines ordered by that id: nothing ties a line to a person
     or to the moment of the vote, and the same ballots always give the same file (a recount,
     or a restored backup, finds the same SHA-256). Only the file lists ballots one by one; the
-    count itself reads them grouped."""
+    count itself reads them grouped, and the file writes each distinct ballot's text once."""
     scores = outcome.scores if outcome is not None else counted.profile.scores()
     chosen = set(outcome.selected) if outcome else set()
     project_rows = {}
@@ -297,20 +296,11 @@ def pb_text(counted: Counted, outcome: Outcome | None = None) -> str:
     )
     points = counted.uses_points
     no_fields: dict[str, str] = {}
-    shared: dict[tuple[str, tuple[tuple[str, str], ...]], tuple[Any, ...]] = {}
-    lines = ballot_lines(counted)
-    groups = []
-    for _line_id, g in lines:
-        one = shared.get((g.text, g.extra))
-        if one is None:
-            one = shared[(g.text, g.extra)] = (
-                g.choices,
-                g.points if points else None,
-                dict(g.extra) if g.extra else no_fields,
-                1,
-            )
-        groups.append(one)
-    return pabulib.dumps_grouped(election, groups, [line_id for line_id, _g in lines])
+    groups = [
+        (g.choices, g.points if points else None, dict(g.extra) if g.extra else no_fields, g.voters)
+        for g in counted.groups
+    ]
+    return pabulib.dumps_lines(election, groups, ballot_lines(counted))
 
 
 def outcome_data(counted: Counted, outcome: Outcome) -> dict[str, Any]:
