@@ -22,7 +22,8 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
+from django.db.models.functions import Collate
 from django.utils.translation import gettext as _
 
 from budgetcitoyen.ballots import rules as ballot_rules
@@ -250,20 +251,26 @@ def ballot_lines(counted: Counted) -> list[tuple[str, int]]:
     extra = tuple(name for group in counted.groups[:1] for name, _value in group.extra)
     columns = [EXTRA_COLUMNS[name] for name in extra]
     valid = Ballot.objects.filter(edition=counted.edition, status=Ballot.Status.VALID)
-    rows = _fetch(valid.values_list("line_id", "choices_text", *columns).order_by())
-    # Sorted here, as bytes: the database would sort by its collation, slower and not
-    # necessarily the same order on every server.
-    rows.sort()
+    # In byte order whatever the server's collation (PostgreSQL's "C" sorts fastest too;
+    # SQLite compares bytes by default).
+    order = Collate("line_id", "C") if connection.vendor == "postgresql" else F("line_id")
+    rows = _fetch(valid.values_list("line_id", "choices_text", *columns).order_by(order))
     if extra:
-        index = {(g.text, g.extra): i for i, g in enumerate(counted.groups)}
-        keys = [
-            (row[1], tuple((n, str(v or "")) for n, v in zip(extra, row[2:], strict=True)))
+        index: dict[Any, int] = {(g.text, g.extra): i for i, g in enumerate(counted.groups)}
+        lines = [
+            (
+                row[0],
+                index.get(
+                    (row[1], tuple((n, str(v or "")) for n, v in zip(extra, row[2:], strict=True))),
+                    -1,
+                ),
+            )
             for row in rows
         ]
     else:
-        index = {(g.text, ()): i for i, g in enumerate(counted.groups)}
-        keys = [(row[1], ()) for row in rows]
-    lines = [(row[0], index.get(key, -1)) for row, key in zip(rows, keys, strict=True)]
+        index = {g.text: i for i, g in enumerate(counted.groups)}
+        get = index.get
+        lines = [(line_id, get(text, -1)) for line_id, text in rows]
     listed = Counter(i for _line_id, i in lines)
     if -1 in listed or any(listed[i] != g.voters for i, g in enumerate(counted.groups)):
         # A multiple-vote review decided between the count's two reads: the file must list
