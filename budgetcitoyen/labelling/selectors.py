@@ -263,6 +263,11 @@ class ProjectResult:
     votes: int
     votes_text: str  # "1 234 voix" or "56 points", in the reader's language
     position: int  # the result's order: 0 for the first of the ranking
+    # What the project page says of it (``results.selectors.project_outcomes``).
+    rank: int = 0  # in its category under a rule with envelopes, else among all projects
+    category: str | None = None  # the group it is ranked in (None: all projects)
+    amount: Decimal = Decimal(0)  # granted, if funded
+    reason: str = ""  # the trace's deciding line, as the results page words it
 
 
 ResultReader = Callable[[Edition], "dict[int, ProjectResult] | None"]

@@ -492,11 +492,14 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
     if not public and not permissions.can_preview(request.user, decision):
         raise Http404
     dossier = decision.dossier
+    # Its outcome, once the edition's result is published (None before: nothing shows).
+    outcomes = selectors.published_outcomes(decision.edition) if public else None
     return render(
         request,
         "labelling/project.html",
         {
             "project": decision,
+            "result": outcomes.get(decision.pk) if outcomes else None,
             "preview": not public,
             "territory": dossier.territory,
             "communes": list(dossier.communes.order_by("name")),

@@ -22,15 +22,18 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
+from django.db.models.functions import Collate
+from django.utils.translation import gettext as _
 
 from budgetcitoyen.ballots import rules as ballot_rules
 from budgetcitoyen.editions.models import Edition
 from budgetcitoyen.tally import pabulib, registry, rules, trace
-from budgetcitoyen.tally.model import Outcome, Profile, Project, ranking
+from budgetcitoyen.tally.model import Outcome, Profile, Project, TallyError, ranking
 from budgetcitoyen.tally.output import outcome_to_dict
+from budgetcitoyen.voting import ballotlines
 from budgetcitoyen.voting.models import Ballot
-from budgetcitoyen.voting.services import published_projects
+from budgetcitoyen.voting.services import ballot_key, published_projects
 
 # Optional columns of the export, and the Ballot field each comes from.
 EXTRA_COLUMNS = {"age_band": "age_band", "territory": "territory__slug"}
@@ -225,6 +228,8 @@ def pb_meta(counted: Counted) -> dict[str, str]:
         "date_end": edition.vote_end.strftime("%d.%m.%Y"),
         "language": "fr",
         "currency": "EUR",
+        # What turns a receipt code into its ballot's voter_id (``voting.ballotlines``).
+        ballotlines.META_KEY: ballot_key(edition),
     }
     rule = registry.find(edition.allocation_rule)
     if rule is not None and rule.envelopes:
@@ -239,11 +244,48 @@ def pb_meta(counted: Counted) -> dict[str, str]:
     return meta
 
 
+def ballot_lines(counted: Counted) -> list[tuple[str, int]]:
+    """Every valid ballot as (its line id, the index of its group in ``counted.groups``),
+    ordered by line id: the order of a keyed hash, which says nothing about who voted or when.
+    One query reading two short columns; the lines share their group's parsed choices."""
+    extra = tuple(name for group in counted.groups[:1] for name, _value in group.extra)
+    columns = [EXTRA_COLUMNS[name] for name in extra]
+    valid = Ballot.objects.filter(edition=counted.edition, status=Ballot.Status.VALID)
+    # In byte order whatever the server's collation (PostgreSQL's "C" sorts fastest too;
+    # SQLite compares bytes by default).
+    order = Collate("line_id", "C") if connection.vendor == "postgresql" else F("line_id")
+    rows = _fetch(valid.values_list("line_id", "choices_text", *columns).order_by(order))
+    if extra:
+        index: dict[Any, int] = {(g.text, g.extra): i for i, g in enumerate(counted.groups)}
+        lines = [
+            (
+                row[0],
+                index.get(
+                    (row[1], tuple((n, str(v or "")) for n, v in zip(extra, row[2:], strict=True))),
+                    -1,
+                ),
+            )
+            for row in rows
+        ]
+    else:
+        index = {g.text: i for i, g in enumerate(counted.groups)}
+        get = index.get
+        lines = [(line_id, get(text, -1)) for line_id, text in rows]
+    listed = Counter(i for _line_id, i in lines)
+    if -1 in listed or any(listed[i] != g.voters for i, g in enumerate(counted.groups)):
+        # A multiple-vote review decided between the count's two reads: the file must list
+        # exactly the ballots counted.
+        raise TallyError(_("des bulletins ont changé pendant le dépouillement, relancez-le"))
+    return lines
+
+
 def pb_text(counted: Counted, outcome: Outcome | None = None) -> str:
-    """The edition's valid ballots as a .pb file. Identical ballots are listed together,
-    ordered by their content, and voters are numbered 1..n in that order: nothing ties a line
-    to a person or to the moment of the vote, and the same ballots always give the same file
-    (a recount, or a restored backup, finds the same SHA-256)."""
+    """The edition's valid ballots as a .pb file, one line per ballot whose ``voter_id`` is the
+    ballot's line id (``voting.ballotlines``: a keyed hash of its receipt code, so its voter
+    finds it and nobody else can), lines ordered by that id: nothing ties a line to a person
+    or to the moment of the vote, and the same ballots always give the same file (a recount,
+    or a restored backup, finds the same SHA-256). Only the file lists ballots one by one; the
+    count itself reads them grouped, and the file writes each distinct ballot's text once."""
     scores = outcome.scores if outcome is not None else counted.profile.scores()
     chosen = set(outcome.selected) if outcome else set()
     project_rows = {}
@@ -259,14 +301,13 @@ def pb_text(counted: Counted, outcome: Outcome | None = None) -> str:
         votes=[],
         vote_type=ballot_rules.rule_class(counted.edition.vote_rule).pb_vote_type,
     )
-    no_fields: dict[str, str] = {}
     points = counted.uses_points
-    ordered = sorted(counted.groups, key=lambda g: (g.text, g.extra) if g.extra else (g.text,))
+    no_fields: dict[str, str] = {}
     groups = [
         (g.choices, g.points if points else None, dict(g.extra) if g.extra else no_fields, g.voters)
-        for g in ordered
+        for g in counted.groups
     ]
-    return pabulib.dumps_grouped(election, groups, range(1, counted.voters + 1))
+    return pabulib.dumps_lines(election, groups, ballot_lines(counted))
 
 
 def outcome_data(counted: Counted, outcome: Outcome) -> dict[str, Any]:
@@ -275,6 +316,7 @@ def outcome_data(counted: Counted, outcome: Outcome) -> dict[str, Any]:
     data = outcome_to_dict(outcome, counted.projects, counted.voters, text=False)
     data["rule_version"] = rules.VERSION
     data["uses_points"] = counted.uses_points
+    data["ballot_key"] = ballot_key(counted.edition)
     data["threshold"] = counted.edition.allocation_threshold
     data["envelopes"] = [
         {"category": c, "amount": pabulib.decimal_text(a)} for c, a in counted.envelopes

@@ -24,6 +24,7 @@ from budgetcitoyen.results.presentation import (
 from budgetcitoyen.results.recount import python_snippet, tally_command
 from budgetcitoyen.results.trace import trace_lines
 from budgetcitoyen.tally import registry
+from budgetcitoyen.voting import ballotlines
 
 
 def result_context(snapshot: ResultSnapshot) -> dict[str, Any]:
@@ -106,4 +107,9 @@ def result_context(snapshot: ResultSnapshot) -> dict[str, Any]:
         "tally_command": tally_command(snapshot),
         "python_snippet": python_snippet(snapshot),
         "downloads": downloads(snapshot),
+        "ballot_key": outcome.get("ballot_key", ""),
+        "openssl_command": ballotlines.openssl_command(outcome.get("ballot_key", "")),
+        "grep_command": f"grep '^IDENTIFIANT;' {pb_filename(snapshot)}",
+        "find_command": f"budgetcitoyen pb find-ballot {pb_filename(snapshot)} "
+        "--receipt VOTRE-CODE",
     }

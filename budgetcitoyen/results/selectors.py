@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
@@ -66,19 +67,33 @@ def edition_snapshots(edition: Edition) -> QuerySet[ResultSnapshot]:
 
 def project_outcomes(edition: Edition) -> dict[int, ProjectResult] | None:
     """Each project's outcome in the edition's published result (by decision id), for the
-    catalogue; None before publication. Registered with ``labelling.selectors`` at start."""
-    from budgetcitoyen.results.presentation import project_rows
+    catalogue and the project pages: funded or not, votes, rank in its category, amount
+    granted and the trace's deciding line; None before publication. Registered with
+    ``labelling.selectors`` at start."""
+    from budgetcitoyen.results.presentation import project_groups, project_rows
+    from budgetcitoyen.results.trace import deciding_lines
 
     snapshot = published_result(edition)
     if snapshot is None:
         return None
+    reasons = deciding_lines(snapshot.outcome)
+    ranked = {
+        row["id"]: (row["rank"], group["name"])
+        for group in project_groups(snapshot)
+        for row in group["projects"]
+    }
     found: dict[int, ProjectResult] = {}
     for position, row in enumerate(project_rows(snapshot)):
         if row["id"].isascii() and row["id"].isdigit():
+            rank, category = ranked.get(row["id"], (0, None))
             found[int(row["id"])] = ProjectResult(
                 funded=row["funded"],
                 votes=row["votes"],
                 votes_text=row["votes_text"],
                 position=position,
+                rank=rank,
+                category=category,
+                amount=row["amount"] if row["funded"] else Decimal(0),
+                reason=reasons.get(row["id"], ""),
             )
     return found

@@ -58,12 +58,12 @@ def tally_run(*, edition: Edition, by: Any | None) -> ResultSnapshot:
         counted = counting.count(edition)
         try:
             outcome = counting.run_rule(counted)
+            ballots = counting.pb_text(counted, outcome).encode()
         except TallyError as error:
             raise InvalidInput(
                 _("Le dépouillement est impossible avec les réglages de l'édition : %(problem)s.")
                 % {"problem": error}
             ) from error
-        ballots = counting.pb_text(counted, outcome).encode()
         data = counting.outcome_data(counted, outcome)
         data["fingerprint"] = counted.fingerprint()
     with transaction.atomic():

@@ -57,3 +57,14 @@ def trace_lines(
             }
         )
     return lines
+
+
+def deciding_lines(outcome: Mapping[str, Any]) -> dict[str, str]:
+    """Each project's deciding line of a stored trace (its last event: the one that funded it
+    or left it out), by project id, in the reader's language and in the very words the
+    results page lists."""
+    language = reader_language()
+    last: dict[str, Mapping[str, Any]] = {}
+    for line in outcome.get("trace", []):
+        last[str(line["project_id"])] = line
+    return {pid: events.render(events.from_data(line), language) for pid, line in last.items()}

@@ -889,11 +889,54 @@ def dumps_grouped(
     return "".join(_chunks(election, groups, voter_ids))
 
 
+def dumps_lines(
+    election: Election,
+    groups: Sequence[tuple[Sequence[str], Sequence[int] | None, Mapping[str, str], int]],
+    lines: Sequence[tuple[str, int]],
+) -> str:
+    """The ``.pb`` text listing ballots one per line in the order of ``lines``: (voter id, index
+    of its ballot in ``groups``), where ``groups`` holds each distinct ballot once (choices,
+    points or None, other columns, its number of lines). Everything after the voter id is
+    written once per distinct ballot, then each line is its id and that text."""
+    head = _chunks(election, groups, (), votes=False)
+    columns = _vote_columns(groups)
+    rests = [";" + _line(_vote_cells(columns, group)) for group in groups]
+    body = "".join([_cell(voter_id) + rests[index] for voter_id, index in lines])
+    return "".join(head) + body
+
+
+def _vote_columns(
+    groups: Sequence[tuple[Sequence[str], Sequence[int] | None, Mapping[str, str], int]],
+) -> list[str]:
+    extra = _unique([k for _c, _p, fields, _n in groups for k in fields])
+    with_points = any(points is not None for _c, points, _f, _n in groups)
+    head = ["voter_id", "vote"] + (["points"] if with_points else [])
+    return _ordered(_unique(head + extra), VOTE_ORDER)
+
+
+def _vote_cells(
+    columns: list[str],
+    group: tuple[Sequence[str], Sequence[int] | None, Mapping[str, str], int],
+) -> list[str]:
+    choices, points, fields, _count = group
+    if points is not None and len(points) != len(choices):
+        raise ValueError("autant de points que de projets attendus")
+    values = dict(fields)
+    values["vote"] = ",".join(choices)
+    if points is not None:
+        values["points"] = ",".join(str(p) for p in points)
+    return [values.get(c, "") for c in columns[1:]]
+
+
 def _chunks(
     election: Election,
     groups: Sequence[tuple[Sequence[str], Sequence[int] | None, Mapping[str, str], int]],
     voter_ids: Iterable[object],
+    *,
+    votes: bool = True,
 ) -> Iterator[str]:
+    """The file's sections; ``votes=False`` stops after the VOTES header (``dumps_lines``
+    writes the lines)."""
     if election.vote_type not in VOTE_TYPES:
         raise ValueError(f"vote_type inconnu « {election.vote_type} »")
     meta = dict(election.meta)
@@ -942,6 +985,8 @@ def _chunks(
     columns = _ordered(_unique(head + extra), VOTE_ORDER)
     yield "VOTES\n"
     yield _line(columns)
+    if not votes:
+        return
     ids = voter_ids if isinstance(voter_ids, range) else list(voter_ids)
     plain = isinstance(ids, range) or all(type(i) is int for i in ids)
     text = str if plain else (lambda i: _cell(str(i)))

@@ -119,6 +119,10 @@ class Ballot(IdentityFields, TimeStampedModel):
         related_name="ballots",
     )
     receipt_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # The ballot's id in the published file: a keyed hash of its receipt code
+    # (``voting.ballotlines``), so that its voter, and only whoever holds the receipt, finds
+    # its line. Ballots recorded before line ids existed got a random one.
+    line_id = models.CharField(_("identifiant de ligne"), max_length=16, editable=False)
     identity_key = models.CharField(_("clé d'identité"), max_length=250, editable=False)
     # Frozen at cast time, for statistics that do not move when a profile changes.
     age_band = models.CharField(_("tranche d'âge"), max_length=5, editable=False)
@@ -174,6 +178,7 @@ class Ballot(IdentityFields, TimeStampedModel):
                 condition=Q(user__isnull=False),
                 name="ballot_one_per_voter",
             ),
+            models.UniqueConstraint(fields=["edition", "line_id"], name="ballot_line_id_once"),
             models.CheckConstraint(
                 condition=(Q(channel="online") & Q(user__isnull=False))
                 | (Q(channel="paper") & Q(entered_by__isnull=False))

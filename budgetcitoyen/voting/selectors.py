@@ -14,7 +14,9 @@ from django.conf import settings
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDate
 
+from budgetcitoyen.core import clock
 from budgetcitoyen.editions.models import Edition
+from budgetcitoyen.voting import ballotlines
 from budgetcitoyen.voting.identity import AGE_BAND_LABELS
 from budgetcitoyen.voting.models import Ballot, IdentityReview
 
@@ -170,4 +172,65 @@ def collection_points(edition: Edition) -> list[str]:
         .values_list("collection_point", flat=True)
         .distinct()
         .order_by("collection_point")[:50]
+    )
+
+
+# --- A voter's line in the published file --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublishedLine:
+    """Where the published ballots file lists a ballot (``verify``'s "line N of the file").
+
+    ``published``: whether the edition's result is out; ``number``: the ballot's line in the
+    file (None if the file does not list it: a ballot under review or annulled was not
+    counted); ``choices``: the project names the line holds, with their points; ``key``: the
+    edition key published with the results; ``derived``: whether the line id comes from this
+    receipt code (a ballot recorded before line ids existed has a random one, which the offline
+    check cannot find)."""
+
+    published: bool
+    year: int
+    line_id: str
+    key: str = ""
+    number: int | None = None
+    choices: tuple[tuple[str, str], ...] = ()
+    derived: bool = True
+
+
+def published_line(ballot: Ballot, code: str) -> PublishedLine:
+    """The line of ``ballot`` (found by its receipt ``code``) in the published file, read from
+    the file itself: what it shows is what everybody downloads."""
+    edition = ballot.edition
+    year = edition.year
+    snapshot = (
+        edition.results.filter(  # type: ignore[attr-defined]
+            published_at__isnull=False, published_at__lte=clock.now()
+        )
+        .order_by("-published_at")
+        .first()
+    )
+    if snapshot is None:
+        return PublishedLine(published=False, year=year, line_id=ballot.line_id)
+    key = str(snapshot.outcome.get("ballot_key", ""))
+    derived = bool(key) and ballotlines.line_id(key, code) == ballot.line_id
+    found = ballotlines.find_line(snapshot.ballots_pb().decode(), ballot.line_id)
+    if found is None:
+        return PublishedLine(
+            published=True, year=year, line_id=ballot.line_id, key=key, derived=derived
+        )
+    names = {str(row["id"]): str(row.get("name") or row["id"]) for row in snapshot.projects}
+    points = found.points or []
+    choices = tuple(
+        (names.get(project, project), points[i] if i < len(points) else "")
+        for i, project in enumerate(found.vote)
+    )
+    return PublishedLine(
+        published=True,
+        year=year,
+        line_id=ballot.line_id,
+        key=key,
+        number=found.number,
+        choices=choices,
+        derived=derived,
     )

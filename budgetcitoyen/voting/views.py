@@ -27,7 +27,7 @@ from budgetcitoyen.editions.models import Edition
 from budgetcitoyen.editions.selectors import edition_or_404, vote_rule_text
 from budgetcitoyen.labelling.permissions import projects_are_public
 from budgetcitoyen.territories.models import Commune, CommuneAlias
-from budgetcitoyen.voting import catalogue, permissions, selectors, services
+from budgetcitoyen.voting import ballotlines, catalogue, permissions, selectors, services
 from budgetcitoyen.voting.forms import (
     CodeForm,
     EmailForm,
@@ -390,12 +390,22 @@ def verify(request: HttpRequest) -> HttpResponse:
         status = 400
     elif searched and found is None:
         status = 404
+    line = None
+    if found is not None:
+        line = selectors.published_line(found, form.cleaned_data["code"])
     return render(
         request,
         "voting/verify.html",
         {
             "form": form,
             "ballot": found,
+            "line": line,
+            "openssl_command": ballotlines.openssl_command(
+                line.key if line and line.key else "CLE",
+                services.normalise_receipt(form.cleaned_data["code"])
+                if found is not None
+                else "VOTRECODEDERECU0",
+            ),
             "searched": searched,
             "shows_points": found is not None
             and rules.rule_class(found.edition.vote_rule).uses_points,

@@ -60,14 +60,15 @@ def test_the_snapshot_keeps_the_ballots_it_counted_and_their_digest(ballots, sta
     assert gzip.decompress(bytes(snapshot.ballots_file)) == text
     election = pabulib.parse(text.decode())
     assert len(election.votes) == 7
-    assert sorted(v.voter_id for v in election.votes) == sorted(str(i) for i in range(1, 8))
+    # One line per ballot, its voter_id the ballot's line id.
+    assert sorted(v.voter_id for v in election.votes) == sorted(b.line_id for b in ballots)
     # Anonymised: no name, email, commune, date or IP of any voter.
     for ballot in ballots:
         assert ballot.last_name.encode() not in text
         assert ballot.user.email.encode() not in text
 
 
-def test_a_recount_writes_the_same_file_and_its_lines_follow_their_content(
+def test_a_recount_writes_the_same_file_and_its_lines_follow_their_line_ids(
     ballots, projects, staff, after_vote
 ):
     edition = ballots[0].edition
@@ -76,12 +77,12 @@ def test_a_recount_writes_the_same_file_and_its_lines_follow_their_content(
     assert again.ballots_sha256 == first.ballots_sha256
     assert again.ballots_pb() == first.ballots_pb()
     election = pabulib.parse(first.ballots_pb().decode())
-    # Voters numbered 1..n down the file, identical ballots together, in the order of their
-    # content: nothing of the person or of the moment of the vote.
-    assert [v.voter_id for v in election.votes] == [str(i) for i in range(1, 8)]
+    # One line per ballot, ordered by line id (a keyed hash of the receipt code): nothing of
+    # the person or of the moment of the vote.
+    assert [v.voter_id for v in election.votes] == sorted(b.line_id for b in ballots)
+    by_line = {b.line_id: b.choices_text for b in ballots}
     texts = [",".join(f"{c}:1" for c in sorted(v.choices, key=int)) for v in election.votes]
-    assert texts == sorted(texts)
-    assert sorted(texts) == sorted(b.choices_text for b in ballots)
+    assert texts == [by_line[v.voter_id] for v in election.votes]
 
 
 def test_the_count_is_one_query_for_the_ballots_whatever_their_number(

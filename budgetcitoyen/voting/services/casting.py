@@ -42,7 +42,12 @@ from budgetcitoyen.voting.services.eligibility import (
     check_eligible,
     check_vote_open,
 )
-from budgetcitoyen.voting.services.receipts import format_receipt, new_receipt_code, receipt_hash
+from budgetcitoyen.voting.services.receipts import (
+    format_receipt,
+    line_id_of,
+    new_receipt_code,
+    receipt_hash,
+)
 
 # --- Projects and ballots --------------------------------------------------------------------------
 
@@ -83,6 +88,18 @@ def lock_identity(edition: Edition, key: str) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [number])
 
 
+def _new_receipt(edition: Edition) -> tuple[str, str]:
+    """A fresh receipt code and the line id it gives in the edition's file. Two ballots of an
+    edition sharing a line id (64 bits) is about as likely as winning a lottery twice, but it
+    would make one voter find another's line: such a code is drawn again (the constraint
+    ``ballot_line_id_once`` backs it)."""
+    while True:
+        code = new_receipt_code()
+        line_id = line_id_of(edition, code)
+        if not Ballot.objects.filter(edition=edition, line_id=line_id).exists():
+            return code, line_id
+
+
 def record_ballot(
     *,
     edition: Edition,
@@ -95,12 +112,13 @@ def record_ballot(
     """Write a ballot and its choices; open (or extend) the review of its identity if needed."""
     key = identity_key(identity["last_name"], identity["first_name"], identity["birth_date"])
     lock_identity(edition, key)
-    code = new_receipt_code()
+    code, line_id = _new_receipt(edition)
     age = age_on(identity["birth_date"], edition.age_reckoned_on)
     ballot = Ballot.objects.create(
         edition=edition,
         channel=channel,
         receipt_hash=receipt_hash(code),
+        line_id=line_id,
         identity_key=key,
         age_band=age_band(age),
         territory=identity["commune"].territory,

@@ -1,37 +1,47 @@
-"""Receipt codes: drawn, normalised, hashed (only the hash is kept) and looked up."""
+"""Receipt codes: drawn, normalised, hashed (only the hash is kept) and looked up; the public
+line id each gives its ballot in the published file (``voting.ballotlines``)."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-import unicodedata
 
-from budgetcitoyen.core.inputs import ascii_digit
+from django.conf import settings
+
 from budgetcitoyen.core.ratelimit import consume
-from budgetcitoyen.voting.identity import latin_look_alike
+from budgetcitoyen.editions.models import Edition
+from budgetcitoyen.voting import ballotlines
+from budgetcitoyen.voting.ballotlines import RECEIPT_ALPHABET, RECEIPT_LENGTH, normalise_receipt
 from budgetcitoyen.voting.models import (
     Ballot,
 )
 
-RECEIPT_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base 32: no I, L, O, U
-RECEIPT_LENGTH = 16  # 80 random bits
+__all__ = [
+    "RECEIPT_ALPHABET",
+    "RECEIPT_LENGTH",
+    "ballot_key",
+    "format_receipt",
+    "line_id_of",
+    "new_receipt_code",
+    "normalise_receipt",
+    "receipt_hash",
+    "receipt_lookup",
+]
 
 
 def new_receipt_code() -> str:
     return "".join(secrets.choice(RECEIPT_ALPHABET) for _i in range(RECEIPT_LENGTH))
 
 
-def normalise_receipt(code: str) -> str:
-    """What a person typed back into the 16 characters: case, spaces, dashes, O/0, I/L/1, and
-    what a phone's keyboard or a copy may give instead of the plain characters: full-width
-    forms, other scripts' digits (``٣``), letters of another script that imitate a Latin one
-    (Cyrillic ``А``, ``В``, ``Е``…)."""
-    folded = ""
-    for ch in unicodedata.normalize("NFKC", code):
-        ch = ascii_digit(ch)
-        folded += ch if ch.isascii() else latin_look_alike(ch)
-    cleaned = folded.upper().translate(str.maketrans("OIL", "011"))
-    return "".join(ch for ch in cleaned if ch in RECEIPT_ALPHABET)
+def ballot_key(edition: Edition) -> str:
+    """The edition's key of ballot line ids (``voting.ballotlines``), published with its
+    results and never before (the results keep it in their outcome)."""
+    return ballotlines.edition_key(settings.SECRET_KEY, edition.year)
+
+
+def line_id_of(edition: Edition, code: str) -> str:
+    """The public line id of the ballot a receipt code belongs to."""
+    return ballotlines.line_id(ballot_key(edition), code)
 
 
 def format_receipt(code: str) -> str:

@@ -1,7 +1,8 @@
 """``budgetcitoyen pb export --edition YEAR [-o FILE] [--age-band] [--territory]``: an edition's
 valid ballots as a pabulib file, voters anonymised.
 
-(``budgetcitoyen pb tally FILE.pb ...`` needs no database: the console script runs it without
+(``budgetcitoyen pb tally FILE.pb ...`` and ``budgetcitoyen pb find-ballot FILE.pb --receipt
+CODE`` need no database: the console script runs them without
 starting Django; through ``manage.py``-style calls it lands here and is passed on.)
 """
 
@@ -16,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from budgetcitoyen.editions.models import Edition
 from budgetcitoyen.results import counting, selectors
 from budgetcitoyen.tally import cli
+from budgetcitoyen.voting import ballotlines
 
 
 class Command(BaseCommand):
@@ -39,10 +41,18 @@ class Command(BaseCommand):
         )
         tally = sub.add_parser("tally", help="dépouille un fichier .pb", add_help=False)
         tally.add_argument("rest", nargs="*")
+        find = sub.add_parser(
+            "find-ballot",
+            help="retrouve la ligne du bulletin d'un code de reçu dans un fichier .pb publié",
+            add_help=False,
+        )
+        find.add_argument("rest", nargs="*")
 
     def run_from_argv(self, argv: list[str]) -> None:
         if argv[2:3] == ["tally"]:
             sys.exit(cli.main(argv[3:]))
+        if argv[2:3] == ["find-ballot"]:
+            sys.exit(ballotlines.main(argv[3:]))
         super().run_from_argv(argv)
 
     def handle(self, *args: Any, **options: Any) -> None:
