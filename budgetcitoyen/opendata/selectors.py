@@ -135,8 +135,9 @@ def edition_files(snapshot: ResultSnapshot) -> list[DataFile]:
             title=pb_title,
             description=_(
                 "Les bulletins valides, anonymisés, au format pabulib (texte UTF-8, sections "
-                "META, PROJECTS et VOTES) : de quoi refaire le calcul. Chaque bulletin y est un "
-                "numéro, sans nom, adresse ni date de vote."
+                "META, PROJECTS et VOTES) : de quoi refaire le calcul. Chaque bulletin y est "
+                "une ligne, sans nom, adresse ni date de vote, que seul son votant retrouve, "
+                "par son code de reçu (voir « Vérifier mon vote »)."
             ),
             format="PB",
             media_type="text/plain",

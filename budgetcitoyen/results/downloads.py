@@ -67,6 +67,15 @@ JSON_KEYS = (
         c.TEXT,
         gettext_lazy("Empreinte SHA-256 du fichier des bulletins anonymisés (.pb)"),
     ),
+    Column(
+        "ballot_key",
+        c.TEXT,
+        gettext_lazy(
+            "Clé de l'édition (hexadécimal) qui donne, à partir d'un code de reçu, la ligne "
+            "de son bulletin dans le fichier .pb"
+        ),
+        optional=True,
+    ),
     Column("rule", c.TEXT, gettext_lazy("Règle de répartition appliquée (son code)")),
     Column("rule_version", c.TEXT, gettext_lazy("Version de la règle de répartition")),
     Column("budget", c.DECIMAL_TEXT, gettext_lazy("Budget total réparti"), gettext_lazy("euros")),
@@ -134,8 +143,12 @@ PB_PROJECTS_COLUMNS = (
 PB_VOTES_COLUMNS = (
     Column(
         "voter_id",
-        c.INTEGER,
-        gettext_lazy("Numéro du bulletin dans le fichier (ne désigne personne)"),
+        c.TEXT,
+        gettext_lazy(
+            "Identifiant de la ligne : une empreinte du code de reçu du bulletin, par la clé "
+            "de l'édition (ballot_key) ; seul qui détient ce reçu retrouve sa ligne, "
+            "l'identifiant ne désigne personne"
+        ),
     ),
     Column(
         "vote",
