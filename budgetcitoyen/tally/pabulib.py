@@ -999,15 +999,9 @@ def _chunks(
                 yield rest.join(map(text, ids[position : position + count])) + rest
             position += count
             continue
-        if points is not None and len(points) != len(choices):
-            raise ValueError("autant de points que de projets attendus")
-        values = dict(fields)
-        values["vote"] = ",".join(choices)
-        if points is not None:
-            values["points"] = ",".join(str(p) for p in points)
         # Everything after the voter id is the same for the whole group: the lines are the ids
         # joined by it.
-        rest = ";" + _line([values.get(c, "") for c in columns[1:]])
+        rest = ";" + _line(_vote_cells(columns, (choices, points, fields, count)))
         if count:
             yield rest.join(map(text, ids[position : position + count])) + rest
         position += count

@@ -224,3 +224,37 @@ def labelled_project(
         public_description=f"Description de {title}.",
         decided_at=edition.labelling_end - timedelta(days=1),
     )
+
+
+def declared_voters_cast(edition, voters, projects, at):  # type: ignore[no-untyped-def]
+    """Ballots cast through the services at ``at``: ``voters`` is a list of (how many, the keys
+    of their choices in ``projects``, birth date, INSEE code of their commune); each voter has
+    an account, a sworn declaration and an address of their own."""
+    import time_machine
+
+    from budgetcitoyen.voting import services as voting
+
+    number = 0
+    with time_machine.travel(at, tick=False):
+        for count, choices, born, insee in voters:
+            commune = Commune.objects.get(insee_code=insee)
+            for _ in range(count):
+                number += 1
+                voter = verified_person()
+                voting.declaration_save(
+                    edition=edition,
+                    user=voter,
+                    sworn=True,
+                    last_name=f"Votant{number}",
+                    first_name="Dominique",
+                    other_first_names="",
+                    birth_date=born,
+                    commune=commune,
+                    postal_code=commune.postal_codes.first().code,
+                )
+                voting.ballot_cast(
+                    edition=edition,
+                    user=voter,
+                    choices=[projects[key].pk for key in choices],
+                    ip=f"203.0.113.{number}",
+                )

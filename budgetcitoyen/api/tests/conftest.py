@@ -22,7 +22,7 @@ from budgetcitoyen.core import ratelimit
 from budgetcitoyen.dossiers.models import Dossier
 from budgetcitoyen.labelling.models import Decision
 from budgetcitoyen.results import services
-from budgetcitoyen.territories.models import Commune, Territory
+from budgetcitoyen.territories.models import Territory
 from budgetcitoyen.testing.cast import make_persona
 from budgetcitoyen.testing.factories import (
     CategoryFactory,
@@ -30,11 +30,10 @@ from budgetcitoyen.testing.factories import (
     EditionFactory,
     attendee,
     complete_dossier,
+    declared_voters_cast,
     labelled_project,
     paris,
-    verified_person,
 )
-from budgetcitoyen.voting import services as voting
 
 DURING_VOTE = paris(2025, 9, 15, 12)
 AFTER_VOTE = paris(2025, 10, 2, 9)
@@ -131,30 +130,7 @@ def projects(edition):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def ballots(edition, projects):  # type: ignore[no-untyped-def]
-    number = 0
-    with time_machine.travel(DURING_VOTE, tick=False):
-        for count, choices, born, insee in VOTERS:
-            commune = Commune.objects.get(insee_code=insee)
-            for _ in range(count):
-                number += 1
-                voter = verified_person()
-                voting.declaration_save(
-                    edition=edition,
-                    user=voter,
-                    sworn=True,
-                    last_name=f"Votant{number}",
-                    first_name="Dominique",
-                    other_first_names="",
-                    birth_date=born,
-                    commune=commune,
-                    postal_code=commune.postal_codes.first().code,
-                )
-                voting.ballot_cast(
-                    edition=edition,
-                    user=voter,
-                    choices=[projects[title].pk for title in choices],
-                    ip=f"203.0.113.{number}",
-                )
+    declared_voters_cast(edition, VOTERS, projects, DURING_VOTE)
 
 
 @pytest.fixture

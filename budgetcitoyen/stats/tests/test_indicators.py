@@ -46,12 +46,12 @@ from budgetcitoyen.testing.factories import (
     EditionFactory,
     attendee,
     complete_dossier,
+    declared_voters_cast,
     idea,
     labelled_project,
     paris,
     verified_person,
 )
-from budgetcitoyen.voting import services as voting
 
 pytestmark = [pytest.mark.django_db]
 
@@ -141,30 +141,7 @@ VOTERS = [
 
 @pytest.fixture
 def ballots(edition, projects):
-    number = 0
-    with time_machine.travel(DURING_VOTE, tick=False):
-        for count, choices, born, insee in VOTERS:
-            commune = Commune.objects.get(insee_code=insee)
-            for _ in range(count):
-                number += 1
-                voter = verified_person()
-                voting.declaration_save(
-                    edition=edition,
-                    user=voter,
-                    sworn=True,
-                    last_name=f"Votant{number}",
-                    first_name="Dominique",
-                    other_first_names="",
-                    birth_date=born,
-                    commune=commune,
-                    postal_code=commune.postal_codes.first().code,
-                )
-                voting.ballot_cast(
-                    edition=edition,
-                    user=voter,
-                    choices=[projects[key].pk for key in choices],
-                    ip=f"203.0.113.{number}",
-                )
+    declared_voters_cast(edition, VOTERS, projects, DURING_VOTE)
 
 
 @pytest.fixture
