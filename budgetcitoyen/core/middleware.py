@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from budgetcitoyen.core.inputs import has_controls
+
+JSON_PREFIX = "/api/v1/"  # the public API's answers, errors included, are JSON
 
 
 class InputGuardMiddleware:
@@ -28,16 +30,12 @@ class InputGuardMiddleware:
             for key, values in request.GET.lists()
             for text in (key, *values)
         ):
-            return render(
-                request,
-                "errors/400.html",
-                {
-                    "reason": _(
-                        "L'adresse demandée contient un caractère de contrôle invisible, que le "
-                        "site ne peut pas lire. Retirez-le de l'adresse, ou revenez à la page "
-                        "précédente."
-                    )
-                },
-                status=400,
+            reason = _(
+                "L'adresse demandée contient un caractère de contrôle invisible, que le "
+                "site ne peut pas lire. Retirez-le de l'adresse, ou revenez à la page "
+                "précédente."
             )
+            if request.path_info.startswith(JSON_PREFIX):  # the API answers its errors in JSON
+                return JsonResponse({"detail": reason}, status=400)
+            return render(request, "errors/400.html", {"reason": reason}, status=400)
         return self.get_response(request)

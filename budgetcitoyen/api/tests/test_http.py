@@ -115,6 +115,16 @@ def test_errors_are_french_whatever_the_reader_s_language(db):
     assert response.json()["detail"] == "Aucune édition publiée pour l'année 1999."
 
 
+def test_a_control_character_in_the_query_is_a_french_json_400(db):
+    for query in ("?edition=%00", "?territory=a%0Ab"):
+        response = Client().get(f"/api/v1/projects{query}")
+        assert response.status_code == 400
+        assert response["Content-Type"].startswith("application/json")
+        assert "caractère de contrôle invisible" in response.json()["detail"]
+    page = Client().get("/projets/?q=%00")  # the site's pages keep their HTML page
+    assert page.status_code == 400 and page["Content-Type"].startswith("text/html")
+
+
 def test_the_openapi_document_validates_and_describes_every_field_in_two_languages(db):
     response = Client().get("/api/v1/openapi.json")
     document = json.loads(response.content)
