@@ -39,6 +39,13 @@ PAGES = [
     "/verifier-mon-vote/",
     "/resultats/",
     "/resultats/2025/",
+    "/resultats/2024/",
+    "/editions/",
+    "/statistiques/2025/",
+    "/statistiques/2024/",
+    "/donnees-ouvertes/",
+    "/api/",
+    "/api/v1/docs",
 ]
 
 
@@ -103,6 +110,8 @@ SIGNED_IN_PAGES = [
     "/gestion/vote/adresses-ip/",
     "/saisie/bulletins/",
     "/saisie/bulletins/nouveau/",
+    "/gestion/resultats/",
+    "/gestion/resultats/importer/",
 ]
 
 # The demo porteur's pages, as during the 2025 deposit: dossier 3 is submitted, 12 a draft
