@@ -15,7 +15,7 @@ One command, nothing to start beforehand but PostgreSQL (started if it is down, 
 3. an asyncio load generator (one connection per request, ``Connection: close``, each virtual
    voter with its own cookies and its own address in ``X-Forwarded-For`` as a proxy would
    send it) runs, one after the other: the ceiling, casting (signed-in voters: ballot page,
-   summary, confirmation, receipt), the ceiling again, the whole journey (code by email, sworn
+   summary, confirmation answered with the receipt), the ceiling again, the whole journey (code by email, sworn
    identity, ballot), the ceiling again;
 4. it prints ballots/s, requests/s, p50/p95/p99 per step, errors, the load generator's CPU,
    worker RSS, the ratio to the ceiling, then the SQL queries of each step (counted in a
@@ -220,7 +220,6 @@ def count_queries() -> None:
             "/voter/bulletin/confirmer/",
             {"projets": chosen},
         )
-        step(client, f"{prefix}reçu", "get", "/voter/recu/")
 
     client = Client()
     client.cookies["sessionid"] = keys[-1]  # the one voter the load leaves out
@@ -354,11 +353,12 @@ def _token(result: Result) -> str:
 
 
 async def cast(browser: Browser, prefix: str = "", journal: dict | None = None) -> bool:
-    """Ballot page, summary, confirmation, receipt: True when a receipt code was shown.
+    """Ballot page, summary, confirmation (answered with the receipt): True when a receipt
+    code was shown.
 
     ``journal``, if given, receives what the voter did and saw: ``step`` (the last step
     reached), ``choices`` (the project ids sent with the confirmation), ``confirmed`` (the
-    confirmation was answered with its redirect) and ``receipt`` (the code the page showed).
+    confirmation was answered) and ``receipt`` (the code its answer showed).
     """
     journal = {} if journal is None else journal
     journal["step"] = "bulletin"
@@ -377,15 +377,12 @@ async def cast(browser: Browser, prefix: str = "", journal: dict | None = None) 
     done = await browser.request(
         f"{prefix}confirmation", "POST", "/voter/bulletin/confirmer/", form
     )
-    if done.status != 302:
+    found = RECEIPT.search(done.body)
+    if done.status != 200 or not found:
         return False
     journal["step"], journal["confirmed"] = "reçu", True
-    receipt = await browser.request(f"{prefix}reçu", "GET", "/voter/recu/")
-    found = RECEIPT.search(receipt.body)
-    if receipt.status == 200 and found:
-        journal["receipt"] = found.group(1).decode().strip()
-        return True
-    return False
+    journal["receipt"] = found.group(1).decode().strip()
+    return True
 
 
 class Mailbox:
@@ -821,7 +818,7 @@ def main() -> None:
         print("\nRequêtes SQL par étape (un votant, client de test de Django, même base) :")
         for name, number in counts.items():
             print(f"  {name:<28} {number:>4}")
-        casting = ("bulletin", "récapitulatif", "confirmation", "reçu")
+        casting = ("bulletin", "récapitulatif", "confirmation")
         print(
             f"  vote : {sum(counts[k] for k in casting)} requêtes SQL ; parcours complet : "
             f"{sum(v for k, v in counts.items() if k not in casting)} requêtes SQL"

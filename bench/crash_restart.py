@@ -269,7 +269,7 @@ class Voter:
     browser: Witness
     choices: list[int] | None = None  # the choices of the last confirmation sent
     receipts: list[str] = field(default_factory=list)  # every receipt code shown to the voter
-    confirmed: bool = False  # a confirmation was answered with its redirect
+    confirmed: bool = False  # a confirmation was answered (its answer is the receipt)
     failure: str | None = None  # the first attempt's failed request
     confirm_started: float | None = None
     receipt_at: float | None = None
@@ -475,11 +475,6 @@ class Campaign:
                     voter.told_already_voted = (
                         page.status == 302 and "déjà voté" in home.body.decode(errors="replace")
                     )
-                    if voter.confirmed:  # the redirect came back: the receipt page keeps the code
-                        again = await browser.request("retour : reçu", "GET", "/voter/recu/")
-                        found = vote.RECEIPT.search(again.body)
-                        if again.status == 200 and found:
-                            voter.receipts.append(found.group(1).decode().strip())
                 except Exception:  # counted: told_already_voted stays False
                     pass
 
@@ -631,9 +626,7 @@ def _figures(voters: list[Voter], found: dict[str, Any]) -> dict[str, int]:
             figures["lost"] += 1
         if voter.failure is not None and voter.stored_before_retry:
             figures["stored_without_receipt"] += 1
-            figures["confirmation_unanswered"] += not voter.confirmed
             figures["told_already_voted"] += voter.told_already_voted
-            figures["receipt_found_again"] += voter.confirmed and len(voter.receipts) > 0
             figures["code_emailed"] += any(result.get("emailed_ok", []))
         if voter.retried:
             figures["retried"] += 1
@@ -655,13 +648,11 @@ def _print_figures(title: str, figures: dict[str, int]) -> None:
     )
     say(
         f"  enregistrés sans reçu affiché              : {figures['stored_without_receipt']}"
-        f" (confirmation restée sans réponse : {figures['confirmation_unanswered']}, page du "
-        f"reçu en échec : {figures['stored_without_receipt'] - figures['confirmation_unanswered']})"
+        " (la confirmation est restée sans réponse)"
     )
     if figures["stored_without_receipt"]:
         say(
-            f"    au retour : « déjà voté » {figures['told_already_voted']}, reçu retrouvé en "
-            f"rechargeant la page du reçu {figures['receipt_found_again']}, code reçu par "
+            f"    au retour : « déjà voté » {figures['told_already_voted']}, code reçu par "
             f"courriel {figures['code_emailed']}"
         )
 

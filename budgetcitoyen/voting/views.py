@@ -20,7 +20,13 @@ from django.utils.translation import gettext as _
 from budgetcitoyen.accounts import signin
 from budgetcitoyen.accounts.reauth import require_password_confirmed
 from budgetcitoyen.ballots import rules
-from budgetcitoyen.core.errors import DomainError, InvalidInput, RateLimited, refusal
+from budgetcitoyen.core.errors import (
+    AlreadyDone,
+    DomainError,
+    InvalidInput,
+    RateLimited,
+    refusal,
+)
 from budgetcitoyen.core.forms import add_domain_error
 from budgetcitoyen.core.ratelimit import client_ip, consume
 from budgetcitoyen.editions.models import Edition
@@ -40,11 +46,8 @@ from budgetcitoyen.voting.identity import has_unusual
 from budgetcitoyen.voting.models import Ballot, IdentityReview
 
 SESSION_EMAIL = "vote_email"
-# The receipt code travels from the cast to the receipt page in a signed cookie read once
-# (bound to the account, 10 minutes, only sent to /voter/recu/): no session write per ballot.
-RECEIPT_COOKIE = "bc_recu"
-RECEIPT_SALT = "budgetcitoyen.voting.receipt"
-RECEIPT_MAX_AGE = 600
+# The receipt code is shown in the confirmation's own answer, once (``_receipt_page``): no
+# redirect, no cookie, no session write per ballot.
 
 
 # --- Shared helpers ----------------------------------------------------------------------------
@@ -132,28 +135,15 @@ def _require_voter(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
-def _keep_receipt(response: HttpResponse, user: Any, code: str) -> None:
-    from django.conf import settings
-
-    response.set_signed_cookie(
-        RECEIPT_COOKIE,
-        f"{user.pk}:{code}",
-        salt=RECEIPT_SALT,
-        max_age=RECEIPT_MAX_AGE,
-        path=reverse("voting:receipt"),
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-        samesite="Strict",
-    )
-
-
-def _kept_receipt(request: HttpRequest) -> str | None:
-    """The receipt code the cast left for this account, if still fresh."""
-    value = request.get_signed_cookie(
-        RECEIPT_COOKIE, default=None, salt=RECEIPT_SALT, max_age=RECEIPT_MAX_AGE
-    )
-    owner, _sep, code = (value or "").partition(":")
-    return code if code and owner == str(request.user.pk) else None
+def _receipt_page(
+    request: HttpRequest, edition: Edition, ballot_row: Ballot, code: str | None, status: int = 200
+) -> HttpResponse:
+    """The receipt: the code once, in the confirmation's own answer (no redirect, no cookie);
+    any later visit says it was emailed. Never stored by a browser or a proxy."""
+    context = {"edition": edition, "ballot": ballot_row, "code": code}
+    response = render(request, "voting/receipt.html", context, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 # --- The voter's path -------------------------------------------------------------------------------
@@ -338,7 +328,7 @@ def cast(request: HttpRequest) -> HttpResponse:
     try:
         consume("vote_cast", user=str(_voter(request).pk), ip=client_ip(request))
         chosen = parse_choices(edition, request.POST)
-        _ballot, code = services.ballot_cast(
+        ballot_row, code = services.ballot_cast(
             edition=edition, user=request.user, choices=chosen, ip=client_ip(request)
         )
     except RateLimited as error:
@@ -347,6 +337,14 @@ def cast(request: HttpRequest) -> HttpResponse:
         context = _ballot_context(edition, [])
         context["error"] = error.message
         return render(request, "voting/ballot.html", context, status=400)
+    except AlreadyDone as error:
+        recorded = services.ballot_of(edition, request.user)
+        if recorded is None:  # pragma: no cover - AlreadyDone means a ballot exists
+            raise
+        # The same confirmation sent again (a reload of the receipt): the receipt, without
+        # the code, which was shown once and emailed.
+        messages.info(request, error.message)
+        return _receipt_page(request, edition, recorded, None, status=error.status_code)
     except DomainError as error:
         return render(
             request,
@@ -354,24 +352,19 @@ def cast(request: HttpRequest) -> HttpResponse:
             {"edition": edition, "message": error.message},
             status=error.status_code,
         )
-    response = redirect("voting:receipt")
-    _keep_receipt(response, request.user, services.format_receipt(code))
-    return response
+    return _receipt_page(request, edition, ballot_row, services.format_receipt(code))
 
 
 def receipt(request: HttpRequest) -> HttpResponse:
+    """The receipt page opened again: the ballot's state; the code itself was shown once, in
+    the confirmation's answer, and emailed."""
     if (response := _require_voter(request)) is not None:
         return response
     edition = edition_or_404(request)
     ballot_row = services.ballot_of(edition, request.user)
     if ballot_row is None:
         return redirect("voting:home")
-    code = _kept_receipt(request)
-    response = render(
-        request, "voting/receipt.html", {"edition": edition, "ballot": ballot_row, "code": code}
-    )
-    response.delete_cookie(RECEIPT_COOKIE, path=reverse("voting:receipt"), samesite="Strict")
-    return response
+    return _receipt_page(request, edition, ballot_row, None)
 
 
 def verify(request: HttpRequest) -> HttpResponse:

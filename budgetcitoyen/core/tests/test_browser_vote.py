@@ -56,6 +56,11 @@ def test_voting_with_the_keyboard_and_the_live_counter(demo_server, page, settin
     assert "Je confirme mon vote" in page.content()
     assert_axe_clean(page)
     page.click("text=Je confirme mon vote")
-    assert page.url == demo_site + "/voter/recu/"
+    # The confirmation answers with the receipt itself (no redirect: one request less).
+    assert page.url == demo_site + "/voter/bulletin/confirmer/"
+    assert "Merci, votre vote est enregistré" in page.content()
     assert_axe_clean(page)
     assert len(page.locator("#code-recu").inner_text()) == 19
+    # A reload sends the confirmation again: the receipt, without its code, nothing recorded.
+    page.reload()
+    assert "Vous avez déjà voté" in page.content() and page.locator("#code-recu").count() == 0
