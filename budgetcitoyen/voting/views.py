@@ -325,6 +325,7 @@ def cast(request: HttpRequest) -> HttpResponse:
     if (response := _require_voter(request)) is not None:
         return response
     edition = edition_or_404(request)
+    chosen: list[int] = []
     try:
         consume("vote_cast", user=str(_voter(request).pk), ip=client_ip(request))
         chosen = parse_choices(edition, request.POST)
@@ -334,7 +335,8 @@ def cast(request: HttpRequest) -> HttpResponse:
     except RateLimited as error:
         return _rate_limited(request, error)
     except InvalidInput as error:
-        context = _ballot_context(edition, [])
+        # Back to the ballot with the choices sent still ticked (those that could be read).
+        context = _ballot_context(edition, chosen)
         context["error"] = error.message
         return render(request, "voting/ballot.html", context, status=400)
     except AlreadyDone as error:

@@ -258,6 +258,17 @@ def test_cast_attempts_are_limited_per_account(edition, projects, declared, duri
     assert not Ballot.objects.exists()
 
 
+def test_a_refused_confirmation_goes_back_to_the_ballot_with_its_choices_ticked(
+    edition, projects, declared, during_vote
+):
+    client = signed_in(declared)
+    too_many = [p.pk for p in projects]  # more than the rule allows
+    response = client.post("/voter/bulletin/confirmer/", {"projets": too_many})
+    assert response.status_code == 400 and "Votre bulletin n'est pas valide" in text(response)
+    assert text(response).count(" checked") == len(too_many)
+    assert not Ballot.objects.exists()
+
+
 def test_a_wrong_code_is_a_400_with_the_tries_left(edition, during_vote):
     client = Client()
     client.post("/voter/connexion/", {"email": "a@exemple.fr"})
