@@ -52,10 +52,35 @@ def test_voting_with_the_keyboard_and_the_live_counter(demo_server, page, settin
     page.keyboard.press("Space")
     assert counter.inner_text() == "3 choix sur 3"
     assert "ballot-counter-over" not in (counter.get_attribute("class") or "")
-    page.click("main button[type=submit]")
-    assert "Je confirme mon vote" in page.content()
+    documents: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            documents.append(f"{request.method} {request.url}")
+            if request.resource_type == "document"
+            else None
+        ),
+    )
+    page.click("text=Vérifier mes choix")
+    # The summary shows on the ballot page itself, no request sent; the choices are inert and
+    # the steps say "Confirmation".
+    summary = page.locator("#recapitulatif")
+    assert summary.is_visible() and page.url == demo_site + "/voter/bulletin/"
+    assert documents == []
+    assert summary.locator("tbody tr").count() == 3
+    assert page.evaluate("document.activeElement.id") == "recapitulatif"
+    assert page.locator("#choix-bulletin").get_attribute("inert") is not None
+    assert not page.locator("#verifier-bulletin").is_visible()
+    assert page.locator('.progress [aria-current="step"]').inner_text() == "4. Confirmation"
     assert_axe_clean(page)
+    # "Modifier mes choix" gives the choices back as they were.
+    page.click("text=Modifier mes choix")
+    assert not summary.is_visible() and page.locator("input[name=projets]:checked").count() == 3
+    assert page.locator("#choix-bulletin").get_attribute("inert") is None
+    page.click("text=Vérifier mes choix")
     page.click("text=Je confirme mon vote")
+    # With the script, a ballot is two requests: the ballot page and the confirmation.
+    assert documents == [f"POST {demo_site}/voter/bulletin/confirmer/"]
     # The confirmation answers with the receipt itself (no redirect: one request less).
     assert page.url == demo_site + "/voter/bulletin/confirmer/"
     assert "Merci, votre vote est enregistré" in page.content()

@@ -657,7 +657,9 @@ def keyboard_vote(journey: Journey) -> None:
         page.keyboard.press("Space")
     assert page.locator("#compteur").inner_text().startswith("3 choix")
     tab_to(page, page.locator("main").get_by_role("button", name="Vérifier mes choix"))
-    enter(page)
+    page.keyboard.press("Enter")  # the summary shows on the same page, focused
+    page.locator("#recapitulatif").wait_for(state="visible")
+    assert page.evaluate("document.activeElement.id") == "recapitulatif"
     journey.check(page, "clavier-verifier")
     tab_to(page, page.locator("main").get_by_role("button", name="Je confirme mon vote"))
     enter(page)

@@ -24,7 +24,7 @@
     return ranked.concat(checked);
   }
 
-  function update() {
+  function state() {
     var picked = chosen();
     var text;
     var over = false;
@@ -36,11 +36,19 @@
         .replace("%(amount)s", euros.format(Math.abs(left)))
         .replace("%(budget)s", euros.format(budget));
     } else {
-      var state = states[Math.min(picked.length, states.length - 1)];
-      if (!state) return;
-      text = state.text;
-      over = state.over;
+      var known = states[Math.min(picked.length, states.length - 1)];
+      if (!known) return null;
+      text = known.text;
+      over = known.over;
     }
+    return { picked: picked, text: text, over: over };
+  }
+
+  function update() {
+    var now = state();
+    if (!now) return;
+    var text = now.text;
+    var over = now.over;
     counter.innerHTML = "";
     var strong = document.createElement("strong");
     strong.textContent = text;
@@ -55,4 +63,68 @@
   }
 
   ballot.addEventListener("change", update);
+
+  // The summary on this page (voting/ballot.html) instead of the server's summary page: the
+  // same table, then "Je confirme" sends this very form to the confirmation. While it shows,
+  // the choices are inert, so what is confirmed is what the summary shows. A ballot the
+  // counter flags, or one with too few choices, still goes to the server, which says why.
+  var form = document.getElementById("formulaire-bulletin");
+  var summary = document.getElementById("recapitulatif");
+  var choices = document.getElementById("choix-bulletin");
+  var check = document.getElementById("verifier-bulletin");
+  var modify = document.getElementById("modifier-bulletin");
+  if (!form || !summary || !choices || !check || !modify) return;
+  var least = parseInt(ballot.dataset.least || "1", 10);
+  var steps = Array.from(document.querySelectorAll(".progress li"));
+
+  function step(number) {
+    steps.forEach(function (item, index) {
+      var current = index === number - 1;
+      item.classList.toggle("progress-current", current);
+      if (current) item.setAttribute("aria-current", "step");
+      else item.removeAttribute("aria-current");
+    });
+  }
+
+  function row(input) {
+    var line = document.createElement("tr");
+    var title = document.createElement("th");
+    title.scope = "row";
+    var label = document.querySelector('label[for="' + input.id + '"]');
+    title.textContent = label ? label.textContent.trim() : input.value;
+    var category = document.createElement("td");
+    var group = input.closest("[data-category]");
+    category.textContent = group ? group.dataset.category : "";
+    var amount = document.createElement("td");
+    amount.className = "num";
+    amount.textContent = euros.format(parseFloat(input.dataset.amount || "0"));
+    line.append(title, category, amount);
+    return line;
+  }
+
+  form.addEventListener("submit", function (event) {
+    // A browser that does not say which button sent the form gets the server's summary.
+    if (!("submitter" in event) || !event.submitter) return;
+    if (event.submitter.hasAttribute("formaction")) return; // the confirmation itself
+    var now = state();
+    if (!now || now.over || now.picked.length < least) return; // the server explains
+    event.preventDefault();
+    var body = summary.querySelector("tbody");
+    body.replaceChildren.apply(body, now.picked.map(row));
+    document.getElementById("recapitulatif-compteur").textContent = now.text;
+    choices.inert = true;
+    check.hidden = true;
+    summary.hidden = false;
+    step(4);
+    summary.focus();
+  });
+
+  modify.addEventListener("click", function () {
+    summary.hidden = true;
+    choices.inert = false;
+    check.hidden = false;
+    step(3);
+    var first = chosen()[0] || ballot.querySelector("input, select");
+    if (first) first.focus();
+  });
 })();
