@@ -738,10 +738,9 @@ def report(
     if total["stored_without_receipt"]:
         say(
             f"\n{total['stored_without_receipt']} votant(s) ont un bulletin enregistré sans avoir "
-            "vu leur reçu (arrêt entre l'enregistrement et la réponse, ou page du reçu en "
-            "échec). En revenant, ils lisent « Vous avez déjà voté » : leur bulletin compte. "
-            "Le code de reçu leur a été envoyé par courriel, et ceux dont la confirmation avait "
-            "abouti le retrouvent en rechargeant la page du reçu ; sans code, ils ne peuvent "
+            "vu leur reçu (arrêt entre l'enregistrement et la réponse de la confirmation, qui "
+            "est le reçu). En revenant, ils lisent « Vous avez déjà voté » : leur bulletin "
+            "compte. Le code de reçu leur est envoyé par courriel ; sans code, ils ne peuvent "
             "pas revoir leurs choix, mais la page du vote confirme que leur bulletin est "
             "enregistré."
         )
