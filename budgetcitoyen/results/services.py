@@ -250,36 +250,34 @@ def imported_calendar(year: int) -> dict[str, datetime]:
     }
 
 
-def _territory_named(text: str) -> Any:
+def _territories_by_name() -> Any:
+    """A look-up of the territories by folded name, read once for the whole file."""
     from budgetcitoyen.territories.models import Territory
     from budgetcitoyen.territories.normalize import fold_name
 
-    folded = fold_name(text)
-    return next((t for t in Territory.objects.all() if fold_name(t.name) == folded), None)
+    by_name = {fold_name(t.name): t for t in Territory.objects.all()}
+    return lambda text: by_name.get(fold_name(text))
 
 
 def _commune_named(text: str, territory: Any) -> tuple[Any, str | None]:
-    from budgetcitoyen.territories.models import Commune
-    from budgetcitoyen.territories.normalize import fold_name
-    from budgetcitoyen.territories.selectors import commune_by_insee
+    """The commune of a line, through the platform's one resolver of what people type (INSEE
+    code, name, "Name (postal code)"); namesakes the territory of the line separates are
+    told apart by it."""
+    from budgetcitoyen.territories.selectors import AmbiguousCommune, resolve_commune
 
-    if re.fullmatch(r"[0-9]{2}[0-9AaBb][0-9]{2}", text):
-        commune = commune_by_insee(text.upper())
-        if commune is None:
-            return None, _("code INSEE « %(code)s » inconnu dans le département") % {"code": text}
-    else:
-        found = list(
-            Commune.objects.filter(search_name=fold_name(text)).select_related("territory")
-        )
-        if territory is not None and len(found) > 1:
-            found = [c for c in found if c.territory_id == territory.pk] or found
-        if not found:
-            return None, _("commune « %(name)s » inconnue dans le département") % {"name": text}
-        if len(found) > 1:
+    try:
+        commune = resolve_commune(text)
+    except AmbiguousCommune as ambiguous:
+        inside = [c for c in ambiguous.candidates if territory and c.territory_id == territory.pk]
+        if len(inside) != 1:
             return None, _(
                 "plusieurs communes s'appellent « %(name)s » : donnez son code INSEE"
             ) % {"name": text}
-        commune = found[0]
+        commune = inside[0]
+    if commune is None:
+        if re.fullmatch(r"[0-9]{2}[0-9AaBb][0-9]{2}", text):
+            return None, _("code INSEE « %(code)s » inconnu dans le département") % {"code": text}
+        return None, _("commune « %(name)s » inconnue dans le département") % {"name": text}
     if territory is not None and commune.territory_id != territory.pk:
         return None, _("la commune « %(name)s » n'est pas dans le territoire %(territory)s") % {
             "name": commune.name,
@@ -362,7 +360,7 @@ def results_import(
         projects = imports.read_results(
             results_file,
             categories=[e.category for e in envelopes],
-            territory_named=_territory_named,
+            territory_named=_territories_by_name(),
             commune_named=_commune_named,
         )
         imports.check_totals(projects, envelopes)
