@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "budgetcitoyen.labelling",
     "budgetcitoyen.voting",
     "budgetcitoyen.results",
+    "budgetcitoyen.followup",
     "budgetcitoyen.privacy",
     "budgetcitoyen.stats",
     "budgetcitoyen.opendata",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("budgetcitoyen.labelling.urls")),
     path("", include("budgetcitoyen.voting.urls")),
     path("", include("budgetcitoyen.results.urls")),
+    path("", include("budgetcitoyen.followup.urls")),
     path("", include("budgetcitoyen.stats.urls")),
     path("", include("budgetcitoyen.opendata.urls")),
     path("api/", include("budgetcitoyen.api.urls")),

@@ -21,6 +21,7 @@ LAYERS: list[set[str]] = [
     {"labelling"},
     {"voting"},
     {"results"},
+    {"followup"},
     {"privacy"},
     {"stats"},
     {"opendata"},

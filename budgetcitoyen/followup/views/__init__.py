@@ -1,0 +1,1 @@
+"""The follow-up's views, one module per concern."""
