@@ -258,3 +258,30 @@ def declared_voters_cast(edition, voters, projects, at):  # type: ignore[no-unty
                     choices=[projects[key].pk for key in choices],
                     ip=f"203.0.113.{number}",
                 )
+
+
+def laureate(edition=None, *, amount=Decimal("8000.00"), votes=120, **project):  # type: ignore[no-untyped-def]
+    """A funded project of a published result: a labelled project and its ``Award`` (stored
+    directly; the results' own tests cover the count and the publication). The edition's
+    published snapshot is made once and shared by its laureates. The holder is
+    ``award.decision.dossier.holder``."""
+    from budgetcitoyen.results.models import Award, ResultSnapshot
+
+    edition = edition or EditionFactory()
+    if not edition.categories.exists():
+        CategoryFactory(edition=edition, name="Innovation sociale")
+    decision = labelled_project(edition, amount=amount, **project)
+    snapshot = ResultSnapshot.objects.filter(edition=edition, published_at__isnull=False).first()
+    if snapshot is None:
+        snapshot = ResultSnapshot.objects.create(
+            edition=edition,
+            rule=edition.allocation_rule,
+            rule_version="1",
+            budget=edition.total_envelope,
+            voters=0,
+            ballots_sha256="0" * 64,
+            ballots_file=b"",
+            outcome={"selected": [], "projects": [], "trace": []},
+            published_at=edition.results_at,
+        )
+    return Award.objects.create(snapshot=snapshot, decision=decision, amount=amount, votes=votes)
