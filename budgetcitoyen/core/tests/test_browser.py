@@ -158,6 +158,47 @@ def test_axe_finds_no_violation_on_the_porteur_s_dossier_pages(
     assert_axe_clean(page)
 
 
+def test_the_category_cap_is_warned_while_choosing(shared_demo_server, porteur_tab, settings):
+    """The category step warns as a category is chosen, before anything is saved (dossier.js,
+    which also warns on the budget step as the amount is typed). The saved amount is set on the
+    way to the browser to 99 999 €, over every cap, since the demo's draft fits them all."""
+    import json
+    import re
+
+    from budgetcitoyen.demo.editions import paris
+
+    settings.DEBUG = True
+    settings.BUDGETCITOYEN_NOW = paris(2025, 3, 3, 12)
+    page = porteur_tab
+    warning = page.locator("#alerte-plafond .message-warning")
+
+    def over_every_cap(route):  # type: ignore[no-untyped-def]
+        response = route.fetch()
+        body = re.sub(
+            r'(<script id="plafonds-categories" type="application/json">)(.*?)(</script>)',
+            lambda m: m[1] + json.dumps({**json.loads(m[2]), "amount": "99999.00"}) + m[3],
+            response.text(),
+        )
+        route.fulfill(response=response, body=body)
+
+    url = f"{shared_demo_server}/mes-dossiers/{DRAFT}/categorie/"
+    page.route(url, over_every_cap)
+    try:
+        page.goto(url)
+        assert warning.count() == 0
+        page.locator('input[name="wished_category"]').first.check()
+        text = warning.inner_text().replace("\u202f", " ").replace("\xa0", " ")
+        assert "Le montant demandé (99 999,00 €) dépasse le plafond de la catégorie « " in text
+        assert (
+            page.locator('input[name="wished_category"]')
+            .first.get_attribute("aria-describedby")
+            .split()[-1]
+            == "alerte-plafond"
+        )
+    finally:
+        page.unroute(url)
+
+
 @pytest.mark.parametrize("path", SIGNED_IN_PAGES)
 def test_axe_finds_no_violation_on_signed_in_pages(shared_demo_server, staff_tab, path):
     page = staff_tab

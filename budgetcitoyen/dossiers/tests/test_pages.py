@@ -580,6 +580,8 @@ class TestTheWishedCategorysCap:
             holder_client.get(f"/mes-dossiers/{dossier.pk}/categorie/").content.decode()
         )
         assert "jusqu'à 10\u202f000 € par projet" in html.replace("\xa0", "\u202f")
+        # The live check's data, for dossier.js: the saved amount and each category's cap.
+        assert '"amount": "12000.00"' in html and '"cap": "10000.00"' in html
         response = holder_client.post(f"/mes-dossiers/{dossier.pk}/recapitulatif/", {"sworn": "on"})
         assert response.status_code == 400
         html = unescape(response.content.decode()).replace("\u202f", " ").replace("\xa0", " ")

@@ -197,9 +197,24 @@ def step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
                 rules.dossier_cap_error(dossier) if step in ("budget", "categorie") else None
             ),
             "wished_category": dossier.wished_category if dossier.wished_category_id else None,
+            "category_caps": _category_caps(dossier) if step == "categorie" else None,
         },
         status=status,
     )
+
+
+def _category_caps(dossier: Dossier) -> dict[str, Any]:
+    """What the category step's script needs to warn as a category is chosen: the saved amount
+    (none yet: no warning) and each category's name and cap (the rule of
+    ``rules.dossier_cap_error``)."""
+    return {
+        "amount": None if dossier.amount_requested is None else str(dossier.amount_requested),
+        "categories": {
+            str(c.pk): {"name": c.name, "cap": str(c.max_amount_per_project)}
+            for c in dossier.edition.categories.all()
+            if c.max_amount_per_project is not None
+        },
+    }
 
 
 def _next_url(dossier: Dossier, step: str) -> str:

@@ -1,12 +1,11 @@
 // The budget step warns while the amount is typed when it is over the wished category's cap
-// per project. The page works without it: the same warning is shown once the step is saved,
-// and submission refuses such a dossier (dossiers/rules.py, category_cap_error).
+// per project, and the category step warns as soon as a category whose cap is below the saved
+// amount is chosen. The page works without it: the same warning is shown once the step is
+// saved, and submission refuses such a dossier (dossiers/rules.py, category_cap_error).
 (function () {
   "use strict";
   var alert = document.getElementById("alerte-plafond");
-  var input = document.getElementById("id_amount_requested");
-  if (!alert || !input || !alert.dataset.cap) return;
-  var cap = parseFloat(alert.dataset.cap);
+  if (!alert || !alert.dataset.template) return;
   var lang = document.documentElement.lang || "fr";
   var euros = new Intl.NumberFormat(lang, { style: "currency", currency: "EUR", maximumFractionDigits: 2 });
 
@@ -17,15 +16,12 @@
     return parseFloat(cleaned);
   }
 
-  function update() {
-    var value = amount(input.value);
-    var over = value !== null && value > cap;
+  function show(text) {
     var shown = alert.querySelector("p");
-    if (!over) {
+    if (text === null) {
       if (shown) alert.removeChild(shown);
       return;
     }
-    var text = alert.dataset.template.replace("%(amount)s", euros.format(value));
     if (shown && shown.textContent === text) return;
     var p = document.createElement("p");
     p.className = "message message-warning";
@@ -34,8 +30,47 @@
     alert.appendChild(p);
   }
 
-  var described = (input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
-  if (described.indexOf("alerte-plafond") === -1) described.push("alerte-plafond");
-  input.setAttribute("aria-describedby", described.join(" "));
-  input.addEventListener("input", update);
+  function describe(input) {
+    var described = (input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+    if (described.indexOf("alerte-plafond") === -1) described.push("alerte-plafond");
+    input.setAttribute("aria-describedby", described.join(" "));
+  }
+
+  var input = document.getElementById("id_amount_requested");
+  if (input && alert.dataset.cap) {
+    // The budget step: one category, the amount typed.
+    var cap = parseFloat(alert.dataset.cap);
+    describe(input);
+    input.addEventListener("input", function () {
+      var value = amount(input.value);
+      show(value !== null && value > cap ? alert.dataset.template.replace("%(amount)s", euros.format(value)) : null);
+    });
+    return;
+  }
+
+  var data = document.getElementById("plafonds-categories");
+  if (!data) return;
+  // The category step: the saved amount, the category chosen.
+  var caps = JSON.parse(data.textContent);
+  if (caps.amount === null) return;
+  var saved = parseFloat(caps.amount);
+  var radios = document.querySelectorAll('input[name="wished_category"]');
+  function update() {
+    var checked = document.querySelector('input[name="wished_category"]:checked');
+    var category = checked ? caps.categories[checked.value] : null;
+    if (!category || saved <= parseFloat(category.cap)) {
+      show(null);
+      return;
+    }
+    show(
+      alert.dataset.template
+        .replace("%(amount)s", euros.format(saved))
+        .replace("%(category)s", category.name)
+        .replace("%(cap)s", euros.format(parseFloat(category.cap)))
+    );
+  }
+  for (var i = 0; i < radios.length; i++) {
+    describe(radios[i]);
+    radios[i].addEventListener("change", update);
+  }
 })();
