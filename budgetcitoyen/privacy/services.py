@@ -510,10 +510,6 @@ def _erase_social(user: Any) -> None:
 # --- The purge ---------------------------------------------------------------------------------
 
 
-def _count(singular: str, plural: str, n: int, **values: Any) -> str:
-    return ngettext(singular, plural, n) % {"n": n, **values}
-
-
 def _purge_voters(report: PurgeReport, at: datetime) -> None:
     for edition, reason in editions_due_for_voter_purge(at):
         if reason:
@@ -530,14 +526,16 @@ def _purge_voters(report: PurgeReport, at: datetime) -> None:
             _("Édition %(year)s : %(ballots)s et %(declarations)s.")
             % {
                 "year": edition.year,
-                "ballots": _count(
+                "ballots": ngettext(
                     "anonymisation de %(n)d bulletin", "anonymisation de %(n)d bulletins", ballots
-                ),
-                "declarations": _count(
+                )
+                % {"n": ballots},
+                "declarations": ngettext(
                     "suppression de %(n)d déclaration de votant",
                     "suppression de %(n)d déclarations de votants",
                     declarations,
-                ),
+                )
+                % {"n": declarations},
             }
         )
 
@@ -553,12 +551,12 @@ def _purge_registrations(report: PurgeReport, at: datetime) -> None:
         if report.applied:
             registrations_purge(edition=edition)
         report.add(
-            _count(
+            ngettext(
                 "Édition %(year)s : effacement de %(n)d inscription aux comptoirs.",
                 "Édition %(year)s : effacement de %(n)d inscriptions aux comptoirs.",
                 pending,
-                year=edition.year,
             )
+            % {"n": pending, "year": edition.year}
         )
 
 
@@ -578,18 +576,20 @@ def _purge_dossiers(report: PurgeReport, at: datetime) -> None:
             _("Édition %(year)s : %(deleted)s ; %(erased)s.")
             % {
                 "year": edition.year,
-                "deleted": _count(
+                "deleted": ngettext(
                     "suppression de %(n)d dossier non soumis au vote",
                     "suppression de %(n)d dossiers non soumis au vote",
                     len(dossiers) - public,
-                ),
-                "erased": _count(
+                )
+                % {"n": len(dossiers) - public},
+                "erased": ngettext(
                     "effacement de %(n)d dossier soumis au vote, dont seule reste la partie "
                     "publiée",
                     "effacement de %(n)d dossiers soumis au vote, dont seule reste la partie "
                     "publiée",
                     public,
-                ),
+                )
+                % {"n": public},
             }
         )
 
@@ -601,11 +601,12 @@ def _purge_accounts(report: PurgeReport, at: datetime) -> None:
             _erase(user, by=None, at=at)
     if to_erase:
         report.add(
-            _count(
+            ngettext(
                 "Suppression de %(n)d compte inactif.",
                 "Suppression de %(n)d comptes inactifs.",
                 len(to_erase),
             )
+            % {"n": len(to_erase)}
         )
     to_warn = [u for u in accounts_to_warn(at) if u not in to_erase]
     for user in to_warn:
@@ -613,11 +614,12 @@ def _purge_accounts(report: PurgeReport, at: datetime) -> None:
             inactivity_warn(user=user, at=at)
     if to_warn:
         report.add(
-            _count(
+            ngettext(
                 "Envoi du courriel de prévenance à %(n)d compte inactif.",
                 "Envoi du courriel de prévenance à %(n)d comptes inactifs.",
                 len(to_warn),
             )
+            % {"n": len(to_warn)}
         )
     codes = SignInCode.objects.filter(expires_at__lt=at)
     expired = codes.count()
@@ -625,11 +627,12 @@ def _purge_accounts(report: PurgeReport, at: datetime) -> None:
         if report.applied:
             codes.delete()
         report.add(
-            _count(
+            ngettext(
                 "Suppression de %(n)d code de connexion expiré.",
                 "Suppression de %(n)d codes de connexion expirés.",
                 expired,
             )
+            % {"n": expired}
         )
     # Attempt counters (hashed addresses) are of no use once their window has ended.
     counters = RateCounter.objects.filter(expires_at__lt=int(at.timestamp()))
@@ -638,11 +641,12 @@ def _purge_accounts(report: PurgeReport, at: datetime) -> None:
         if report.applied:
             counters.delete()
         report.add(
-            _count(
+            ngettext(
                 "Suppression de %(n)d compteur de tentatives échu.",
                 "Suppression de %(n)d compteurs de tentatives échus.",
                 ended,
             )
+            % {"n": ended}
         )
     # Emails the mail server did not take at once wait in the worker's queue with their
     # recipient and text (budgetcitoyen.core.mail); once sent or given up, they go.
@@ -655,11 +659,12 @@ def _purge_accounts(report: PurgeReport, at: datetime) -> None:
         if report.applied:
             finished.delete()
         report.add(
-            _count(
+            ngettext(
                 "Suppression de %(n)d courriel envoyé de la file d'attente.",
                 "Suppression de %(n)d courriels envoyés de la file d'attente.",
                 done,
             )
+            % {"n": done}
         )
 
 
