@@ -146,6 +146,28 @@ def processings() -> list[Processing]:
             % {"years": _years(delay("laureate_dossier_years"))},
         ),
         Processing(
+            code="followup",
+            name=_("Suivi des dossiers et des projets lauréats"),
+            data=_(
+                "Pièces justificatives demandées au porteur (statuts, RIB, attestations, "
+                "devis…) ; convention de financement (structure, SIRET ou RNA, représentant, "
+                "adresse, échéancier, convention signée) ; versements ; actualités du projet et "
+                "leurs photos ; rapport final et ses pièces."
+            ),
+            legal_basis=legal_basis_text(LEGAL_OBLIGATION),
+            retention=_(
+                "Avec le dossier qu'elles concernent : %(years)s après la publication des "
+                "résultats pour un dossier non lauréat, %(laureate_years)s pour un lauréat. Il "
+                "reste alors ce qui a été publié : le montant accordé, les montants versés et "
+                "leurs dates, les étapes du projet et les actualités publiées, sans le nom de "
+                "leur auteur."
+            )
+            % {
+                "years": _years(delay("dossier_years")),
+                "laureate_years": _years(delay("laureate_dossier_years")),
+            },
+        ),
+        Processing(
             code="voters",
             name=_("Vote des habitants"),
             data=_(

@@ -15,6 +15,14 @@ from budgetcitoyen.core import clock
 from budgetcitoyen.core.models import AuditEntry
 from budgetcitoyen.dossiers.models import Dossier
 from budgetcitoyen.dossiers.rules import STEPS
+from budgetcitoyen.followup.models import (
+    DocumentRequest,
+    FinalReport,
+    FundingAgreement,
+    NewsItem,
+    Payment,
+)
+from budgetcitoyen.results.models import Award
 
 # What a holder typed, step by step: the fields of the dossier's steps that hold a value of their
 # own (the photo, attachments and financing plan are listed apart, relations by their name).
@@ -119,4 +127,91 @@ def _dossier(dossier: Dossier) -> dict[str, Any]:
             {"source": line.source, "amount": line.amount, "secured": line.is_secured}
             for line in dossier.financing_lines.order_by("position")
         ],
+        **_followup(dossier),
     }
+
+
+def _file(stored: Any) -> dict[str, Any]:
+    return {
+        "name": stored.original_name,
+        "type": stored.content_type,
+        "size": stored.size,
+        "sha256": stored.sha256,
+        "uploaded_at": stored.uploaded_at,
+    }
+
+
+def _followup(dossier: Dossier) -> dict[str, Any]:
+    """What the follow-up holds about the dossier: documents asked and sent, and for a laureate
+    its agreement, payments, news and final report."""
+    data: dict[str, Any] = {
+        "document_requests": [
+            {
+                "requested_at": r.requested_at,
+                "due_on": r.due_on,
+                "status": r.status,
+                "message": r.message,
+                "documents": [
+                    {
+                        "kind": item.kind,
+                        "label": item.label,
+                        "files": [_file(f) for f in item.files.order_by("pk")],
+                    }
+                    for item in r.items.order_by("position")
+                ],
+            }
+            for r in DocumentRequest.objects.filter(dossier=dossier).order_by("pk")
+        ]
+    }
+    award = Award.objects.filter(decision__dossier=dossier).first()
+    if award is None:
+        return data
+    agreement = FundingAgreement.objects.filter(award=award).first()
+    if agreement is not None:
+        data["funding_agreement"] = {
+            "reference": agreement.reference,
+            "status": agreement.status,
+            "amount": agreement.amount,
+            "beneficiary_name": agreement.beneficiary_name,
+            "siret": agreement.siret,
+            "rna": agreement.rna,
+            "beneficiary_address": agreement.beneficiary_address,
+            "representative": agreement.representative,
+            "signed_on": agreement.signed_on,
+            "signed_scans": [_file(f) for f in agreement.scans.order_by("pk")],
+            "payments": [
+                {"amount": p.amount, "paid_on": p.paid_on, "instalment": p.instalment.label}
+                for p in Payment.objects.filter(instalment__agreement=agreement)
+                .select_related("instalment")
+                .order_by("paid_on", "pk")
+            ],
+        }
+    data["news"] = [
+        {
+            "title": n.title,
+            "body": n.body,
+            "happened_on": n.happened_on,
+            "status": n.status,
+            "photo": bool(n.photo),
+            "refusal_reason": n.refusal_reason,
+        }
+        for n in NewsItem.objects.filter(award=award).order_by("pk")
+    ]
+    report = FinalReport.objects.filter(award=award).first()
+    if report is not None:
+        data["final_report"] = {
+            **model_to_dict(
+                report,
+                fields=[
+                    "status",
+                    "achievements",
+                    "beneficiaries_reached",
+                    "spending",
+                    "difficulties",
+                    "amount_spent",
+                ],
+            ),
+            "submitted_at": report.submitted_at,
+            "attachments": [_file(f) for f in report.attachments.order_by("pk")],
+        }
+    return data

@@ -64,6 +64,15 @@ from budgetcitoyen.dossiers.models import Dossier, private_storage
 from budgetcitoyen.dossiers.services import dossier_delete_draft
 from budgetcitoyen.editions import phases
 from budgetcitoyen.editions.models import Edition
+from budgetcitoyen.followup.models import (
+    DocumentRequest,
+    FinalReport,
+    FundingAgreement,
+    NewsItem,
+    ReportAttachment,
+    SignedAgreementScan,
+    SupportingDocument,
+)
 from budgetcitoyen.labelling.models import Assignment, ConflictOfInterest, Decision, Review
 from budgetcitoyen.results.models import Award, ResultSnapshot
 from budgetcitoyen.voting.models import Ballot, IdentityReview, VoterDeclaration
@@ -293,6 +302,7 @@ def dossier_purge(*, dossier: Dossier, at: datetime) -> bool:
     put_to_vote = decision is not None and decision.is_labelled
     attachments = list(dossier.attachments.all())
     files = [a.file.name for a in attachments]
+    files += _followup_purge(dossier)
     with _dossier_freeze_lifted():
         Review.objects.filter(dossier=dossier).delete()
         Assignment.objects.filter(dossier=dossier).delete()
@@ -328,6 +338,39 @@ def dossier_purge(*, dossier: Dossier, at: datetime) -> bool:
     for name in filter(None, files):
         transaction.on_commit(functools.partial(storage.delete, name))
     return not put_to_vote
+
+
+def _followup_purge(dossier: Dossier) -> list[str]:
+    """The follow-up's personal data of a dossier past its delay; the names of its files.
+
+    The supporting documents go with their requests. Of a laureate there remains what the
+    public saw: the amount granted, the amounts paid and their dates, the milestones and the
+    published news (their author detached). The agreement's representative and address, its
+    signed scans, the final report's texts and files, and unpublished news go.
+    """
+    documents = SupportingDocument.objects.filter(item__request__dossier=dossier)
+    files: list[str] = [d.file.name or "" for d in documents]
+    DocumentRequest.objects.filter(dossier=dossier).delete()
+    award = Award.objects.filter(decision__dossier=dossier).first()
+    if award is None:
+        return files
+    scans = SignedAgreementScan.objects.filter(agreement__award=award)
+    files += [s.file.name or "" for s in scans]
+    scans.delete()
+    FundingAgreement.objects.filter(award=award).update(
+        representative="", beneficiary_address="", conditions=""
+    )
+    reports = ReportAttachment.objects.filter(report__award=award)
+    files += [r.file.name or "" for r in reports]
+    reports.delete()
+    FinalReport.objects.filter(award=award).update(
+        achievements="", beneficiaries_reached="", spending="", difficulties="", review_comment=""
+    )
+    unpublished = NewsItem.objects.filter(award=award).exclude(status=NewsItem.Status.PUBLISHED)
+    files += [n.photo.name or "" for n in unpublished if n.photo]
+    unpublished.delete()
+    NewsItem.objects.filter(award=award).update(author=None)
+    return files
 
 
 def dossiers_purge(*, edition: Edition, at: datetime) -> dict[str, int]:
