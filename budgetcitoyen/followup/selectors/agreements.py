@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from budgetcitoyen.core import clock
 from budgetcitoyen.editions.models import Edition
 from budgetcitoyen.followup.models import FundingAgreement, Instalment, Payment
 from budgetcitoyen.results.models import Award
@@ -70,7 +71,7 @@ def paid_for_award(award: Award) -> Decimal:
 def edition_awards(edition: Edition) -> QuerySet[Award]:
     """The laureates of the edition's published result."""
     return (
-        Award.objects.filter(snapshot__edition=edition, snapshot__published_at__isnull=False)
+        Award.objects.filter(snapshot__edition=edition, snapshot__published_at__lte=clock.now())
         .select_related(
             "snapshot__edition",
             "decision__category",

@@ -8,6 +8,7 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from budgetcitoyen.core import clock
 from budgetcitoyen.followup import permissions
 from budgetcitoyen.followup.models import FundingAgreement
 from budgetcitoyen.followup.selectors import agreements as selectors
@@ -18,7 +19,7 @@ register = template.Library()
 
 def _award_of(dossier: Any) -> Award | None:
     return (
-        Award.objects.filter(decision__dossier=dossier, snapshot__published_at__isnull=False)
+        Award.objects.filter(decision__dossier=dossier, snapshot__published_at__lte=clock.now())
         .select_related("decision__dossier")
         .first()
     )

@@ -12,11 +12,13 @@ from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from budgetcitoyen.core import clock
 from budgetcitoyen.core.errors import DomainError
 from budgetcitoyen.core.exports import csv_response, xlsx_response
 from budgetcitoyen.core.forms import add_domain_error
@@ -54,7 +56,9 @@ def _require_staff(request: HttpRequest) -> None:
 
 def _award(pk: int) -> Award:
     return get_object_or_404(
-        Award.objects.select_related(*AWARD_RELATED).filter(snapshot__published_at__isnull=False),
+        Award.objects.select_related(*AWARD_RELATED).filter(
+            snapshot__published_at__lte=clock.now()
+        ),
         pk=pk,
     )
 
@@ -80,7 +84,13 @@ def _edition(request: HttpRequest) -> Edition | None:
         edition = edition_of_year(year)
         if edition is not None:
             return edition
-    return Edition.objects.filter(results__published_at__isnull=False).order_by("-year").first()
+    return _editions_with_results().first()
+
+
+def _editions_with_results() -> QuerySet[Edition]:
+    return (
+        Edition.objects.filter(results__published_at__lte=clock.now()).distinct().order_by("-year")
+    )
 
 
 def staff_laureates(request: HttpRequest) -> HttpResponse:
@@ -92,9 +102,7 @@ def staff_laureates(request: HttpRequest) -> HttpResponse:
         "followup/staff/laureates.html",
         {
             "edition": edition,
-            "editions": Edition.objects.filter(results__published_at__isnull=False)
-            .distinct()
-            .order_by("-year"),
+            "editions": _editions_with_results(),
             "rows": rows,
             "totals": selectors.totals(
                 rows, edition_label=_("Édition"), none_label=_("Non renseigné")
