@@ -32,6 +32,7 @@ from budgetcitoyen.followup.services.agreements import (
 )
 from budgetcitoyen.results.models import ResultSnapshot
 from budgetcitoyen.testing.a11y import assert_accessible
+from budgetcitoyen.testing.cast import confirm_password
 from budgetcitoyen.testing.factories import EditionFactory, UserFactory, laureate, paris
 
 pytestmark = [pytest.mark.django_db]
@@ -388,7 +389,19 @@ class TestSign:
 # --- Pages ---------------------------------------------------------------------------------
 
 
+def confirmed(client):
+    """Type the password again, as sending and paying ask (accounts.reauth); the rate limit of
+    « Confirmer l'accès » is per address, so its counters are emptied first."""
+    from django.core.cache import cache
+
+    cache.clear()
+    confirm_password(client)
+    return client
+
+
 def client_of(user):
+    """A client signed in as ``user``; staff have typed their password again (the actions
+    that matter ask for it, accounts.reauth)."""
     client = Client()
     if user is not None:
         client.force_login(user)
@@ -460,7 +473,7 @@ class TestStaffPages:
         assert not FundingAgreement.objects.exists()
 
     def test_the_send_sign_steps_through_the_pages(self, award, sam):
-        client = client_of(sam)
+        client = confirmed(client_of(sam))
         services.agreement_create(award=award, by=sam)
         assert (
             client.post(f"/gestion/suivi/laureats/{award.pk}/convention/envoyer/").status_code
@@ -480,6 +493,14 @@ class TestStaffPages:
         )
         assert done.status_code == 302
         assert FundingAgreement.objects.get(award=award).status == "signed"
+
+    def test_sending_asks_for_the_password_again(self, award, sam):
+        services.agreement_create(award=award, by=sam)
+        client = Client()
+        client.force_login(sam)
+        response = client.post(f"/gestion/suivi/laureats/{award.pk}/convention/envoyer/")
+        assert response.status_code == 302 and "reauthenticate" in response["Location"]
+        assert FundingAgreement.objects.get(award=award).status == "draft"
 
     def test_updating_a_sent_agreement_sends_back_to_the_laureate_page(self, award, sam):
         sent(award, sam)

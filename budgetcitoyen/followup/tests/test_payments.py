@@ -12,6 +12,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
@@ -26,7 +27,7 @@ from budgetcitoyen.followup.selectors.agreements import (
     totals,
 )
 from budgetcitoyen.followup.services.agreements import initial_terms
-from budgetcitoyen.testing.cast import make_persona
+from budgetcitoyen.testing.cast import confirm_password, make_persona
 from budgetcitoyen.testing.concurrency import run_together
 from budgetcitoyen.testing.factories import EditionFactory, UserFactory, laureate, paris
 
@@ -217,6 +218,8 @@ class TestRecord:
     def test_the_payment_form_records_and_refuses_in_french(self, agreement, award, sam):
         client = Client()
         client.force_login(sam)
+        cache.clear()  # the rate limit of « Confirmer l'accès » counts per address
+        confirm_password(client)
         first = agreement.instalments.get(position=1)
         url = f"/gestion/suivi/laureats/{award.pk}/versements/"
         data = {

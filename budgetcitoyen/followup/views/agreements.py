@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from budgetcitoyen.accounts.reauth import require_password_confirmed
 from budgetcitoyen.core import clock
 from budgetcitoyen.core.errors import DomainError
 from budgetcitoyen.core.exports import csv_response, xlsx_response
@@ -214,6 +215,7 @@ def _act(request: HttpRequest, award: Award, action: Any, success: str) -> HttpR
 @require_POST
 def agreement_send(request: HttpRequest, pk: int) -> HttpResponse:
     award = _staff_award(request, pk)
+    require_password_confirmed(request)  # the holder receives it: a commitment of the Département
     agreement = _agreement(award)
     return _act(
         request,
@@ -265,6 +267,7 @@ def agreement_sign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def payment_add(request: HttpRequest, pk: int) -> HttpResponse:
     award = _staff_award(request, pk)
+    require_password_confirmed(request)  # money paid out (the held POST is replayed after)
     agreement = _agreement(award)
     form = PaymentForm(request.POST, agreement=agreement)
     if not form.is_valid():
