@@ -272,6 +272,22 @@ def _locked(agreement: FundingAgreement) -> FundingAgreement:
     return locked
 
 
+def _email_holder(agreement: FundingAgreement, template: str) -> None:
+    """Tell the holder, once the change commits, with the link to their agreement's page."""
+    holder = agreement.award.decision.dossier.holder
+    if holder is not None and holder.email:
+        send_after_commit(
+            to=[holder.email],
+            template=template,
+            context={
+                "agreement": agreement,
+                "decision": agreement.award.decision,
+                "holder": holder,
+                "link": reverse("followup:holder_agreement", args=[agreement.award_id]),
+            },
+        )
+
+
 # --- Agreement -----------------------------------------------------------------------------
 
 
@@ -356,18 +372,7 @@ def agreement_send(*, agreement: FundingAgreement, by: Any) -> FundingAgreement:
         obj=agreement,
         data={"reference": agreement.reference, "pdf_sha256": agreement.sent_pdf_sha256},
     )
-    holder = agreement.award.decision.dossier.holder
-    if holder is not None and holder.email:
-        send_after_commit(
-            to=[holder.email],
-            template="followup_agreement_sent",
-            context={
-                "agreement": agreement,
-                "decision": agreement.award.decision,
-                "holder": holder,
-                "link": reverse("followup:holder_agreement", args=[agreement.award_id]),
-            },
-        )
+    _email_holder(agreement, "followup_agreement_sent")
     return agreement
 
 
@@ -455,6 +460,7 @@ def agreement_sign(
                     "scan_sha256": checked.sha256,
                 },
             )
+            _email_holder(agreement, "followup_agreement_signed")
     return agreement
 
 

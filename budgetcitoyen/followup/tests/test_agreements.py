@@ -332,6 +332,18 @@ class TestSign:
         entry = AuditEntry.objects.get(action="followup.agreement_signed")
         assert entry.data["scan_sha256"] == stored.sha256
 
+    def test_the_holder_is_told_of_the_signature(
+        self, award, sam, holder, django_capture_on_commit_callbacks
+    ):
+        agreement = sent(award, sam)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.agreement_sign(
+                agreement=agreement, by=sam, signed_on=date(2025, 12, 1), scan=scan()
+            )
+        (message,) = mail.outbox
+        assert message.to == [holder.email] and "signée" in message.subject
+        assert "1er décembre 2025" in message.body or "1 décembre 2025" in message.body
+
     def test_it_refuses_without_the_scan(self, award, sam):
         agreement = sent(award, sam)
         with pytest.raises(InvalidInput) as refused:
