@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django.urls import include, path
 
+# One namespace for the four parts' modules: followup:<name>.
+app_name = "followup"
+
 urlpatterns = [
     path("", include("budgetcitoyen.followup.urls_documents")),
     path("", include("budgetcitoyen.followup.urls_agreements")),

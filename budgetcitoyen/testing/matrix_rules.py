@@ -155,6 +155,31 @@ def _admin(role: str, phase: str, state: str) -> int:
     return OK if role in STAFF else REDIRECT
 
 
+# --- followup agreements ---
+def _followup_staff(role: str, phase: str, state: str) -> int:
+    """Staff's follow-up pages: a laureate exists once the results are published."""
+    return OK if role in STAFF and since(phase, "results") else NOT_FOUND
+
+
+def _agreement_document(role: str, phase: str, state: str) -> int:
+    """An agreement's page, PDF and scan: staff always, its holder once sent; the state is
+    "<own|other>_<status of the agreement, or none>"."""
+    owner, _, status = state.partition("_")
+    if not since(phase, "results") or status in ("", "none"):
+        return NOT_FOUND
+    if role in STAFF:
+        return OK
+    return OK if role == "holder" and owner == "own" and status != "draft" else NOT_FOUND
+
+
+def _followup_exports(role: str, phase: str, state: str) -> int:
+    # No edition has published results before the results date: nothing to export.
+    return _followup_staff(role, phase, state)
+
+
+# --- end followup agreements ---
+
+
 EXPECTATIONS: dict[str, Rule] = {
     # Public pages.
     "home": always(OK),
@@ -288,6 +313,22 @@ EXPECTATIONS: dict[str, Rule] = {
     "account_logout": when(lambda r, p, s: r == "anonymous", REDIRECT, OK),
     "account_reset_password": always(OK),
     "account_email": signed_in(always(OK)),
+    # --- followup agreements ---
+    "followup:staff_laureates": staff_only(),
+    "followup:staff_laureate": _followup_staff,
+    "followup:agreement_edit": _followup_staff,
+    "followup:agreement_send": always(NOT_ALLOWED),  # POST only, refused before any check
+    "followup:agreement_return_to_draft": always(NOT_ALLOWED),
+    "followup:agreement_sign": always(NOT_ALLOWED),
+    "followup:payment_add": always(NOT_ALLOWED),
+    "followup:holder_agreement": _agreement_document,
+    "followup:agreement_pdf": _agreement_document,
+    "followup:agreement_scan": _agreement_document,
+    "followup:export_payments_csv": _followup_exports,
+    "followup:export_payments_xlsx": _followup_exports,
+    "followup:export_agreements_csv": _followup_exports,
+    "followup:export_agreements_xlsx": _followup_exports,
+    # --- end followup agreements ---
 }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -89,6 +90,49 @@ def _years(w: World) -> dict[str, Kwargs]:
     return {"published": {"year": w.year}, "unpublished": {"year": w.unpublished_year}}
 
 
+# --- followup agreements ---
+def _awards(w: World) -> dict[str, Any]:
+    """The holder's laureate ("own", the labelled dossier's award, if the demo funded it) and
+    another holder's ("other"), read from the world's database."""
+    from budgetcitoyen.results.models import Award
+
+    own = Award.objects.filter(decision_id=w.ids["decision_labelled"]).first()
+    other = (
+        Award.objects.exclude(decision__dossier__holder_id=w.users["holder"]).order_by("pk").first()
+    )
+    return {name: award for name, award in (("own", own), ("other", other)) if award is not None}
+
+
+def _agreement_status(award: Any) -> str:
+    from budgetcitoyen.followup.models import FundingAgreement
+
+    agreement = FundingAgreement.objects.filter(award=award).first()
+    return agreement.status if agreement else "none"
+
+
+def _laureates(w: World, *, with_agreement: bool) -> dict[str, Kwargs]:
+    """Each award under its name, and with the state of its agreement ("own_sent",
+    "other_none"…) for the pages that read the agreement."""
+    return {
+        (f"{name}_{_agreement_status(award)}" if with_agreement else name): {"pk": award.pk}
+        for name, award in _awards(w).items()
+    }
+
+
+def _agreement_scans(w: World) -> dict[str, Kwargs]:
+    from budgetcitoyen.followup.models import SignedAgreementScan
+
+    found: dict[str, Kwargs] = {}
+    for name, award in _awards(w).items():
+        scan = SignedAgreementScan.objects.filter(agreement__award=award).first()
+        if scan is not None:
+            found[f"{name}_{_agreement_status(award)}"] = {"pk": award.pk, "scan_pk": scan.pk}
+    return found
+
+
+# --- end followup agreements ---
+
+
 TARGETS: dict[str, Targets] = {
     "comptoirs:detail": COMPTOIRS,
     "comptoirs:ics": COMPTOIRS,
@@ -152,4 +196,15 @@ TARGETS: dict[str, Targets] = {
         for name in ("decision_labelled", "decision_not_labelled")
     },
     "api:unknown": lambda w: {"": {"rest": "nulle-part"}},
+    # --- followup agreements ---
+    "followup:staff_laureate": lambda w: _laureates(w, with_agreement=False),
+    "followup:agreement_edit": lambda w: _laureates(w, with_agreement=False),
+    "followup:agreement_send": lambda w: _laureates(w, with_agreement=False),
+    "followup:agreement_return_to_draft": lambda w: _laureates(w, with_agreement=False),
+    "followup:agreement_sign": lambda w: _laureates(w, with_agreement=False),
+    "followup:payment_add": lambda w: _laureates(w, with_agreement=False),
+    "followup:holder_agreement": lambda w: _laureates(w, with_agreement=True),
+    "followup:agreement_pdf": lambda w: _laureates(w, with_agreement=True),
+    "followup:agreement_scan": lambda w: _agreement_scans(w),
+    # --- end followup agreements ---
 }
