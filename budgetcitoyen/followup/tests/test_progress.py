@@ -18,6 +18,7 @@ from budgetcitoyen.followup.services import progress as services
 from budgetcitoyen.testing.a11y import assert_accessible
 from budgetcitoyen.testing.cast import make_persona
 from budgetcitoyen.testing.factories import EditionFactory, complete_dossier, laureate, paris
+from budgetcitoyen.testing.hostile import SCRIPT
 
 pytestmark = pytest.mark.django_db
 
@@ -214,6 +215,32 @@ class TestPages:
         page = response.content.decode()
         assert "Note gardée" in page and "motif de l&#x27;abandon" in page
         assert not Milestone.objects.exists()
+
+    @pytest.mark.parametrize(
+        "field,value",
+        [
+            ("note", "a\x00b"),
+            ("note", "x" * 301),
+            ("reason", "é" * 3000),
+            ("progress", "9" * 30),
+            ("progress", "-5"),
+            ("reached_on", "31/02/2026"),
+            ("kind", SCRIPT),
+        ],
+    )
+    def test_hostile_input_is_a_french_400(self, award, staff, field, value):
+        data = {"kind": "started", "reached_on": "2026-01-05", "note": "", field: value}
+        response = client_of(staff).post(self.url(award), data)
+        assert response.status_code == 400
+        assert SCRIPT.encode() not in response.content
+        assert not Milestone.objects.exists()
+
+    def test_html_and_formulas_are_text(self, award, staff):
+        client = client_of(staff)
+        data = {"kind": "started", "reached_on": "2026-01-05", "note": SCRIPT, "reason": "=1+1"}
+        assert client.post(self.url(award), data).status_code == 302
+        assert SCRIPT.encode() not in client.get(self.url(award)).content
+        assert Milestone.objects.get().reason == "=1+1"
 
     def test_nothing_after_the_end_is_a_409(self, award, staff):
         set_milestone(award, staff, kind="abandoned", reason="Local perdu.")
