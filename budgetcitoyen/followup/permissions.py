@@ -56,3 +56,15 @@ def can_write_news(user: Any, award: Award) -> bool:
 
 def can_write_report(user: Any, award: Award) -> bool:
     return is_award_holder(user, award)
+
+
+def can_see_news(user: Any, news: Any) -> bool:
+    """A published news item is public; any other state only its holder and staff see."""
+    if news.status == news.Status.PUBLISHED:
+        return True
+    return is_staff(user) or is_award_holder(user, news.award)
+
+
+def can_see_report(user: Any, award: Award) -> bool:
+    """The final report and its files: staff, and the holder who writes it."""
+    return is_staff(user) or is_award_holder(user, award)

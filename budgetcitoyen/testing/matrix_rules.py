@@ -151,6 +151,19 @@ def _ballot(role: str, phase: str, state: str) -> int:
     return REDIRECT if phase == "vote" else CONFLICT  # no declaration yet: to the identity page
 
 
+# --- followup progress ---
+def _own_laureate(status: int) -> Rule:
+    """A page of the holder's own laureate (its dossier is ``labelled``); 404 to anyone else."""
+    return lambda role, phase, state: (
+        status
+        if role == "holder" and state in ("labelled", "news_draft", "news_published", "piece")
+        else NOT_FOUND
+    )
+
+
+# --- end followup progress ---
+
+
 def _admin(role: str, phase: str, state: str) -> int:
     return OK if role in STAFF else REDIRECT
 
@@ -329,6 +342,31 @@ EXPECTATIONS: dict[str, Rule] = {
     "followup:export_agreements_csv": _followup_exports,
     "followup:export_agreements_xlsx": _followup_exports,
     # --- end followup agreements ---
+    # --- followup progress ---
+    # The holder's pages of their laureate (the labelled dossier of the world is one of the
+    # demo's laureates); POST-only actions answer 405 to a GET once the object is theirs.
+    "followup:holder_news": _own_laureate(OK),
+    "followup:holder_news_edit": _own_laureate(OK),
+    "followup:holder_news_submit": _own_laureate(NOT_ALLOWED),
+    "followup:holder_news_delete": _own_laureate(NOT_ALLOWED),
+    "followup:holder_report": _own_laureate(OK),
+    "followup:holder_report_attachment_remove": _own_laureate(NOT_ALLOWED),
+    # A published news item's photo is public; a draft's, its holder's and staff's.
+    "followup:news_photo": when(
+        lambda r, p, s: s == "news_published" or r in STAFF or r == "holder", OK, NOT_FOUND
+    ),
+    "followup:report_attachment": when(lambda r, p, s: r in STAFF or r == "holder", OK, NOT_FOUND),
+    "followup:staff_news_queue": staff_only(),
+    "followup:staff_news": staff_only(),
+    "followup:staff_news_publish": staff_only(NOT_ALLOWED),
+    "followup:staff_news_refuse": staff_only(NOT_ALLOWED),
+    "followup:staff_news_unpublish": staff_only(NOT_ALLOWED),
+    "followup:staff_milestones": staff_only(),
+    "followup:staff_milestone_remove": staff_only(NOT_ALLOWED),
+    "followup:staff_report": staff_only(),
+    "followup:staff_report_accept": staff_only(NOT_ALLOWED),
+    "followup:staff_report_return": staff_only(NOT_ALLOWED),
+    # --- end followup progress ---
 }
 
 

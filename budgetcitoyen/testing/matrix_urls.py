@@ -131,6 +131,30 @@ def _agreement_scans(w: World) -> dict[str, Kwargs]:
 
 
 # --- end followup agreements ---
+# --- followup progress ---
+def _followup(w: World, **states: dict[str, str]) -> dict[str, Kwargs]:
+    """Each state's kwargs, each naming an object of ``w.ids``; a state the world lacks an
+    object for is left out."""
+    return {
+        state: {name: w.ids[key] for name, key in kwargs.items()}
+        for state, kwargs in states.items()
+        if all(key in w.ids for key in kwargs.values())
+    }
+
+
+def _news(w: World) -> dict[str, Kwargs]:
+    return _followup(w, news_draft={"pk": "news_draft"}, news_published={"pk": "news_published"})
+
+
+def _holder_news(w: World) -> dict[str, Kwargs]:
+    return _followup(
+        w,
+        news_draft={"pk": "dossier_labelled", "news_pk": "news_draft"},
+        news_published={"pk": "dossier_labelled", "news_pk": "news_published"},
+    )
+
+
+# --- end followup progress ---
 
 
 TARGETS: dict[str, Targets] = {
@@ -207,4 +231,31 @@ TARGETS: dict[str, Targets] = {
     "followup:agreement_pdf": lambda w: _laureates(w, with_agreement=True),
     "followup:agreement_scan": lambda w: _agreement_scans(w),
     # --- end followup agreements ---
+    # --- followup progress ---
+    # The world's follow-up objects (``matrix.build_world`` adds them: see _followup below);
+    # a state whose object the world lacks is not asked.
+    "followup:holder_news": OWN_DOSSIERS,
+    "followup:holder_news_edit": lambda w: _holder_news(w),
+    "followup:holder_news_submit": lambda w: _holder_news(w),
+    "followup:holder_news_delete": lambda w: _holder_news(w),
+    "followup:holder_report": OWN_DOSSIERS,
+    "followup:holder_report_attachment_remove": lambda w: _followup(
+        w, piece={"pk": "dossier_labelled", "attachment_pk": "report_attachment"}
+    ),
+    "followup:news_photo": lambda w: _news(w),
+    "followup:report_attachment": lambda w: _followup(
+        w, piece={"pk": "award_own", "attachment_pk": "report_attachment"}
+    ),
+    "followup:staff_news": lambda w: _news(w),
+    "followup:staff_news_publish": lambda w: _news(w),
+    "followup:staff_news_refuse": lambda w: _news(w),
+    "followup:staff_news_unpublish": lambda w: _news(w),
+    "followup:staff_milestones": lambda w: _followup(w, own={"pk": "award_own"}),
+    "followup:staff_milestone_remove": lambda w: _followup(
+        w, own={"pk": "award_own", "milestone_pk": "milestone"}
+    ),
+    "followup:staff_report": lambda w: _followup(w, own={"pk": "award_own"}),
+    "followup:staff_report_accept": lambda w: _followup(w, own={"pk": "award_own"}),
+    "followup:staff_report_return": lambda w: _followup(w, own={"pk": "award_own"}),
+    # --- end followup progress ---
 }
