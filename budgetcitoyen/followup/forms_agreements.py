@@ -139,6 +139,9 @@ class SignForm(Form):
 
 
 class ReturnToDraftForm(Form):
+    # Its own prefix: the laureate page also holds the milestone form, whose reason is another.
+    prefix = "correction"
+
     reason = forms.CharField(
         label=gettext_lazy("Motif de la correction"),
         max_length=2000,
