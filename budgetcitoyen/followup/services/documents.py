@@ -227,7 +227,7 @@ def document_request_create(
 
 def _lock_request(request: DocumentRequest) -> DocumentRequest:
     locked = (
-        DocumentRequest.objects.select_for_update()
+        DocumentRequest.objects.select_for_update(of=("self",))
         .select_related("dossier__holder", "requested_by", "on_behalf_of")
         .filter(pk=request.pk)
         .first()
