@@ -288,6 +288,20 @@ EXPECTATIONS: dict[str, Rule] = {
     "account_logout": when(lambda r, p, s: r == "anonymous", REDIRECT, OK),
     "account_reset_password": always(OK),
     "account_email": signed_in(always(OK)),
+    # --- followup documents ---
+    # Staff ask about any submitted dossier; a draft answers 409 (a French refusal, no form).
+    "followup_documents:request_create": lambda r, p, s: (
+        (CONFLICT if s in ("draft", "other_draft") else OK) if r in STAFF else NOT_FOUND
+    ),
+    "followup_documents:outstanding": staff_only(),
+    # The world's request (``document_request``, on the labelled dossier) is open.
+    "followup_documents:staff_request": staff_only(),
+    "followup_documents:request_close": staff_only(),  # a GET confirms first
+    "followup_documents:request_cancel": staff_only(),
+    "followup_documents:holder_request": _own_dossier(NOT_FOUND, OK),
+    "followup_documents:file_remove": _own_dossier(NOT_FOUND, NOT_ALLOWED),  # POST only
+    "followup_documents:file": when(lambda r, p, s: can_view_dossier(r, s), OK, NOT_FOUND),
+    # --- end followup documents ---
 }
 
 

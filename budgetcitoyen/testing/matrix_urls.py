@@ -152,4 +152,31 @@ TARGETS: dict[str, Targets] = {
         for name in ("decision_labelled", "decision_not_labelled")
     },
     "api:unknown": lambda w: {"": {"rest": "nulle-part"}},
+    # --- followup documents ---
+    # The world needs an open request on the labelled dossier with one file sent
+    # (``w.ids["document_request"]``, ``w.ids["supporting_document"]``).
+    "followup_documents:request_create": DOSSIERS,
+    "followup_documents:staff_request": lambda w: {
+        "labelled": {"request_pk": w.ids["document_request"]}
+    },
+    "followup_documents:request_close": lambda w: {
+        "labelled": {"request_pk": w.ids["document_request"]}
+    },
+    "followup_documents:request_cancel": lambda w: {
+        "labelled": {"request_pk": w.ids["document_request"]}
+    },
+    "followup_documents:holder_request": lambda w: {
+        "labelled": {"pk": w.ids["dossier_labelled"], "request_pk": w.ids["document_request"]}
+    },
+    "followup_documents:file_remove": lambda w: {
+        "labelled": {
+            "pk": w.ids["dossier_labelled"],
+            "request_pk": w.ids["document_request"],
+            "file_pk": w.ids["supporting_document"],
+        }
+    },
+    "followup_documents:file": lambda w: {
+        "labelled": {"pk": w.ids["dossier_labelled"], "file_pk": w.ids["supporting_document"]}
+    },
+    # --- end followup documents ---
 }
