@@ -160,6 +160,12 @@ class TestAsking:
         assert "brouillon" in refused.value.message
         assert refused.value.status_code == 409
 
+    def test_not_about_a_dossier_whose_data_was_purged(self, submitted, staff):
+        Dossier.objects.filter(pk=submitted.pk).update(purged_at=LABELLING)
+        with pytest.raises(Conflict) as refused:
+            ask(submitted, staff)
+        assert "effacées" in refused.value.message
+
     def test_about_a_withdrawn_or_decided_dossier_too(self, submitted, staff):
         Dossier.objects.filter(pk=submitted.pk).update(status=Dossier.Status.WITHDRAWN)
         assert ask(submitted, staff).status == Status.OPEN

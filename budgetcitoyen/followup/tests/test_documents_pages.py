@@ -493,3 +493,30 @@ class TestStaffPages:
     def test_a_hostile_filter_is_ignored(self, staff):
         response = client_of(staff).get("/gestion/suivi/pieces/?edition=99999999999&statut=<b>")
         assert response.status_code == 200
+
+
+class TestQueries:
+    def test_the_outstanding_page_does_not_grow_with_the_requests(self, edition, submitted, staff):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        def page_queries() -> int:
+            client = client_of(staff)
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get("/gestion/suivi/pieces/").status_code == 200
+            return len(queries)
+
+        def ask_many(count: int) -> None:
+            for _ in range(count):
+                services.document_request_create(
+                    dossier=submitted,
+                    by=staff,
+                    items=[(DocumentKind.RIB, ""), (DocumentKind.QUOTE, "")],
+                    due_on=date(2025, 8, 1),
+                )
+
+        ask_many(3)
+        page_queries()  # the first request fills per-process caches (content types, session)
+        few = page_queries()
+        ask_many(12)
+        assert page_queries() == few
