@@ -21,6 +21,7 @@ from budgetcitoyen.followup.models import (
     FundingAgreement,
 )
 from budgetcitoyen.followup.services import documents as services
+from budgetcitoyen.territories.services import load_reference
 from budgetcitoyen.testing.concurrency import run_together
 from budgetcitoyen.testing.factories import (
     CategoryFactory,
@@ -32,6 +33,12 @@ from budgetcitoyen.testing.factories import (
 )
 
 Status = DocumentRequest.Status
+
+
+@pytest.fixture
+def reference(transactional_db):
+    """The communes again: an earlier transactional test emptied the tables."""
+    load_reference()
 
 
 @pytest.fixture
@@ -223,7 +230,7 @@ class TestCommandAndTask:
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="real concurrent transactions")
-def test_two_runs_at_once_send_each_reminder_once(staff, dossier, award):
+def test_two_runs_at_once_send_each_reminder_once(reference, staff, dossier, award):
     ask(dossier, staff)
     agreement_for(award, due=date(2025, 12, 20))
     mail.outbox.clear()  # the request's own email, sent at its commit
