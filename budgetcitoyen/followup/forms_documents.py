@@ -134,7 +134,9 @@ class AnswerForm(Form):
         super().__init__(*args, **kwargs)
         for item in items:
             self.fields[f"item_{item.pk}"] = MultipleFileField(
-                label=str(item),
+                label=" — ".join(
+                    part for part in (str(item.get_kind_display()), item.label) if part
+                ),
                 help_text=_(
                     "PDF, JPEG ou PNG, 10 Mo au plus chacun, %(max)d fichiers au plus pour cette pièce. Vous pouvez en choisir plusieurs à la fois."
                 )

@@ -268,6 +268,8 @@ class TestHolderPage:
         body = response.content.decode()
         assert "Statuts de la structure" in body and "Merci." in body
         assert_accessible(body)
+        rib_label = 'for="id_item_%d">Relevé d&#x27;identité bancaire (RIB)</label>'
+        assert rib_label % request_.items.get(position=2).pk in body
         statutes, rib = request_.items.order_by("position")
         response = client.post(
             holder_url(request_),
