@@ -362,6 +362,11 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # /sante/ answers 503 when the oldest task due has waited longer than this (seconds): the
 # worker (budgetcitoyen db_worker) is stopped or cannot keep up.
 BUDGETCITOYEN_HEALTH_MAX_QUEUE_LAG = env_int("HEALTH_MAX_QUEUE_LAG", 300)
+# The follow-up's reminders (budgetcitoyen send_followup_reminders, daily): an open request
+# for supporting documents is reminded this many days before its due date, a laureate's final
+# report this many days before it is due. Each is sent once.
+FOLLOWUP_DOCUMENT_REMINDER_DAYS = env_int("FOLLOWUP_DOCUMENT_REMINDER_DAYS", 3)
+FOLLOWUP_REPORT_REMINDER_DAYS = env_int("FOLLOWUP_REPORT_REMINDER_DAYS", 30)
 
 # --- Security ------------------------------------------------------------------------------
 # HTTPS_ONLY (on outside development): plain HTTP is redirected to HTTPS and browsers are told

@@ -19,6 +19,7 @@ from typing import Any
 
 from budgetcitoyen.accounts.permissions import is_signed_in, is_staff
 from budgetcitoyen.dossiers.models import Dossier
+from budgetcitoyen.dossiers.permissions import can_view_dossier
 from budgetcitoyen.results.models import Award
 
 
@@ -41,7 +42,14 @@ def can_answer_document_request(user: Any, dossier: Dossier) -> bool:
 
 
 def can_see_supporting_documents(user: Any, dossier: Dossier) -> bool:
-    return is_staff(user) or is_dossier_holder(user, dossier)
+    """The requests and the files sent: staff, the holder, and the committee members who may
+    read the dossier (assigned, no conflict), as for the dossier's own attachments."""
+    return can_view_dossier(user, dossier)
+
+
+def can_request_documents(user: Any, dossier: Dossier) -> bool:
+    """Staff ask; a committee member asks through staff (``DocumentRequest.on_behalf_of``)."""
+    return is_staff(user)
 
 
 def can_see_agreement(user: Any, award: Award) -> bool:

@@ -213,6 +213,34 @@ def build_world(edition) -> World:  # type: ignore[no-untyped-def]
     assert voter_ballot is not None
     attachment = Attachment.objects.filter(dossier=labelled.dossier).first()
     assert attachment is not None
+    # --- followup documents ---
+    # An open request for documents on the labelled dossier, one file sent (the attachment's
+    # stored file, so that it is served); written directly, as the service would leave it.
+    from budgetcitoyen.followup.models import (
+        DocumentRequest,
+        RequestedDocument,
+        SupportingDocument,
+    )
+
+    document_request = DocumentRequest.objects.create(
+        dossier=labelled.dossier,
+        due_on=paris(2025, 12, 31).date(),
+        requested_by=staff,
+        requested_at=paris(2025, 7, 10, 10),
+        message="Merci de transmettre votre RIB.",
+    )
+    requested = RequestedDocument.objects.create(request=document_request, position=1, kind="rib")
+    supporting = SupportingDocument.objects.create(
+        item=requested,
+        file=attachment.file.name,
+        original_name="rib.pdf",
+        content_type=attachment.content_type,
+        size=attachment.size,
+        sha256=attachment.sha256,
+        uploaded_at=paris(2025, 7, 11, 10),
+        uploaded_by=holder,
+    )
+    # --- end followup documents ---
 
     world.users = {
         "anonymous": None,
@@ -246,6 +274,10 @@ def build_world(edition) -> World:  # type: ignore[no-untyped-def]
         "snapshot_unpublished": unpublished_snapshot.pk,
         "decision_labelled": labelled.pk,
         "decision_not_labelled": not_labelled.pk,
+        # --- followup documents ---
+        "document_request": document_request.pk,
+        "supporting_document": supporting.pk,
+        # --- end followup documents ---
     }
     world.references = {
         name: Dossier.objects.get(pk=world.ids[name]).reference or ""

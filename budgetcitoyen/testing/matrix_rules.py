@@ -367,6 +367,20 @@ EXPECTATIONS: dict[str, Rule] = {
     "followup:staff_report_accept": staff_only(NOT_ALLOWED),
     "followup:staff_report_return": staff_only(NOT_ALLOWED),
     # --- end followup progress ---
+    # --- followup documents ---
+    # Staff ask about any submitted dossier; a draft answers 409 (a French refusal, no form).
+    "followup:document_request_create": lambda r, p, s: (
+        (CONFLICT if s in ("draft", "other_draft") else OK) if r in STAFF else NOT_FOUND
+    ),
+    "followup:documents_outstanding": staff_only(),
+    # The world's request (``document_request``, on the labelled dossier) is open.
+    "followup:staff_document_request": staff_only(),
+    "followup:document_request_close": staff_only(),  # a GET confirms first
+    "followup:document_request_cancel": staff_only(),
+    "followup:holder_document_request": _own_dossier(NOT_FOUND, OK),
+    "followup:supporting_document_remove": _own_dossier(NOT_FOUND, NOT_ALLOWED),  # POST only
+    "followup:supporting_document": when(lambda r, p, s: can_view_dossier(r, s), OK, NOT_FOUND),
+    # --- end followup documents ---
 }
 
 

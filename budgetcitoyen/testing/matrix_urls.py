@@ -258,4 +258,31 @@ TARGETS: dict[str, Targets] = {
     "followup:staff_report_accept": lambda w: _followup(w, own={"pk": "award_own"}),
     "followup:staff_report_return": lambda w: _followup(w, own={"pk": "award_own"}),
     # --- end followup progress ---
+    # --- followup documents ---
+    # The world needs an open request on the labelled dossier with one file sent
+    # (``w.ids["document_request"]``, ``w.ids["supporting_document"]``).
+    "followup:document_request_create": DOSSIERS,
+    "followup:staff_document_request": lambda w: {
+        "labelled": {"request_pk": w.ids["document_request"]}
+    },
+    "followup:document_request_close": lambda w: {
+        "labelled": {"request_pk": w.ids["document_request"]}
+    },
+    "followup:document_request_cancel": lambda w: {
+        "labelled": {"request_pk": w.ids["document_request"]}
+    },
+    "followup:holder_document_request": lambda w: {
+        "labelled": {"pk": w.ids["dossier_labelled"], "request_pk": w.ids["document_request"]}
+    },
+    "followup:supporting_document_remove": lambda w: {
+        "labelled": {
+            "pk": w.ids["dossier_labelled"],
+            "request_pk": w.ids["document_request"],
+            "file_pk": w.ids["supporting_document"],
+        }
+    },
+    "followup:supporting_document": lambda w: {
+        "labelled": {"pk": w.ids["dossier_labelled"], "file_pk": w.ids["supporting_document"]}
+    },
+    # --- end followup documents ---
 }
