@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.urls import include, path
 
+app_name = "followup"
+
 urlpatterns = [
     path("", include("budgetcitoyen.followup.urls_documents")),
     path("", include("budgetcitoyen.followup.urls_agreements")),

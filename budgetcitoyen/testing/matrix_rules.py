@@ -288,6 +288,11 @@ EXPECTATIONS: dict[str, Rule] = {
     "account_logout": when(lambda r, p, s: r == "anonymous", REDIRECT, OK),
     "account_reset_password": always(OK),
     "account_email": signed_in(always(OK)),
+    # --- followup public ---
+    # The laureates and the feed of their news: public at every date (empty before results).
+    "followup:laureates": always(OK),
+    "followup:feed": always(OK),
+    # --- end followup public ---
 }
 
 
