@@ -372,9 +372,9 @@ def _followup(data: dict[str, Any]) -> list[Figure]:
     at each reading, not kept at publication: projects and amounts only, nothing to mask."""
     followup = data["followup"]
     statuses = followup["statuses"]
-    updated = _("Chiffres mis à jour le %(when)s : ils suivent les lauréats après la publication.") % {
-        "when": fr_datetime(datetime.fromisoformat(followup["computed_at"]))
-    }
+    updated = _(
+        "Chiffres mis à jour le %(when)s : ils suivent les lauréats après la publication."
+    ) % {"when": fr_datetime(datetime.fromisoformat(followup["computed_at"]))}
     done = Figure(
         "projets-realises",
         _("Les projets réalisés"),

@@ -91,7 +91,9 @@ class ProjectStatus:
         return str(STATUSES[self.code])
 
 
-def status_of(kind: str | None, progress: int | None, reason: str = "", note: str = "") -> ProjectStatus:
+def status_of(
+    kind: str | None, progress: int | None, reason: str = "", note: str = ""
+) -> ProjectStatus:
     """The public status of a laureate whose latest milestone is ``kind`` (None: none yet).
     A project done is at 100 %; an abandoned one keeps the progress it had reached."""
     if kind is None:
@@ -127,7 +129,7 @@ def _latest_milestone() -> QuerySet[Milestone]:
     return Milestone.objects.filter(award=OuterRef("pk")).order_by("-reached_on", "-pk")
 
 
-def with_progress(awards: QuerySet[Award]) -> QuerySet[Award]:
+def with_progress(awards: QuerySet[Award]) -> QuerySet[Any]:
     """``awards`` with their latest milestone, the amount paid and their last news, each one
     subquery (the same number of queries for any number of laureates)."""
     latest = _latest_milestone()
@@ -180,7 +182,8 @@ class LaureateFilters:
         return bool(self.edition or self.territory or self.category or self.status)
 
 
-def _status_filter(awards: QuerySet[Award], status: str) -> QuerySet[Award]:
+def _status_filter(awards: QuerySet[Any], status: str) -> QuerySet[Any]:
+    """``awards`` (``with_progress``) whose latest milestone gives ``status``."""
     if status == NOT_STARTED:
         return awards.filter(milestone_kind__isnull=True)
     kinds = [kind for kind, code in STATUS_OF_KIND.items() if code == status]
@@ -321,12 +324,7 @@ class TimelineEvent:
 
 def public_award(decision: Decision) -> Award | None:
     """The decision's award, if it is a public laureate."""
-    return (
-        public_awards()
-        .filter(decision=decision)
-        .select_related("snapshot", "agreement")
-        .first()
-    )
+    return public_awards().filter(decision=decision).select_related("snapshot", "agreement").first()
 
 
 def _local_date(moment: datetime) -> date:
@@ -455,25 +453,26 @@ def followup_figures(edition: Edition) -> dict[str, Any] | None:
     )
     if not awards:
         return None
-    statuses: Counter[str] = Counter(
-        status_of(row["milestone_kind"], 0).code for row in awards
-    )
+    statuses: Counter[str] = Counter(status_of(row["milestone_kind"], 0).code for row in awards)
     granted: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     paid: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     count: Counter[tuple[str, str]] = Counter()
     done: Counter[tuple[str, str]] = Counter()
     for row in awards:
-        for key in (("category", row["category_name"] or ""), ("territory", row["territory_name"] or "")):
+        for key in (
+            ("category", row["category_name"] or ""),
+            ("territory", row["territory_name"] or ""),
+        ):
             granted[key] += row["amount"]
             paid[key] += row["paid"]
             count[key] += 1
             done[key] += status_of(row["milestone_kind"], 0).code == DONE
     categories = [
-        c.name for c in edition.categories.order_by("priority", "name") if ("category", c.name) in count
+        c.name
+        for c in edition.categories.order_by("priority", "name")
+        if ("category", c.name) in count
     ]
-    territories = [
-        t.name for t in Territory.objects.order_by("name")
-    ]
+    territories = [t.name for t in Territory.objects.order_by("name")]
 
     def rows(kind: str, names: list[str]) -> list[dict[str, Any]]:
         label = "category" if kind == "category" else "territory"
