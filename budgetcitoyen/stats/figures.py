@@ -367,10 +367,9 @@ FOLLOWUP_STATUSES = {
 }
 
 
-def _followup(data: dict[str, Any]) -> list[Figure]:
+def followup_figures(followup: dict[str, Any]) -> list[Figure]:
     """What became of the laureates (``followup.selectors.public.followup_figures``), counted
     at each reading, not kept at publication: projects and amounts only, nothing to mask."""
-    followup = data["followup"]
     statuses = followup["statuses"]
     updated = _(
         "Chiffres mis à jour le %(when)s : ils suivent les lauréats après la publication."
@@ -430,7 +429,7 @@ def _followup(data: dict[str, Any]) -> list[Figure]:
     return [done, by_category, by_territory]
 
 
-FOLLOWUP_SECTION = ("followup", gettext_lazy("Après le vote : le suivi des lauréats"), _followup)
+FOLLOWUP_HEADING = gettext_lazy("Après le vote : le suivi des lauréats")
 
 
 def _imported_funnel(data: dict[str, Any]) -> list[Figure]:
@@ -473,20 +472,24 @@ IMPORTED_SECTIONS = (
 )
 
 
-def sections(data: dict[str, Any]) -> list[tuple[str, str, list[Figure]]]:
-    """The figures of masked ``data`` by section: (key, heading, figures)."""
+def sections(
+    data: dict[str, Any], followup: dict[str, Any] | None = None
+) -> list[tuple[str, str, list[Figure]]]:
+    """The figures of masked ``data`` by section: (key, heading, figures); then, when given,
+    the follow-up of the laureates (computed at each reading, ``stats.selectors``)."""
     chosen = IMPORTED_SECTIONS if data.get("imported") else SECTIONS
-    if data.get("followup"):  # computed at each reading (``stats.selectors``)
-        chosen = (*chosen, FOLLOWUP_SECTION)
-    return [(key, str(heading), build(data)) for key, heading, build in chosen]
+    found = [(key, str(heading), build(data)) for key, heading, build in chosen]
+    if followup:
+        found.append(("followup", str(FOLLOWUP_HEADING), followup_figures(followup)))
+    return found
 
 
-def figures(data: dict[str, Any]) -> list[Figure]:
-    return [figure for _key, _heading, built in sections(data) for figure in built]
+def figures(data: dict[str, Any], followup: dict[str, Any] | None = None) -> list[Figure]:
+    return [figure for _key, _heading, built in sections(data, followup) for figure in built]
 
 
-def figure(data: dict[str, Any], key: str) -> Figure | None:
-    return next((f for f in figures(data) if f.key == key), None)
+def figure(data: dict[str, Any], key: str, followup: dict[str, Any] | None = None) -> Figure | None:
+    return next((f for f in figures(data, followup) if f.key == key), None)
 
 
 def csv_cell(value: Any, kind: str) -> Any:

@@ -27,6 +27,8 @@ class Statistics:
     data: dict[str, Any]  # masked
     provisional: bool
     computed_at: datetime
+    # What became of the laureates, counted at this reading (never kept): ``with_followup``.
+    followup: dict[str, Any] | None = None
 
 
 def _published(edition: Edition) -> Statistics | None:
@@ -54,7 +56,7 @@ def with_followup(stats: Statistics) -> Statistics:
     followup = followup_figures(stats.edition)
     if followup is None:
         return stats
-    return replace(stats, data={**stats.data, "followup": followup})
+    return replace(stats, followup=followup)
 
 
 def statistics_for(edition: Edition, user: Any = None) -> Statistics | None:

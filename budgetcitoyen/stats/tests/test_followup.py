@@ -151,7 +151,7 @@ def test_the_figures_against_values_counted_by_hand(edition):
 def test_the_figures_as_tables_and_sentences(edition):
     stats = statistics_for(edition)
     assert stats is not None
-    built = {f.key: f for f in figures.figures(stats.data)}
+    built = {f.key: f for f in figures.figures(stats.data, stats.followup)}
     done = built["projets-realises"]
     assert done.sentence == "2 projets réalisés sur 5 lauréats."
     assert [(r["status"], r["count"]) for r in done.rows] == [
@@ -204,14 +204,15 @@ def test_they_change_after_publication_while_the_rest_stays_kept(edition):
         computed_at=paris(2025, 11, 20, 18),
     )
     before = statistics_for(edition)
-    assert before is not None and before.data["followup"]["statuses"]["realise"] == 2
+    assert before is not None and before.followup["statuses"]["realise"] == 2
     e = edition.decisions.get(public_title="E").award
     step(e, "done", date(2026, 11, 30), 100)
     after = statistics_for(edition)
-    assert after is not None and after.data["followup"]["statuses"]["realise"] == 3
+    assert after is not None and after.followup["statuses"]["realise"] == 3
     kept.refresh_from_db()
     assert "followup" not in kept.figures  # never frozen
     assert after.computed_at == kept.computed_at  # the rest is as kept
+    assert after.data == before.data
 
 
 def test_no_follow_up_for_an_imported_edition_nor_before_results(db):
@@ -222,7 +223,7 @@ def test_no_follow_up_for_an_imported_edition_nor_before_results(db):
     assert followup_figures(early) is None
     staff = make_persona("staff")
     stats = statistics_for(early, staff)  # provisional, for staff
-    assert stats is not None and "followup" not in stats.data
+    assert stats is not None and stats.followup is None
     assert [key for key, _h, _f in figures.sections(stats.data)] == [
         "funnel",
         "vote",
