@@ -292,6 +292,7 @@ EXPECTATIONS: dict[str, Rule] = {
     # The laureates and the feed of their news: public at every date (empty before results).
     "followup:laureates": always(OK),
     "followup:feed": always(OK),
+    "api:laureates": always(OK),
     # --- end followup public ---
 }
 

@@ -132,6 +132,11 @@ def news(
 
 @pytest.fixture
 def world(db) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    return build_world()
+
+
+def build_world() -> dict[str, Any]:
+    """The laureates of the module's docstring (also read by ``test_public_api``)."""
     edition = EditionFactory(year=2025)
     innovation = CategoryFactory(edition=edition, name="Innovation sociale", priority=1)
     cooperation = CategoryFactory(edition=edition, name="Coopération", priority=2)
