@@ -640,3 +640,19 @@ def test_a_rolled_back_change_keeps_the_pages(world, django_capture_on_commit_ca
         except RuntimeError:
             pass
     assert pagecache.current_version() == before
+
+
+# --- Hostile query strings -----------------------------------------------------------------------
+
+
+def test_hostile_values_of_the_filters_are_never_an_error(world):
+    from budgetcitoyen.testing.hostile import PAYLOADS
+
+    client = Client()
+    names = ["edition", "territoire", "categorie", "statut", "page"]
+    for payload in PAYLOADS:
+        for url in ("/laureats/", "/laureats/actualites.atom"):
+            response = client.get(url, dict.fromkeys(names, payload))
+            # A control character in the address is the platform's French 400 (InputGuard).
+            assert response.status_code in (200, 400), (url, payload)
+            assert SCRIPT.encode() not in response.content
