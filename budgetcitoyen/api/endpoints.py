@@ -41,6 +41,7 @@ PARAMETERS_EN = {
     "category": "Category identifier, see /editions/{year}.",
     "funded": "Funded projects only (true) or not funded (false), once the results are out.",
     "project_id": "Project identifier.",
+    "status": "Status: a-venir (not started), en-cours, realise (done) or abandonne.",
 }
 
 
@@ -366,3 +367,40 @@ def project(request: HttpRequest, project_id: int = PROJECT) -> dict[str, Any]:
     if decision is None:
         raise Http404(_("Aucun projet publié sous ce numéro."))
     return selectors.project_detail(decision)
+
+
+# --- The laureates' follow-up --------------------------------------------------------------------
+
+
+@api.get(
+    "/laureats",
+    response={200: schemas.Page[schemas.LaureateOut], **BAD},
+    url_name="laureates",
+    summary="Projets lauréats et leur avancement",
+    description="Les lauréats des résultats publiés, l'édition la plus récente d'abord : leur "
+    "avancement et les montants versés. Une valeur de filtre qui ne correspond à rien est "
+    "ignorée. / Laureates of the published results, newest edition first: their progress and "
+    "the amounts paid. A filter value that matches nothing is ignored.",
+    tags=["lauréats"],
+)
+def laureates(
+    request: HttpRequest,
+    edition: int | None = _edition_param(),
+    territory: str = _territory_param(),
+    category: int | None = Query(
+        None,
+        ge=1,
+        description="Identifiant de la catégorie (voir /editions/{year}).",
+    ),
+    status: str = Query(
+        "",
+        max_length=20,
+        description="Avancement : a-venir, en-cours, realise ou abandonne.",
+    ),
+    limit: int = _limit(),
+    offset: int = _offset(),
+) -> dict[str, Any]:
+    found = selectors.laureates(year=edition, territory=territory, category=category, status=status)
+    result = page(request, found, limit, offset)
+    result["items"] = [selectors.laureate_row(item) for item in result["items"]]
+    return result

@@ -319,3 +319,39 @@ class StatisticsOut(Schema):
         "funnel, vote, money, hors_radar.",
         "Raw indicators, masked (null for any cell of fewer than 5 people).",
     )
+
+
+# --- The laureates' follow-up ------------------------------------------------------------------
+
+
+class LaureateOut(Schema):
+    id: int = described(
+        "Identifiant du projet (le même que /projects/{project_id}).",
+        "Project identifier (the same as /projects/{project_id}).",
+    )
+    edition: int = described("Année de l'édition.", "Edition year.")
+    title: str = described("Titre public.", "Public title.")
+    category: str | None = described("Catégorie.", "Category.")
+    territory: str | None = described("Territoire.", "Territory.")
+    granted: str | None = described("Montant accordé, en euros.", "Amount granted, in euros.")
+    paid: str | None = described(
+        "Montant versé à ce jour (conventions signées), en euros.",
+        "Amount paid so far (signed agreements), in euros.",
+    )
+    status: str = described(
+        "Avancement : a-venir (pas encore démarré), en-cours, realise, abandonne.",
+        "Status: a-venir (not started), en-cours (in progress), realise (done), abandonne "
+        "(abandoned).",
+    )
+    status_label: str = described("Avancement, en toutes lettres.", "Status, in words (French).")
+    progress: int = described(
+        "Avancement en pourcentage (0 à 100).", "Progress in percent (0 to 100)."
+    )
+    abandon_reason: str | None = described(
+        "Motif de l'abandon, ou null.", "Why the project was abandoned (French), or null."
+    )
+    last_news_at: str | None = described(
+        "Date de publication de la dernière actualité (ISO 8601), ou null.",
+        "Publication time of the latest news item (ISO 8601), or null.",
+    )
+    url: str = described("Page publique du projet.", "Public page of the project.")

@@ -30,6 +30,7 @@ from budgetcitoyen.editions.selectors import (
     published_editions,
     vote_rule_text,
 )
+from budgetcitoyen.followup.selectors import public as followup
 from budgetcitoyen.labelling import selectors as catalogue
 from budgetcitoyen.labelling.models import Decision, Outcome
 from budgetcitoyen.labelling.permissions import is_public, projects_are_public
@@ -382,4 +383,40 @@ def statistics(edition: Edition) -> dict[str, Any] | None:
             for figure in figures(data)
         ],
         "data": data,
+    }
+
+
+# --- The laureates' follow-up ------------------------------------------------------------------
+
+
+def laureates(
+    *, year: int | None, territory: str, category: int | None, status: str
+) -> list[followup.Laureate]:
+    """The public laureates, as /laureats/ lists them (a value matching nothing is ignored)."""
+    return followup.laureates(
+        followup.LaureateFilters(
+            edition=str(year or ""),
+            territory=territory,
+            category=str(category or ""),
+            status=status,
+        )
+    )
+
+
+def laureate_row(found: followup.Laureate) -> dict[str, Any]:
+    """A laureate's public follow-up: status, progress, amounts granted and paid."""
+    return {
+        "id": found.decision_id,
+        "edition": found.edition_year,
+        "title": found.title,
+        "category": found.category or None,
+        "territory": found.territory or None,
+        "granted": amount(found.granted),
+        "paid": amount(found.paid),
+        "status": found.status.code,
+        "status_label": found.status.label,
+        "progress": found.status.progress,
+        "abandon_reason": found.status.reason or None,
+        "last_news_at": isoformat(found.last_news_at) if found.last_news_at else None,
+        "url": reverse("labelling:project", args=[found.decision_id]),
     }

@@ -6,3 +6,9 @@ class FollowupConfig(AppConfig):
     name = "budgetcitoyen.followup"
     label = "followup"
     verbose_name = _("Suivi des projets")
+
+    def ready(self) -> None:
+        # The public pages (page cache) follow milestones, payments, agreements and news.
+        from budgetcitoyen.followup import signals
+
+        signals.connect()

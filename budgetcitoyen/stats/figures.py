@@ -9,14 +9,14 @@ reads a count that ``masking`` has not seen.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from budgetcitoyen.core.formatting import fr_date, money, number
+from budgetcitoyen.core.formatting import fr_date, fr_datetime, money, number
 
 STAGE_LABELS = {
     "ideas": gettext_lazy("Idées exprimées aux comptoirs"),
@@ -359,6 +359,79 @@ SECTIONS = (
 )
 
 
+FOLLOWUP_STATUSES = {
+    "realise": gettext_lazy("Projets réalisés"),
+    "en-cours": gettext_lazy("Projets en cours"),
+    "a-venir": gettext_lazy("Projets pas encore démarrés"),
+    "abandonne": gettext_lazy("Projets abandonnés"),
+}
+
+
+def followup_figures(followup: dict[str, Any]) -> list[Figure]:
+    """What became of the laureates (``followup.selectors.public.followup_figures``), counted
+    at each reading, not kept at publication: projects and amounts only, nothing to mask."""
+    statuses = followup["statuses"]
+    updated = _(
+        "Chiffres mis à jour le %(when)s : ils suivent les lauréats après la publication."
+    ) % {"when": fr_datetime(datetime.fromisoformat(followup["computed_at"]))}
+    done = Figure(
+        "projets-realises",
+        _("Les projets réalisés"),
+        _("%(done)s projets réalisés sur %(laureates)s lauréats.")
+        % {"done": number(statuses["realise"]), "laureates": number(followup["laureates"])},
+        [Column("status", _("Avancement"), "text"), Column("count", _("Projets"))],
+        [
+            {"status": str(label), "count": statuses[code]}
+            for code, label in FOLLOWUP_STATUSES.items()
+        ],
+        Chart("bars", "status", "count"),
+        notes=[
+            _(
+                "L'avancement d'un projet est sa dernière étape enregistrée par l'équipe : démarré "
+                "ou à mi-parcours (en cours), réalisé, abandonné ; sans étape, il n'a pas encore "
+                "démarré."
+            ),
+            updated,
+        ],
+    )
+    columns = [
+        Column("laureates", _("Lauréats")),
+        Column("done", _("Réalisés")),
+        Column("granted", _("Accordé"), "amount"),
+        Column("paid", _("Versé"), "amount"),
+    ]
+    paid_sentence = _("%(paid)s versés sur %(granted)s accordés aux lauréats.") % {
+        "paid": money(Decimal(followup["paid"])),
+        "granted": money(Decimal(followup["granted"])),
+    }
+    by_category = Figure(
+        "versements-categories",
+        _("Les montants versés par catégorie"),
+        paid_sentence,
+        [Column("category", _("Catégorie"), "text"), *columns],
+        followup["categories"],
+        Chart("bars", "category", "paid"),
+        notes=[
+            _("Les versements des conventions signées, à la date de chaque versement."),
+            updated,
+        ],
+    )
+    by_territory = Figure(
+        "versements-territoires",
+        _("Les montants versés par territoire"),
+        _("Le territoire est celui où le projet se réalise. %(sentence)s")
+        % {"sentence": paid_sentence},
+        [Column("territory", _("Territoire"), "text"), *columns],
+        followup["territories"],
+        Chart("bars", "territory", "paid"),
+        notes=[updated],
+    )
+    return [done, by_category, by_territory]
+
+
+FOLLOWUP_HEADING = gettext_lazy("Après le vote : le suivi des lauréats")
+
+
 def _imported_funnel(data: dict[str, Any]) -> list[Figure]:
     overall = data["funnel"]["overall"]
     stages = ("labelled", "laureates")
@@ -399,18 +472,24 @@ IMPORTED_SECTIONS = (
 )
 
 
-def sections(data: dict[str, Any]) -> list[tuple[str, str, list[Figure]]]:
-    """The figures of masked ``data`` by section: (key, heading, figures)."""
+def sections(
+    data: dict[str, Any], followup: dict[str, Any] | None = None
+) -> list[tuple[str, str, list[Figure]]]:
+    """The figures of masked ``data`` by section: (key, heading, figures); then, when given,
+    the follow-up of the laureates (computed at each reading, ``stats.selectors``)."""
     chosen = IMPORTED_SECTIONS if data.get("imported") else SECTIONS
-    return [(key, str(heading), build(data)) for key, heading, build in chosen]
+    found = [(key, str(heading), build(data)) for key, heading, build in chosen]
+    if followup:
+        found.append(("followup", str(FOLLOWUP_HEADING), followup_figures(followup)))
+    return found
 
 
-def figures(data: dict[str, Any]) -> list[Figure]:
-    return [figure for _key, _heading, built in sections(data) for figure in built]
+def figures(data: dict[str, Any], followup: dict[str, Any] | None = None) -> list[Figure]:
+    return [figure for _key, _heading, built in sections(data, followup) for figure in built]
 
 
-def figure(data: dict[str, Any], key: str) -> Figure | None:
-    return next((f for f in figures(data) if f.key == key), None)
+def figure(data: dict[str, Any], key: str, followup: dict[str, Any] | None = None) -> Figure | None:
+    return next((f for f in figures(data, followup) if f.key == key), None)
 
 
 def csv_cell(value: Any, kind: str) -> Any:

@@ -7,13 +7,14 @@ nobody else sees any. Every reading is masked (``stats.masking``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from budgetcitoyen.accounts.permissions import is_staff
 from budgetcitoyen.core import clock
 from budgetcitoyen.editions.models import Edition
+from budgetcitoyen.followup.selectors.public import followup_figures
 from budgetcitoyen.results.selectors import edition_snapshots, published_result, published_results
 from budgetcitoyen.stats import indicators
 from budgetcitoyen.stats.masking import mask
@@ -26,6 +27,8 @@ class Statistics:
     data: dict[str, Any]  # masked
     provisional: bool
     computed_at: datetime
+    # What became of the laureates, counted at this reading (never kept): ``with_followup``.
+    followup: dict[str, Any] | None = None
 
 
 def _published(edition: Edition) -> Statistics | None:
@@ -46,11 +49,24 @@ def _published(edition: Edition) -> Statistics | None:
     return Statistics(edition, mask(kept.figures), False, kept.computed_at)
 
 
+def with_followup(stats: Statistics) -> Statistics:
+    """``stats`` with what became of the edition's laureates, counted now: unlike the rest,
+    these figures change after the publication (milestones, payments), so they are never
+    kept in ``EditionStatistics``. Projects and amounts only: nothing to mask."""
+    followup = followup_figures(stats.edition)
+    if followup is None:
+        return stats
+    return replace(stats, followup=followup)
+
+
 def statistics_for(edition: Edition, user: Any = None) -> Statistics | None:
-    """The figures ``user`` may read for ``edition``, or None."""
+    """The figures ``user`` may read for ``edition``, or None; with the follow-up of its
+    laureates once they are public (``with_followup``)."""
     published = _published(edition)
-    if published is not None or not is_staff(user):
-        return published
+    if published is not None:
+        return with_followup(published)
+    if not is_staff(user):
+        return None
     latest = edition_snapshots(edition).first()
     return Statistics(edition, mask(indicators.compute(edition, latest)), True, clock.now())
 

@@ -30,7 +30,7 @@ def _render(
         )
         return render(request, "stats/not_published.html", context)
     sections = []
-    for key, heading, built in figures.sections(stats.data):
+    for key, heading, built in figures.sections(stats.data, stats.followup):
         sections.append(
             {
                 "key": key,
@@ -54,7 +54,7 @@ def _render(
                 ],
             }
         )
-    context.update(sections=sections, data=stats.data)
+    context.update(sections=sections, data=stats.data, followup=stats.followup)
     return render(request, "stats/edition.html", context)
 
 
@@ -87,7 +87,7 @@ def figure_csv(request: HttpRequest, year: int, key: str) -> HttpResponse:
     stats = statistics_for(edition, request.user)
     if stats is None:
         raise Http404
-    figure = figures.figure(stats.data, key)
+    figure = figures.figure(stats.data, key, stats.followup)
     if figure is None:
         raise Http404
     header = [c.label for c in figure.columns]

@@ -381,6 +381,12 @@ EXPECTATIONS: dict[str, Rule] = {
     "followup:supporting_document_remove": _own_dossier(NOT_FOUND, NOT_ALLOWED),  # POST only
     "followup:supporting_document": when(lambda r, p, s: can_view_dossier(r, s), OK, NOT_FOUND),
     # --- end followup documents ---
+    # --- followup public ---
+    # The laureates and the feed of their news: public at every date (empty before results).
+    "followup:laureates": always(OK),
+    "followup:feed": always(OK),
+    "api:laureates": always(OK),
+    # --- end followup public ---
 }
 
 
