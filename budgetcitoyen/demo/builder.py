@@ -15,6 +15,7 @@ from budgetcitoyen.demo.archive import ensure_demo_archive
 from budgetcitoyen.demo.comptoirs import ensure_demo_comptoirs, ensure_demo_registrations
 from budgetcitoyen.demo.dossiers import ensure_demo_dossiers
 from budgetcitoyen.demo.editions import ensure_demo_edition, ensure_next_edition
+from budgetcitoyen.demo.followup import ensure_demo_followup
 from budgetcitoyen.demo.labelling import ensure_demo_labelling
 from budgetcitoyen.demo.replay import DEFAULT_SIZE, SIZES, Replay
 from budgetcitoyen.demo.results import ensure_demo_results
@@ -34,5 +35,6 @@ def load_demo(until: datetime, size: str = DEFAULT_SIZE) -> Edition:
     ensure_demo_labelling(edition, replay)
     ensure_demo_vote(edition, replay)
     ensure_demo_results(edition, replay)
+    ensure_demo_followup(edition, replay)
     ensure_next_edition(edition, replay)
     return edition

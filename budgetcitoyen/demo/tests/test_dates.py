@@ -7,7 +7,7 @@ Each date builds the small demo in the test's own transaction (a few seconds eac
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from io import StringIO
 from zoneinfo import ZoneInfo
 
@@ -21,7 +21,7 @@ from django.utils import timezone
 from budgetcitoyen.accounts.models import User
 from budgetcitoyen.comptoirs.models import Comptoir, Registration
 from budgetcitoyen.core.models import AuditEntry
-from budgetcitoyen.demo.editions import calendar
+from budgetcitoyen.demo.editions import calendar, paris
 from budgetcitoyen.dossiers.models import Dossier
 from budgetcitoyen.editions import phases
 from budgetcitoyen.editions.models import Edition
@@ -218,3 +218,28 @@ def check_every_role_has_something_to_do(built: Built) -> None:
 
             listed = set(published_projects(edition).values_list("pk", flat=True))
             assert listed == {int(row["id"]) for row in result.projects}
+            check_the_laureates_are_followed(built, porteur)
+        if phase == phases.Phase.LABELLING and until.date() < date(edition.year, 7, 18):
+            from budgetcitoyen.followup.models import DocumentRequest
+
+            # The porteur has documents to send, asked during the labelling.
+            assert DocumentRequest.objects.filter(
+                dossier__holder=porteur, status=DocumentRequest.Status.OPEN
+            ).exists()
+
+
+def check_the_laureates_are_followed(built: Built, porteur: User) -> None:
+    """A year after the results, the 2025 laureates stand at various stages (issue 19)."""
+    from budgetcitoyen.followup.models import FundingAgreement, Milestone, NewsItem, Payment
+
+    if built.until < paris(built.edition.year + 1, 11, 1):
+        return
+    agreements = FundingAgreement.objects.filter(award__snapshot__edition=built.edition)
+    assert set(agreements.values_list("status", flat=True)) == {"signed", "sent"}
+    assert Payment.objects.filter(instalment__agreement__in=agreements).exists()
+    done = Milestone.objects.get(kind="done")
+    assert done.award.final_report.status == "accepted"
+    assert Milestone.objects.filter(kind="abandoned").exclude(reason="").exists()
+    own = NewsItem.objects.filter(award__decision__dossier__holder=porteur)
+    # One news item published, one waiting for staff's moderation.
+    assert set(own.values_list("status", flat=True)) == {"published", "submitted"}
