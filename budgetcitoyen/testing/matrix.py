@@ -40,6 +40,12 @@ PHASE_DATES: dict[str, datetime] = {
 }
 LABELLING_END = paris(2025, 8, 25)
 
+# The follow-up's: a draft news item's text (its holder and staff) and a payment's mandate
+# reference (staff: the public sees amounts and dates only).
+MARKERS_FOLLOWUP = {
+    "news_draft_text": "MARQUEUR-ACTUALITE-BROUILLON",
+    "payment_reference": "MANDAT-MARQUEUR-7731",
+}
 # Strings written into the fixture that only some roles may ever read.
 MARKERS = {
     "holder_phone": "0612345678",
@@ -241,6 +247,53 @@ def build_world(edition) -> World:  # type: ignore[no-untyped-def]
         uploaded_by=holder,
     )
     # --- end followup documents ---
+    # --- followup progress and agreements ---
+    # The holder's project is a demo laureate, followed through the year by the demo (agreement
+    # signed with its scan, a payment, milestones, news published and awaiting moderation). The
+    # matrix adds a draft news item whose text only the holder and staff may read, a payment
+    # whose mandate reference only staff may read, and a draft final report with one file
+    # (the attachment's stored file, so that it is served).
+    from budgetcitoyen.followup.models import (
+        FinalReport,
+        Milestone,
+        NewsItem,
+        Payment,
+        ReportAttachment,
+    )
+    from budgetcitoyen.results.models import Award
+
+    award = Award.objects.get(decision=labelled)
+    published_news = NewsItem.objects.filter(award=award, status="published").first()
+    assert published_news is not None and published_news.photo, "the demo publishes news"
+    draft_news = NewsItem.objects.create(
+        award=award,
+        author=holder,
+        title="Brouillon du porteur",
+        body=MARKERS_FOLLOWUP["news_draft_text"],
+        happened_on=paris(2026, 11, 1).date(),
+        photo=published_news.photo.name,
+        photo_alt="Photo du brouillon",
+        photo_content_type=published_news.photo_content_type,
+        photo_size=published_news.photo_size,
+        photo_sha256=published_news.photo_sha256,
+    )
+    milestone = Milestone.objects.filter(award=award).order_by("-reached_on", "-pk").first()
+    assert milestone is not None
+    paid = Payment.objects.filter(instalment__agreement__award=award).first()
+    assert paid is not None
+    Payment.objects.filter(pk=paid.pk).update(reference=MARKERS_FOLLOWUP["payment_reference"])
+    report = FinalReport.objects.create(award=award, achievements="Rapport en cours.")
+    report_attachment = ReportAttachment.objects.create(
+        report=report,
+        file=attachment.file.name,
+        original_name="bilan.pdf",
+        content_type=attachment.content_type,
+        size=attachment.size,
+        sha256=attachment.sha256,
+        uploaded_at=paris(2026, 11, 2, 10),
+        uploaded_by=holder,
+    )
+    # --- end followup progress and agreements ---
 
     world.users = {
         "anonymous": None,
@@ -278,6 +331,11 @@ def build_world(edition) -> World:  # type: ignore[no-untyped-def]
         "document_request": document_request.pk,
         "supporting_document": supporting.pk,
         # --- end followup documents ---
+        "award_own": award.pk,
+        "news_draft": draft_news.pk,
+        "news_published": published_news.pk,
+        "milestone": milestone.pk,
+        "report_attachment": report_attachment.pk,
     }
     world.references = {
         name: Dossier.objects.get(pk=world.ids[name]).reference or ""
@@ -285,6 +343,7 @@ def build_world(edition) -> World:  # type: ignore[no-untyped-def]
     }
     world.markers = {
         **MARKERS,
+        **MARKERS_FOLLOWUP,
         "holder_email": holder.email,
         "voter_email": voter_ballot.user.email,  # type: ignore[union-attr]
         "not_labelled_text": not_labelled.dossier.description[:60],

@@ -174,6 +174,15 @@ def _followup_staff(role: str, phase: str, state: str) -> int:
     return OK if role in STAFF and since(phase, "results") else NOT_FOUND
 
 
+def _agreement_edit(role: str, phase: str, state: str) -> int:
+    """The agreement's form: for a draft (or none yet); a sent or signed one sends staff back
+    to the laureate's page."""
+    status = state.partition("_")[2]
+    if role in STAFF and since(phase, "results") and status not in ("", "none", "draft"):
+        return REDIRECT
+    return _followup_staff(role, phase, state)
+
+
 def _agreement_document(role: str, phase: str, state: str) -> int:
     """An agreement's page, PDF and scan: staff always, its holder once sent; the state is
     "<own|other>_<status of the agreement, or none>"."""
@@ -329,7 +338,7 @@ EXPECTATIONS: dict[str, Rule] = {
     # --- followup agreements ---
     "followup:staff_laureates": staff_only(),
     "followup:staff_laureate": _followup_staff,
-    "followup:agreement_edit": _followup_staff,
+    "followup:agreement_edit": _agreement_edit,
     "followup:agreement_send": always(NOT_ALLOWED),  # POST only, refused before any check
     "followup:agreement_return_to_draft": always(NOT_ALLOWED),
     "followup:agreement_sign": always(NOT_ALLOWED),
@@ -457,6 +466,8 @@ LEAKS: dict[str, Callable[[str, str], bool]] = {
     "voter_email": lambda role, phase: role in ("voter", *STAFF),
     "unpublished_sha": lambda role, phase: role in STAFF,
     "published_sha": lambda role, phase: role in STAFF or since(phase, "results"),
+    "news_draft_text": lambda role, phase: role in ("holder", *STAFF),
+    "payment_reference": lambda role, phase: role in STAFF,
 }
 
 

@@ -222,7 +222,7 @@ TARGETS: dict[str, Targets] = {
     "api:unknown": lambda w: {"": {"rest": "nulle-part"}},
     # --- followup agreements ---
     "followup:staff_laureate": lambda w: _laureates(w, with_agreement=False),
-    "followup:agreement_edit": lambda w: _laureates(w, with_agreement=False),
+    "followup:agreement_edit": lambda w: _laureates(w, with_agreement=True),
     "followup:agreement_send": lambda w: _laureates(w, with_agreement=False),
     "followup:agreement_return_to_draft": lambda w: _laureates(w, with_agreement=False),
     "followup:agreement_sign": lambda w: _laureates(w, with_agreement=False),
