@@ -7,7 +7,9 @@ dossier over two visits, submits it and can no longer edit it; a committee membe
 staff label it and refuse another; the project is public when the vote opens; three residents
 vote (one on a phone, one with the keyboard only); a fourth votes twice under a look-alike
 spelling and ends under review; staff annul; the count runs; the results are published; the
-holder reads "Lauréat".
+holder reads "Lauréat"; then the follow-up: staff draw up and send the funding agreement, record
+its signature and a first payment, the holder posts news, staff publish it, and the project's
+public page shows them.
 
 Every page passes the same three checks (``Journey.check``): axe-core finds no serious or
 critical violation, the page is no wider than the screen, and a screenshot is kept as an
@@ -36,6 +38,7 @@ from django.core import mail
 from budgetcitoyen.testing.browser import AXE_RULES, new_context, record_csp_violations
 from budgetcitoyen.testing.cast import FACTORY_PASSWORD
 from budgetcitoyen.testing.factories import (
+    PDF_MINIMAL,
     CategoryFactory,
     ComptoirFactory,
     EditionFactory,
@@ -300,6 +303,7 @@ def test_the_whole_edition_in_one_journey(journey: Journey) -> None:
         labelling_steps(journey, world, traveller)
         vote_steps(journey, world, traveller)
         results_steps(journey, world, traveller)
+        followup_steps(journey, world, traveller)
     elapsed = time.monotonic() - started
     print(
         f"\njourney: {len(journey.shots)} pages in {elapsed:.1f} s; screenshots: {journey.folder}; {journey.timings}"
@@ -713,3 +717,105 @@ def results_steps(journey: Journey, world: World, traveller: Any) -> None:
     shown = "masqué" if 0 < valid < 5 else str(valid)
     assert ballots["Bulletins valides (comptés)"] == shown
     assert ballots["Bulletins annulés (votes multiples)"] == "masqué"  # 2: never shown
+
+
+def maybe_confirm_access(journey: Journey, page: Any, name: str) -> None:
+    page.wait_for_load_state()
+    if "/compte/reauthenticate/" in page.url:
+        confirm_access(journey, page, FACTORY_PASSWORD, name)
+
+
+def followup_steps(journey: Journey, world: World, traveller: Any) -> None:
+    from budgetcitoyen.results.models import Award
+
+    award = Award.objects.get(decision__public_title=PROJECT)
+    # --- 2 December: staff draw up the agreement from the dossier and send it ------------------
+    traveller.move_to(paris(YEAR, 12, 2, 10))
+    staff = journey.tab(DESKTOP)
+    sign_in(journey, staff, world.staff.email, FACTORY_PASSWORD, "mission-decembre")
+    journey.goto(staff, "/gestion/suivi/", "suivi-laureats")
+    staff.locator("main").get_by_role("link", name=PROJECT).first.click()
+    journey.check(staff, "suivi-laureat")
+    staff.locator("main").get_by_role("link", name="Établir la convention").click()
+    journey.check(staff, "convention-brouillon")
+    assert staff.get_by_label(label(re.escape("Montant accordé (€)"))).input_value()
+    press_button(staff, "Enregistrer le brouillon")
+    journey.check(staff, "convention-enregistree")
+    press_button(staff, "Envoyer la convention au porteur")
+    maybe_confirm_access(journey, staff, "convention-envoi")
+    journey.check(staff, "convention-envoyee")
+    assert "Envoyée au porteur" in staff.locator("main").inner_text()
+    sent = last_mail_to(RESIDENT)
+    assert "convention" in sent.subject.lower(), sent.subject
+
+    # The holder reads the agreement sent to them, on a phone.
+    resident = journey.tab(PHONE)
+    sign_in(journey, resident, RESIDENT, NEW_PASSWORD, "laureate-decembre")
+    journey.goto(resident, link_in(sent, journey.live_url), "laureate-convention")
+    assert award.agreement.reference in resident.locator("main").inner_text()  # type: ignore[attr-defined]
+
+    # --- 16 December: the signed agreement comes back; staff record it and pay 70 % -----------
+    traveller.move_to(paris(YEAR, 12, 16, 10))
+    sign_in(journey, staff, world.staff.email, FACTORY_PASSWORD, "mission-signature")
+    journey.goto(staff, f"/gestion/suivi/laureats/{award.pk}/", "suivi-signature")
+    staff.get_by_label(label("Date de signature")).fill(f"{YEAR}-12-15")
+    staff.get_by_label(label(re.escape("Convention signée (scan)"))).set_input_files(
+        files=[
+            {"name": "convention-signee.pdf", "mimeType": "application/pdf", "buffer": PDF_MINIMAL}
+        ]
+    )
+    press_button(staff, "Enregistrer la signature")
+    journey.check(staff, "convention-signee")
+    assert "Signée" in staff.locator("main").inner_text()
+    first = award.agreement.instalments.order_by("position").first()  # type: ignore[attr-defined]
+    fill(staff, "Montant versé (€)", str(first.amount).replace(".", ","))
+    staff.get_by_label(label("Versé le")).fill(f"{YEAR}-12-16")
+    fill(staff, "Référence du mandat", "MANDAT-2030-0042")
+    press_button(staff, "Enregistrer le versement")
+    maybe_confirm_access(journey, staff, "versement")
+    journey.check(staff, "versement-enregistre")
+    award.agreement.refresh_from_db()  # type: ignore[attr-defined]
+    assert (
+        sum(
+            p.amount
+            for i in award.agreement.instalments.all()  # type: ignore[attr-defined]
+            for p in i.payments.all()
+        )
+        == first.amount
+    )
+
+    # --- 15 January: the holder posts news of the project; staff publish it ------------------
+    traveller.move_to(paris(YEAR + 1, 1, 15, 18))
+    sign_in(journey, resident, RESIDENT, NEW_PASSWORD, "laureate-janvier")
+    journey.goto(resident, "/mes-dossiers/", "laureate-janvier")
+    resident.locator("main").get_by_role("link", name=re.compile(re.escape(PROJECT))).first.click()
+    journey.check(resident, "laureate-dossier")
+    resident.locator("main").get_by_role("link", name="Actualités du projet").click()
+    journey.check(resident, "laureate-actualites")
+    fill(resident, "Titre", "La recyclerie a ouvert ses portes")
+    fill(
+        resident,
+        "Texte",
+        "Cent visiteurs le premier samedi ; les ateliers de réparation commencent.",
+    )
+    resident.get_by_label(label(re.escape("Date de l'événement"))).fill(f"{YEAR + 1}-01-10")
+    press_button(resident, "Enregistrer et envoyer à la modération")
+    journey.check(resident, "actualite-envoyee")
+    sign_in(journey, staff, world.staff.email, FACTORY_PASSWORD, "mission-janvier")
+    journey.goto(staff, "/gestion/suivi/actualites/", "moderation")
+    staff.locator("main").get_by_role("link", name="La recyclerie a ouvert ses portes").click()
+    journey.check(staff, "moderation-actualite")
+    press_button(staff, "Publier cette actualité")
+    journey.check(staff, "actualite-publiee")
+    assert "publiée" in last_mail_to(RESIDENT).subject.lower()
+
+    # --- The public sees the timeline: the agreement signed, the payment, the news -----------
+    visitor = journey.tab(PHONE)
+    journey.goto(visitor, f"/projets/{award.decision_id}/", "projet-laureat-suivi")
+    timeline = visitor.locator("main").inner_text()
+    assert "La recyclerie a ouvert ses portes" in timeline
+    assert "Convention de financement signée" in timeline
+    assert "Versement de" in timeline
+    assert "MANDAT-2030-0042" not in timeline  # the public sees amounts, never references
+    journey.goto(visitor, "/laureats/", "laureats")
+    assert PROJECT in visitor.locator("main").inner_text()
