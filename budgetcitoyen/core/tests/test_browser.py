@@ -41,6 +41,7 @@ PAGES = [
     "/resultats/2025/",
     "/resultats/2024/",
     "/editions/",
+    "/laureats/",
     "/statistiques/2025/",
     "/statistiques/2024/",
     "/donnees-ouvertes/",
@@ -112,6 +113,9 @@ SIGNED_IN_PAGES = [
     "/saisie/bulletins/nouveau/",
     "/gestion/resultats/",
     "/gestion/resultats/importer/",
+    "/gestion/suivi/",
+    "/gestion/suivi/pieces/",
+    "/gestion/suivi/actualites/",
 ]
 
 # The demo porteur's pages, as during the 2025 deposit: dossier 3 is submitted, 12 a draft
