@@ -86,6 +86,15 @@ def _open_review(demo: Any) -> int:
     return review.pk
 
 
+def _porteur_award(demo: Any) -> Any:
+    """The demo porteur's laureate: its agreement is signed, its first instalment paid."""
+    from budgetcitoyen.results.models import Award
+
+    return Award.objects.get(
+        snapshot__edition=demo, decision__dossier__holder__email=f"porteur{DEMO}"
+    )
+
+
 def _models(*labels: str) -> list[type[Model]]:
     from django.apps import apps
 
@@ -213,6 +222,29 @@ TARGETS = [
         lambda d: "/compte/donnees/supprimer/",
         ["accounts.User"],
         page=lambda d: "/compte/donnees/",
+    ),
+    Target(
+        "actualité d'un lauréat",
+        "porteur",
+        "results",
+        lambda d: f"/mes-dossiers/{_porteur_award(d).decision.dossier_id}/suivi/actualites/",
+        ["followup.NewsItem"],
+    ),
+    Target(
+        "demande de pièces justificatives",
+        "mission-ess",
+        "labelling",
+        lambda d: f"/gestion/dossiers/{_submitted(d)}/pieces/demander/",
+        ["followup.DocumentRequest", "followup.RequestedDocument"],
+    ),
+    Target(
+        "versement à un lauréat",
+        "mission-ess",
+        "results",
+        lambda d: f"/gestion/suivi/laureats/{_porteur_award(d).pk}/versements/",
+        ["followup.Payment"],
+        confirms_password=True,
+        page=lambda d: f"/gestion/suivi/laureats/{_porteur_award(d).pk}/",
     ),
     Target("profil", "habitante", "vote", lambda d: "/compte/profil/", ["accounts.User"]),
     Target("création de compte", None, "comptoirs", lambda d: "/compte/signup/", ["accounts.User"]),
