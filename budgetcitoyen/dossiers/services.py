@@ -286,7 +286,7 @@ def dossier_save_step(
 
 
 @contextmanager
-def _stored(field_file: Any, upload: Any, checked: files.CheckedFile) -> Iterator[None]:
+def stored_file(field_file: Any, upload: Any, checked: files.CheckedFile) -> Iterator[None]:
     """Write the file to private storage (a re-encoded image rather than the bytes sent), and
     remove it again if what follows fails."""
     upload.seek(0)
@@ -299,7 +299,8 @@ def _stored(field_file: Any, upload: Any, checked: files.CheckedFile) -> Iterato
         raise
 
 
-def _delete_after_commit(storage: Any, name: str | None) -> None:
+def delete_after_commit(storage: Any, name: str | None) -> None:
+    """Delete a stored file once the transaction commits (never a file a rollback keeps)."""
     if name:
         transaction.on_commit(lambda: storage.delete(name))
 
@@ -337,7 +338,7 @@ def photo_set(*, dossier: Dossier, by: Any, upload: Any) -> Dossier:
     dossier = _locked_draft(dossier, by)
     checked = files.check_upload(upload, allowed=(files.JPEG, files.PNG), field="photo")
     old_name = dossier.photo.name
-    with _stored(dossier.photo, upload, checked):
+    with stored_file(dossier.photo, upload, checked):
         dossier.photo_name = checked.name
         dossier.photo_content_type = checked.content_type
         dossier.photo_size = checked.size
@@ -350,7 +351,7 @@ def photo_set(*, dossier: Dossier, by: Any, upload: Any) -> Dossier:
             obj=dossier,
             data={"name": checked.name, "size": checked.size, "sha256": checked.sha256},
         )
-    _delete_after_commit(dossier.photo.storage, old_name)
+    delete_after_commit(dossier.photo.storage, old_name)
     return dossier
 
 
@@ -365,7 +366,7 @@ def photo_remove(*, dossier: Dossier, by: Any) -> Dossier:
     dossier.photo_size = dossier.photo_width = dossier.photo_height = None
     dossier.save()
     log_action(actor=by, action="dossiers.photo_removed", obj=dossier)
-    _delete_after_commit(dossier.photo.storage, old_name)
+    delete_after_commit(dossier.photo.storage, old_name)
     return dossier
 
 
@@ -393,7 +394,7 @@ def attachment_add(*, dossier: Dossier, by: Any, upload: Any) -> Attachment:
         sha256=checked.sha256,
         uploaded_at=clock.now(),
     )
-    with _stored(attachment.file, upload, checked):
+    with stored_file(attachment.file, upload, checked):
         attachment.save()
         log_action(
             actor=by,
@@ -419,7 +420,7 @@ def attachment_remove(*, attachment: Attachment, by: Any) -> None:
         obj=dossier,
         data={"name": attachment.original_name, "sha256": attachment.sha256},
     )
-    _delete_after_commit(attachment.file.storage, name)
+    delete_after_commit(attachment.file.storage, name)
 
 
 @transaction.atomic
@@ -438,7 +439,7 @@ def dossier_delete_draft(*, dossier: Dossier, by: Any) -> None:
     storage = private_storage()
     locked.delete()
     for name in names:
-        _delete_after_commit(storage, name)
+        delete_after_commit(storage, name)
 
 
 # --- Submission ----------------------------------------------------------------------------

@@ -768,6 +768,7 @@ def followup_steps(journey: Journey, world: World, traveller: Any) -> None:
     journey.check(staff, "convention-signee")
     assert "Signée" in staff.locator("main").inner_text()
     first = award.agreement.instalments.order_by("position").first()  # type: ignore[attr-defined]
+    assert first is not None
     fill(staff, "Montant versé (€)", str(first.amount).replace(".", ","))
     staff.get_by_label(label("Versé le")).fill(f"{YEAR}-12-16")
     fill(staff, "Référence du mandat", "MANDAT-2030-0042")

@@ -409,7 +409,7 @@ def agreement_sign(
 ) -> FundingAgreement:
     """Record the signature: its date (not in the future, not before the sending) and the
     scan of the signed agreement (PDF, JPEG or PNG, checked like a dossier's attachments)."""
-    from budgetcitoyen.dossiers.services import _stored  # the dossiers' one file writer
+    from budgetcitoyen.dossiers.services import stored_file  # the platform's one file writer
 
     _require_staff(by)
     errors: dict[str, str] = {}
@@ -443,7 +443,7 @@ def agreement_sign(
             uploaded_at=clock.now(),
             uploaded_by=by,
         )
-        with _stored(stored.file, scan, checked):
+        with stored_file(stored.file, scan, checked):
             stored.save()
             agreement.status = FundingAgreement.Status.SIGNED
             agreement.signed_on = signed_on

@@ -19,13 +19,11 @@ history on staff's page.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,7 +42,7 @@ from budgetcitoyen.core.inputs import strip_controls
 from budgetcitoyen.core.mail import send_after_commit
 from budgetcitoyen.dossiers import files
 from budgetcitoyen.dossiers.models import Dossier
-from budgetcitoyen.dossiers.services import lock_dossier
+from budgetcitoyen.dossiers.services import lock_dossier, stored_file
 from budgetcitoyen.followup import permissions
 from budgetcitoyen.followup.models import (
     DocumentKind,
@@ -253,22 +251,6 @@ def _locked_for_holder(request: DocumentRequest, by: Any) -> DocumentRequest:
     return locked
 
 
-@contextmanager
-def _stored(
-    document: SupportingDocument, upload: Any, checked: files.CheckedFile
-) -> Iterator[None]:
-    """Write the file to the private storage (a re-encoded image rather than the bytes sent),
-    and remove it again if what follows fails."""
-    upload.seek(0)
-    content = File(upload) if checked.content is None else ContentFile(checked.content)
-    document.file.save(checked.name + files.EXTENSIONS[checked.content_type], content, save=False)
-    try:
-        yield
-    except BaseException:
-        document.file.storage.delete(document.file.name or "")
-        raise
-
-
 def _settle(request: DocumentRequest, by: Any) -> None:
     """Answered once every item has a file, open again when one has none; the requester (and
     the committee member it was asked for) are told when it becomes answered."""
@@ -330,7 +312,7 @@ def _add(
         uploaded_at=clock.now(),
         uploaded_by=by,
     )
-    with _stored(document, upload, checked):
+    with stored_file(document.file, upload, checked):
         document.save()
         log_action(
             actor=by,

@@ -21,13 +21,11 @@ page cache once the transaction commits.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,6 +37,7 @@ from budgetcitoyen.core.errors import Conflict, DomainError, Frozen, InvalidInpu
 from budgetcitoyen.core.formatting import fr_date
 from budgetcitoyen.core.mail import send_after_commit
 from budgetcitoyen.dossiers import files
+from budgetcitoyen.dossiers.services import delete_after_commit, stored_file
 from budgetcitoyen.followup import permissions
 from budgetcitoyen.followup.models import (
     FinalReport,
@@ -138,25 +137,6 @@ def _not_future(errors: dict[str, str], field: str, day: date | None, required: 
         errors[field] = required
     elif day > clock.today():
         errors[field] = _("La date ne peut pas être dans le futur.")
-
-
-@contextmanager
-def _stored(field_file: Any, upload: Any, checked: files.CheckedFile) -> Iterator[None]:
-    """Write the file to the private storage (a re-encoded image rather than the bytes sent),
-    and remove it again if what follows fails (the dossiers' own way)."""
-    upload.seek(0)
-    content = File(upload) if checked.content is None else ContentFile(checked.content)
-    field_file.save(checked.name + files.EXTENSIONS[checked.content_type], content, save=False)
-    try:
-        yield
-    except BaseException:
-        field_file.storage.delete(field_file.name or "")
-        raise
-
-
-def _delete_after_commit(storage: Any, name: str | None) -> None:
-    if name:
-        transaction.on_commit(lambda: storage.delete(name))
 
 
 # --- Milestones ----------------------------------------------------------------------------
@@ -380,7 +360,7 @@ def news_save(
         news.photo_size = news.photo_width = news.photo_height = None
     news.photo_alt = photo_alt if has_photo else ""
     if checked is not None:
-        with _stored(news.photo, photo, checked):
+        with stored_file(news.photo, photo, checked):
             news.photo_content_type = checked.content_type
             news.photo_size = checked.size
             news.photo_sha256 = checked.sha256
@@ -388,7 +368,7 @@ def news_save(
             news.save()
     else:
         news.save()
-    _delete_after_commit(news.photo.storage, old_photo)
+    delete_after_commit(news.photo.storage, old_photo)
     log_action(
         actor=by,
         action="followup.news_created" if created else "followup.news_changed",
@@ -547,7 +527,7 @@ def news_delete(*, news: NewsItem, by: Any) -> None:
     name = news.photo.name
     storage = news.photo.storage
     news.delete()
-    _delete_after_commit(storage, name)
+    delete_after_commit(storage, name)
 
 
 # --- Final report --------------------------------------------------------------------------
@@ -679,7 +659,7 @@ def report_attachment_add(*, report: FinalReport, by: Any, upload: Any) -> Repor
         uploaded_at=clock.now(),
         uploaded_by=by,
     )
-    with _stored(attachment.file, upload, checked):
+    with stored_file(attachment.file, upload, checked):
         attachment.save()
         log_action(
             actor=by,
@@ -708,7 +688,7 @@ def report_attachment_remove(*, attachment: ReportAttachment, by: Any) -> None:
         data={"name": found.original_name, "sha256": found.sha256},
     )
     found.delete()
-    _delete_after_commit(storage, name)
+    delete_after_commit(storage, name)
 
 
 @transaction.atomic
