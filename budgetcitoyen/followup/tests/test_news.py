@@ -493,8 +493,10 @@ class TestStaffPages:
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
 def test_publishing_and_refusing_at_once_do_only_one():
+    from budgetcitoyen.territories.services import load_reference
     from budgetcitoyen.testing.concurrency import run_together
 
+    load_reference()  # idempotent; an earlier transactional test's flush may have emptied it
     with time_machine.travel(AFTER, tick=True):
         award = laureate(EditionFactory(year=2025))
         holder = award.decision.dossier.holder
