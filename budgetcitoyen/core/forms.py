@@ -140,6 +140,34 @@ def _getlist(data: Any, key: str) -> list[Any]:
     return list(value) if isinstance(value, list | tuple) else [value]
 
 
+# A date picked in the browser's calendar (ISO, what <input type="date"> sends), or typed the
+# French way where the browser has no calendar.
+CALENDAR_DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+CALENDAR_DATE_HELP = gettext_lazy(
+    "Format jj/mm/aaaa si votre navigateur ne propose pas de calendrier."
+)
+_DEFAULT_FORMATS: list[str] = []
+
+
+def calendar_date_field(
+    label: Any,
+    *,
+    required: bool = True,
+    help_text: Any = CALENDAR_DATE_HELP,
+    input_formats: list[str] | None = _DEFAULT_FORMATS,
+) -> forms.DateField:
+    """The site's date field: the browser's calendar, with its hint for those without one.
+    ``input_formats=None`` keeps Django's formats of the active language."""
+    formats = CALENDAR_DATE_FORMATS if input_formats is _DEFAULT_FORMATS else input_formats
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=help_text,
+        input_formats=formats,
+    )
+
+
 class Form(CleanInputMixin, forms.Form):
     """The base of every form of the platform."""
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from budgetcitoyen.core import organisation
 from budgetcitoyen.core.formatting import number
-from budgetcitoyen.core.forms import BaseFormSet, Form
+from budgetcitoyen.core.forms import BaseFormSet, Form, calendar_date_field
 from budgetcitoyen.core.phones import PhoneField
 from budgetcitoyen.dossiers import rules
 from budgetcitoyen.dossiers.models import Dossier, StructureKind
@@ -206,15 +206,7 @@ class ProjectForm(StepForm):
             "par exemple « Arras » ou « Saint-Omer (62500) »."
         ),
     )
-    start_date = forms.DateField(
-        label=gettext_lazy("Date de démarrage"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=gettext_lazy(
-            "Format jj/mm/aaaa si votre navigateur ne propose pas de calendrier."
-        ),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-    )
+    start_date = calendar_date_field(gettext_lazy("Date de démarrage"), required=False)
     duration_months = forms.IntegerField(
         label=gettext_lazy("Durée (en mois)"),
         required=False,

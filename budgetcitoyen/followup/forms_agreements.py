@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from budgetcitoyen.core.forms import BaseFormSet, Form
+from budgetcitoyen.core.forms import BaseFormSet, Form, calendar_date_field
 from budgetcitoyen.dossiers.forms import EuroField
 from budgetcitoyen.dossiers.models import StructureKind
 from budgetcitoyen.followup.models import Instalment
@@ -17,20 +17,6 @@ from budgetcitoyen.followup.services.agreements import (
     AgreementTerms,
     InstalmentTerms,
 )
-
-DATE_WIDGET = {"attrs": {"type": "date"}, "format": "%Y-%m-%d"}
-DATE_HELP = gettext_lazy("Format jj/mm/aaaa si votre navigateur ne propose pas de calendrier.")
-
-
-def _date_field(
-    label: Any, *, required: bool = False, help_text: Any = DATE_HELP
-) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=forms.DateInput(**DATE_WIDGET),  # type: ignore[arg-type]
-        help_text=help_text,
-    )
 
 
 class AgreementForm(Form):
@@ -58,7 +44,9 @@ class AgreementForm(Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
-    report_due_on = _date_field(gettext_lazy("Rapport final attendu au plus tard le"))
+    report_due_on = calendar_date_field(
+        gettext_lazy("Rapport final attendu au plus tard le"), required=False, input_formats=None
+    )
 
 
 class InstalmentForm(Form):
@@ -70,7 +58,9 @@ class InstalmentForm(Form):
         required=False,
     )
     # Drawn in the schedule's table, where no help text is printed.
-    planned_on = _date_field(gettext_lazy("Date prévue"), help_text="")
+    planned_on = calendar_date_field(
+        gettext_lazy("Date prévue"), required=False, help_text="", input_formats=None
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -129,7 +119,7 @@ def terms_from(form: AgreementForm, formset: Any) -> AgreementTerms:
 
 
 class SignForm(Form):
-    signed_on = _date_field(gettext_lazy("Date de signature"), required=True)
+    signed_on = calendar_date_field(gettext_lazy("Date de signature"), input_formats=None)
     scan = forms.FileField(
         label=gettext_lazy("Convention signée (scan)"),
         required=False,
@@ -162,7 +152,7 @@ class PaymentForm(Form):
         empty_label=None,
     )
     amount = EuroField(label=gettext_lazy("Montant versé (€)"), required=True)
-    paid_on = _date_field(gettext_lazy("Versé le"), required=True)
+    paid_on = calendar_date_field(gettext_lazy("Versé le"), input_formats=None)
     reference = forms.CharField(label=gettext_lazy("Référence du mandat"), max_length=60)
 
     def __init__(self, *args: Any, agreement: Any, **kwargs: Any) -> None:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from budgetcitoyen.accounts.models import User
-from budgetcitoyen.core.forms import BaseFormSet, Form
+from budgetcitoyen.core.forms import BaseFormSet, Form, calendar_date_field
 from budgetcitoyen.dossiers.models import Dossier
 from budgetcitoyen.followup.models import DocumentKind, RequestedDocument
 from budgetcitoyen.followup.services.documents import (
@@ -52,14 +52,7 @@ class MemberChoiceField(forms.ModelChoiceField):
 
 
 class DocumentRequestForm(Form):
-    due_on = forms.DateField(
-        label=gettext_lazy("À fournir au plus tard le"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=gettext_lazy(
-            "Format jj/mm/aaaa si votre navigateur ne propose pas de calendrier."
-        ),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-    )
+    due_on = calendar_date_field(gettext_lazy("À fournir au plus tard le"))
     message = forms.CharField(
         label=gettext_lazy("Message au porteur"),
         widget=forms.Textarea(attrs={"rows": 5}),

@@ -2,31 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from budgetcitoyen.core.forms import Form
+from budgetcitoyen.core.forms import Form, calendar_date_field
 from budgetcitoyen.dossiers.forms import EuroField, MultipleFileField
 from budgetcitoyen.followup.models import Milestone
 from budgetcitoyen.followup.services.progress import MAX_TEXT
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-DATE_HELP = gettext_lazy("Format jj/mm/aaaa si votre navigateur ne propose pas de calendrier.")
 MAX_REASON = 2000
-
-
-def _date(label: Any) -> forms.DateField:
-    return forms.DateField(
-        label=label, widget=DATE_WIDGET, input_formats=DATE_FORMATS, help_text=DATE_HELP
-    )
 
 
 class MilestoneForm(Form):
     kind = forms.ChoiceField(label=gettext_lazy("Étape"), choices=Milestone.Kind.choices)
-    reached_on = _date(gettext_lazy("Date"))
+    reached_on = calendar_date_field(gettext_lazy("Date"))
     progress = forms.IntegerField(
         label=gettext_lazy("Avancement (%)"),
         required=False,
@@ -67,7 +56,7 @@ class NewsForm(Form):
     body = forms.CharField(
         label=gettext_lazy("Texte"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 8})
     )
-    happened_on = _date(gettext_lazy("Date de l'événement"))
+    happened_on = calendar_date_field(gettext_lazy("Date de l'événement"))
     photo = forms.FileField(
         label=gettext_lazy("Une photo (facultatif)"),
         required=False,

@@ -4,8 +4,8 @@ payment, an instalment, an agreement or a news item replaces the page cache's ve
 pages), so /laureats/, its feed, the project pages' timelines, the statistics and the API's
 ETags are rendered again at their next request, in every process.
 
-These are signals rather than calls in each service because four parts of the app write these
-rows (services, the admin, the demo) and the public pages must never lag behind any of them.
+These are signals rather than calls in each service because several writers change these rows
+(the services of three concerns, the admin, the demo) and the public pages must never lag behind any of them.
 Every save counts, drafts included: a change is rare next to the pages' readings, and telling
 which change is public would repeat the selectors' rules here. A queryset's ``update()`` sends
 no signal: a service that changes these rows with one calls ``pagecache.invalidate()`` itself.

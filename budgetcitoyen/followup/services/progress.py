@@ -15,8 +15,8 @@
   comment, when the holder edits it and submits it again. It is submitted only once the
   agreement is signed.
 
-Publishing, unpublishing and every milestone change the public pages: they invalidate the
-page cache once the transaction commits.
+Publishing, unpublishing and every milestone change the public pages: the follow-up's signals
+(``followup/signals.py``) invalidate the page cache once the transaction commits.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from budgetcitoyen.accounts.permissions import require
-from budgetcitoyen.core import clock, organisation, pagecache
+from budgetcitoyen.core import clock, organisation
 from budgetcitoyen.core.audit import log_action
 from budgetcitoyen.core.errors import Conflict, DomainError, Frozen, InvalidInput, NotFound
 from budgetcitoyen.core.formatting import fr_date
@@ -230,7 +230,6 @@ def milestone_set(
             "note": note,
         },
     )
-    pagecache.invalidate()
     return milestone
 
 
@@ -262,7 +261,6 @@ def milestone_remove(*, milestone: Milestone, reason: str, by: Any) -> None:
         },
     )
     latest.delete()
-    pagecache.invalidate()
 
 
 # --- News ----------------------------------------------------------------------------------
@@ -431,7 +429,6 @@ def news_publish(*, news: NewsItem, by: Any) -> NewsItem:
     news.refusal_reason = ""
     news.save()
     log_action(actor=by, action="followup.news_published", obj=news, data={"award": award.pk})
-    pagecache.invalidate()
     send_after_commit(
         to=_holder_email(award),
         template="followup_news_published",
@@ -502,7 +499,6 @@ def news_unpublish(*, news: NewsItem, reason: str, by: Any) -> NewsItem:
         obj=news,
         data={"award": award.pk, "reason": reason, "published_at": published_at},
     )
-    pagecache.invalidate()
     send_after_commit(
         to=_holder_email(award),
         template="followup_news_unpublished",

@@ -39,6 +39,7 @@ from budgetcitoyen.followup.forms_agreements import (
 from budgetcitoyen.followup.models import FundingAgreement, SignedAgreementScan
 from budgetcitoyen.followup.selectors import agreements as selectors
 from budgetcitoyen.followup.services.agreements import initial_terms, instalment_refusal
+from budgetcitoyen.followup.views import require_followup_staff
 from budgetcitoyen.results.models import Award
 
 AWARD_RELATED = (
@@ -48,11 +49,6 @@ AWARD_RELATED = (
     "decision__dossier__holder",
     "decision__dossier__territory",
 )
-
-
-def _require_staff(request: HttpRequest) -> None:
-    if not permissions.can_manage_followup(request.user):
-        raise Http404
 
 
 def _award(pk: int) -> Award:
@@ -65,7 +61,7 @@ def _award(pk: int) -> Award:
 
 
 def _staff_award(request: HttpRequest, pk: int) -> Award:
-    _require_staff(request)
+    require_followup_staff(request)
     return _award(pk)
 
 
@@ -95,7 +91,7 @@ def _editions_with_results() -> QuerySet[Edition]:
 
 
 def staff_laureates(request: HttpRequest) -> HttpResponse:
-    _require_staff(request)
+    require_followup_staff(request)
     edition = _edition(request)
     rows = selectors.laureate_rows(edition) if edition else []
     return render(
@@ -374,7 +370,7 @@ AGREEMENT_COLUMNS = [
 
 
 def _export_edition(request: HttpRequest) -> Edition:
-    _require_staff(request)
+    require_followup_staff(request)
     edition = _edition(request)
     if edition is None:
         raise Http404

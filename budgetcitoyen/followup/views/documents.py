@@ -29,17 +29,13 @@ from budgetcitoyen.followup.forms_documents import AnswerForm, DocumentRequestFo
 from budgetcitoyen.followup.models import DocumentRequest, SupportingDocument
 from budgetcitoyen.followup.selectors import documents as selectors
 from budgetcitoyen.followup.services import documents as services
+from budgetcitoyen.followup.views import require_followup_staff
 
 # --- Staff -------------------------------------------------------------------------------------
 
 
-def _require_staff(request: HttpRequest) -> None:
-    if not permissions.can_manage_followup(request.user):
-        raise Http404
-
-
 def _staff_request(request: HttpRequest, request_pk: int) -> DocumentRequest:
-    _require_staff(request)
+    require_followup_staff(request)
     found = DocumentRequest.objects.filter(pk=request_pk).select_related("dossier").first()
     if found is None:
         raise Http404
@@ -145,7 +141,7 @@ def request_cancel(request: HttpRequest, request_pk: int) -> HttpResponse:
 
 
 def outstanding(request: HttpRequest) -> HttpResponse:
-    _require_staff(request)
+    require_followup_staff(request)
     editions = Edition.objects.order_by("-year")
     year = request.GET.get("edition", "")
     edition = edition_of_year(year) if year else None

@@ -36,6 +36,7 @@ from budgetcitoyen.followup.forms_progress import (
 from budgetcitoyen.followup.models import Milestone, NewsItem, ReportAttachment
 from budgetcitoyen.followup.selectors import progress as selectors
 from budgetcitoyen.followup.services import progress as services
+from budgetcitoyen.followup.views import require_followup_staff
 from budgetcitoyen.results.models import Award
 
 POST_ONLY = ["POST"]
@@ -316,13 +317,8 @@ def report_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> Http
 # --- Staff ---------------------------------------------------------------------------------
 
 
-def _require_staff(request: HttpRequest) -> None:
-    if not permissions.can_manage_followup(request.user):
-        raise Http404
-
-
 def _staff_award(request: HttpRequest, pk: int) -> Award:
-    _require_staff(request)
+    require_followup_staff(request)
     return get_object_or_404(
         Award.objects.select_related(
             "snapshot__edition", "decision__dossier__holder", "decision__category"
@@ -333,14 +329,14 @@ def _staff_award(request: HttpRequest, pk: int) -> Award:
 
 
 def staff_news_queue(request: HttpRequest) -> HttpResponse:
-    _require_staff(request)
+    require_followup_staff(request)
     return render(
         request, "followup/staff/news_queue.html", {"queue": selectors.moderation_queue()}
     )
 
 
 def _staff_news(request: HttpRequest, pk: int) -> NewsItem:
-    _require_staff(request)
+    require_followup_staff(request)
     return get_object_or_404(
         NewsItem.objects.select_related(
             "award__decision__dossier__holder", "award__snapshot__edition", "moderated_by"
