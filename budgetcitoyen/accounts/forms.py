@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from budgetcitoyen.core.forms import Form
+from budgetcitoyen.core.forms import Form, LongSelect
 from budgetcitoyen.core.phones import PhoneField
 from budgetcitoyen.territories.models import Commune
 
@@ -76,6 +76,7 @@ class ProfileForm(Form):
         queryset=Commune.objects.order_by("search_name"),
         required=False,
         empty_label=_("— Choisissez votre commune —"),
+        widget=LongSelect,
     )
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]

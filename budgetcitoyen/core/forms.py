@@ -25,7 +25,10 @@ from django.forms.formsets import (
     MIN_NUM_FORM_COUNT,
     TOTAL_FORM_COUNT,
 )
+from django.forms.utils import flatatt
 from django.utils.datastructures import MultiValueDict
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
 from budgetcitoyen.core.errors import DomainError, InvalidInput
@@ -166,6 +169,41 @@ def calendar_date_field(
         help_text=help_text,
         input_formats=formats,
     )
+
+
+class LongSelect(forms.Select):
+    """A select with hundreds of options (the 887 communes), written in Python.
+
+    Django's select draws each option through a template of its own, which took about a
+    second for the communes' list on every page holding it (the profile, its error
+    responses). This writes the same markup as Django's templates (``select.html``,
+    ``select_option.html``, ``attrs.html``: the same attributes, groups and selected option)
+    in a few milliseconds; ``core/tests/test_form_rendering.py`` compares the two.
+    """
+
+    def render(  # type: ignore[override]
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> str:
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts: list[str] = [
+            format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))
+        ]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('<optgroup label="{}">', group_name))
+            parts.extend(
+                format_html(
+                    '<option value="{}"{}>{}</option>',
+                    str(option["value"]),
+                    flatatt(option["attrs"]),
+                    option["label"],
+                )
+                for option in options
+            )
+            if group_name:
+                parts.append("</optgroup>")
+        parts.append("</select>")
+        return mark_safe("".join(parts))  # every part escaped by format_html
 
 
 class Form(CleanInputMixin, forms.Form):

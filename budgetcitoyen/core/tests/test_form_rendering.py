@@ -311,3 +311,33 @@ def test_the_stylesheet_styles_every_form_and_reads_the_phase_as_a_status():
     assert "border" not in badge and "999px" not in badge  # no button-like pill
     assert "margin-top: 0" in _rule(css, ".card-title, .card h2.card-title")
     assert ".nowrap { white-space: nowrap; }" in css
+
+
+def _select_markup(html: str) -> list[tuple[str, tuple[tuple[str, str], ...], str]]:
+    """Each element of a select, its attributes and its text, whatever the spacing."""
+    soup = BeautifulSoup(html, "html.parser")
+    return [
+        (
+            tag.name,
+            tuple(
+                sorted((k, " ".join(v) if isinstance(v, list) else v) for k, v in tag.attrs.items())
+            ),
+            tag.get_text() if tag.name == "option" else "",
+        )
+        for tag in soup.find_all(["select", "optgroup", "option"])
+    ]
+
+
+@pytest.mark.parametrize("value", [None, "", "2", "7", ["2"]])
+def test_the_long_select_writes_what_django_s_templates_write(value):  # type: ignore[no-untyped-def]
+    choices = [
+        ("", "— Choisissez <votre> commune —"),
+        ("Arras & environs", [(1, "Achicourt"), (2, "L'Écluse « d'eau »")]),
+        ("Lens", [(7, 'Lens "centre"')]),
+        (9, "Hors groupe"),
+    ]
+    attrs = {"id": "id_commune", "aria-describedby": "id_commune_helptext", "required": True}
+    ours = core_forms.LongSelect(choices=choices).render("commune", value, attrs)
+    django = forms.Select(choices=choices).render("commune", value, attrs)
+    assert _select_markup(ours) == _select_markup(django)
+    assert "<votre>" not in ours and "&lt;votre&gt;" in ours
