@@ -44,7 +44,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -63,6 +63,8 @@ LIST_MARK = "<!--bc:item-->"
 _MARK = LIST_MARK.encode()
 MAX_ENTRIES = 256
 MAX_QUERY_STRING = 512
+
+T = TypeVar("T")
 
 # The next moment an app's data changes a page by itself (an edition's next date), or None.
 Expiry = Callable[[datetime], "datetime | None"]
@@ -101,6 +103,8 @@ Arrange = Callable[[HttpRequest, Sequence[int]], Arranged]
 
 _lock = threading.Lock()
 _entries: OrderedDict[str, Entry] = OrderedDict()
+# Values computed from public data (``kept``): (expiry, value) under the same keys' rules.
+_values: OrderedDict[str, tuple[datetime, Any]] = OrderedDict()
 
 
 def invalidate() -> None:
@@ -137,6 +141,7 @@ def clear() -> None:
     """Forget this process's pages (tests; a process starting has none)."""
     with _lock:
         _entries.clear()
+        _values.clear()
 
 
 def is_cacheable(request: HttpRequest) -> bool:
@@ -152,17 +157,35 @@ def is_cacheable(request: HttpRequest) -> bool:
 
 
 def _key(request: HttpRequest) -> str:
+    return _versioned(request.path, request.META.get("QUERY_STRING", ""))
+
+
+def _versioned(*names: str) -> str:
     frozen = clock.now().isoformat() if clock.is_frozen() else ""
-    raw = "\n".join(
-        [
-            current_version(),
-            get_language() or "",
-            frozen,
-            request.path,
-            request.META.get("QUERY_STRING", ""),
-        ]
-    )
+    raw = "\n".join([current_version(), get_language() or "", frozen, *names])
     return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def kept(name: str, compute: Callable[[], T]) -> T:
+    """A value computed from what the public pages show (a downloadable file's size), kept as
+    a public page is: in this process, until the next change (``invalidate``), the next date
+    of an edition's calendar or midnight, per language and frozen clock. For pages that are
+    not kept whole (a signed-in reader's), so that they need not compute it each time."""
+    if not settings.PAGE_CACHE:
+        return compute()
+    now = clock.now()
+    key = _versioned("value", name)
+    with _lock:
+        found = _values.get(key)
+        if found is not None and now < found[0]:
+            _values.move_to_end(key)
+            return cast(T, found[1])
+    value = compute()
+    with _lock:
+        _values[key] = (_expires(now), value)
+        while len(_values) > MAX_ENTRIES:
+            _values.popitem(last=False)
+    return value
 
 
 def _expires(now: datetime) -> datetime:

@@ -23,7 +23,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from budgetcitoyen.comptoirs.models import Comptoir
-from budgetcitoyen.core import clock, organisation
+from budgetcitoyen.core import clock, organisation, pagecache
 from budgetcitoyen.core.columns import Column, header
 from budgetcitoyen.core.exports import csv_response
 from budgetcitoyen.editions.models import Edition
@@ -297,9 +297,21 @@ REFERENCE_FILES: dict[str, tuple[tuple[Column, ...], Any]] = {
 
 def reference_csv(name: str) -> HttpResponse:
     """A reference file (``projets``, ``comptoirs``, ``communes``), written by the platform's
-    one exporter, its header read from its described columns."""
-    described, rows = REFERENCE_FILES[name]
-    return csv_response(f"budget-citoyen-{name}.csv", header(described), rows())
+    one exporter, its header read from its described columns; written once per change of
+    the public data (``pagecache.kept``), each request getting its own response."""
+
+    def write() -> tuple[bytes, dict[str, str]]:
+        described, rows = REFERENCE_FILES[name]
+        response = csv_response(f"budget-citoyen-{name}.csv", header(described), rows())
+        return response.content, dict(response.items())
+
+    content, headers = pagecache.kept(f"opendata:file:{name}", write)
+    return HttpResponse(content, headers=headers)
+
+
+def reference_size(name: str) -> int:
+    """A reference file's size in bytes (the index and the catalogue give it)."""
+    return len(reference_csv(name).content)
 
 
 def reference_modified() -> datetime | None:
@@ -353,7 +365,7 @@ def reference_dataset() -> Dataset:
                 media_type=CSV,
                 url=reverse(f"opendata:{name}"),
                 tables=[Table(_columns_caption(title), list(described))],
-                size=len(reference_csv(name).content),
+                size=reference_size(name),
             )
         )
     modified = reference_modified()

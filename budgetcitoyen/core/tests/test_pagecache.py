@@ -74,3 +74,32 @@ def test_it_is_off_when_settings_say_so(settings):
     page.read()
     page.read()
     assert page.renderings == 2
+
+
+def test_a_kept_value_is_computed_once_per_version_language_and_day(
+    settings, django_capture_on_commit_callbacks
+):  # type: ignore[no-untyped-def]
+    import time_machine
+    from django.utils import translation
+
+    computed: list[str] = []
+
+    def compute() -> str:
+        computed.append(translation.get_language())
+        return f"valeur {len(computed)}"
+
+    with time_machine.travel("2025-03-03 10:00 +01:00", tick=False) as traveller:
+        assert pagecache.kept("taille", compute) == "valeur 1"
+        assert pagecache.kept("taille", compute) == "valeur 1"
+        assert pagecache.kept("autre", compute) == "valeur 2"
+        with translation.override("en"):
+            assert pagecache.kept("taille", compute) == "valeur 3"
+        with django_capture_on_commit_callbacks(execute=True):
+            pagecache.invalidate()  # the public data changed
+        assert pagecache.kept("taille", compute) == "valeur 4"
+        traveller.move_to("2025-03-04 00:00:01 +01:00")  # past midnight in Paris
+        assert pagecache.kept("taille", compute) == "valeur 5"
+        settings.PAGE_CACHE = False
+        assert pagecache.kept("taille", compute) == "valeur 6"
+        assert pagecache.kept("taille", compute) == "valeur 7"
+    assert computed == ["fr", "fr", "en", "fr", "fr", "fr", "fr"]

@@ -16,6 +16,7 @@ from bs4 import BeautifulSoup
 from django.conf import settings
 from django.test import Client
 
+from budgetcitoyen.core import pagecache
 from budgetcitoyen.core.columns import Column
 from budgetcitoyen.opendata import columns, selectors
 from budgetcitoyen.results import downloads
@@ -305,13 +306,18 @@ def test_caching_headers_and_not_modified(published, url):
     assert since.status_code == 304
 
 
-def test_a_reference_file_changes_its_etag_when_its_content_changes(published, projects):
+def test_a_reference_file_changes_its_etag_when_its_content_changes(
+    published, projects, django_capture_on_commit_callbacks
+):  # type: ignore[no-untyped-def]
     client = Client()
     url = "/donnees-ouvertes/projets.csv"
     first = client.get(url)
     decision = projects["a1"]
     decision.public_title = "Recyclerie du centre"
-    decision.save(update_fields=["public_title"])
+    # As every write of the services and the admin does: the public data changed.
+    with django_capture_on_commit_callbacks(execute=True):
+        decision.save(update_fields=["public_title"])
+        pagecache.invalidate()
     second = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
     assert second.status_code == 200
     assert second["ETag"] != first["ETag"]
