@@ -6,7 +6,8 @@ forgotten: a pattern without an expectation in ``testing/matrix_rules.py`` fails
 ``test_every_url_has_an_expectation``. The world is the demo edition plus the objects it lacks
 (``testing/matrix.py``), committed once per module; each test is one (phase, role) cell and
 reports all its wrong URLs at once. A refusal that is the same in every phase is asked on a few
-dates only (``matrix_rules.asked``). Cells where today's answer is wrong are listed in
+dates only (``matrix_rules.asked``), and so is a page shown to staff, who may read every
+marker, and an answer of the API, which reads no session. Cells where today's answer is wrong are listed in
 ``matrix_rules.KNOWN_WRONG`` and asked on their own, as expected failures.
 """
 
@@ -27,6 +28,7 @@ from budgetcitoyen.testing.matrix import PHASE_DATES, ROLES, World, build_world
 from budgetcitoyen.testing.matrix_rules import (
     EXPECTATIONS,
     KNOWN_WRONG,
+    SESSIONLESS,
     Probe,
     asked,
     leaks,
@@ -101,18 +103,27 @@ def test_every_url_has_an_expectation() -> None:
 def test_every_readable_page_is_asked_on_every_date_and_every_refusal_on_several(
     world: World,
 ) -> None:
-    from budgetcitoyen.testing.matrix_rules import ALWAYS_ASKED, PHASELESS
+    from budgetcitoyen.testing.matrix_rules import (
+        ALWAYS_ASKED,
+        PHASELESS,
+        reads_everything,
+        rule_changes,
+    )
 
+    assert {role for role in ROLES if reads_everything(role)} == {"staff", "superuser"}
     for probe in probes(world):
         if probe.key in PHASELESS:
             continue
+        changes = rule_changes(probe.key, probe.state)
         for role in ROLES:
             dates = [phase for phase in PHASE_DATES if asked(probe.key, probe.state, role, phase)]
             answers = {EXPECTATIONS[probe.key](role, phase, probe.state) for phase in PHASE_DATES}
-            if len(answers) > 1 or 200 in answers:
+            if probe.key in SESSIONLESS and role != "anonymous":
+                assert set(dates) == ALWAYS_ASKED, (probe, role)
+            elif (len(answers) > 1 or 200 in answers) and not reads_everything(role):
                 assert dates == list(PHASE_DATES), (probe, role)
             else:
-                assert set(dates) >= ALWAYS_ASKED, (probe, role)
+                assert set(dates) >= ALWAYS_ASKED | changes, (probe, role)
 
 
 def ask(world: World, phase: str, role: str, wanted: Callable[[Probe], bool]) -> list[str]:
@@ -133,6 +144,8 @@ def ask(world: World, phase: str, role: str, wanted: Callable[[Probe], bool]) ->
             where = f"{probe.path} ({probe.key} {probe.state})".replace(" )", ")")
             if response.status_code != expected:
                 wrong.append(f"{where}: {response.status_code}, attendu {expected}")
+            if probe.key in SESSIONLESS and "Cookie" in response.get("Vary", ""):
+                wrong.append(f"{where}: a lu la session (Vary: Cookie)")
             if response.status_code == 200:
                 body = (
                     b"".join(response.streaming_content)  # type: ignore[attr-defined]
