@@ -14,6 +14,9 @@ public page shows them.
 Every page passes the same three checks (``Journey.check``): axe-core finds no serious or
 critical violation, the page is no wider than the screen, and a screenshot is kept as an
 artefact in ``$BUDGETCITOYEN_SCREENSHOTS`` (default: a folder of pytest's temporary directory).
+The screenshot is what the person sees on their screen at that step; the whole height of each
+page with ``BUDGETCITOYEN_JOURNEY_FULL_PAGE=1`` (ten times slower on long pages: the
+journey's longest part after axe).
 
 The edition is built with the factories and services, not the demo. The live server runs in a
 thread of this process, so ``time_machine`` moves its clock too (``core.clock.now()`` reads
@@ -122,7 +125,8 @@ class Journey:
         width = page.viewport_size["width"]
         shot = self.folder / f"{index:02d}-{name}-{width}.jpeg"
         t0 = time.monotonic()
-        page.screenshot(path=str(shot), full_page=True, type="jpeg", quality=70)
+        full_page = bool(os.environ.get("BUDGETCITOYEN_JOURNEY_FULL_PAGE"))
+        page.screenshot(path=str(shot), full_page=full_page, type="jpeg", quality=70)
         self.timings["screenshot"] = self.timings.get("screenshot", 0.0) + time.monotonic() - t0
         self.shots.append(shot.name)
         assert not self.server_errors, f"{name}: {self.server_errors}"
