@@ -55,16 +55,14 @@ class PublicAPI(NinjaAPI):
     page cost about a tenth of a second each. Each caller gets its own copy.
     """
 
-    _documents: dict[tuple[str | None, str | None, str], Any]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._documents: dict[tuple[Any, ...], dict[str, Any]] = {}
 
     def get_openapi_schema(self, **kwargs: Any) -> Any:
         path_params = kwargs.get("path_params") or {}
-        key = (
-            kwargs.get("path_prefix"),
-            repr(sorted(path_params.items())),
-            get_language() or "",
-        )
-        documents = self.__dict__.setdefault("_documents", {})
+        key = (kwargs.get("path_prefix"), *sorted(path_params.items()), get_language())
+        documents = self._documents
         if key not in documents:
             document = super().get_openapi_schema(**kwargs)
             for methods in document.get("paths", {}).values():

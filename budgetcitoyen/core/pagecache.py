@@ -101,10 +101,18 @@ class Arranged:
 
 Arrange = Callable[[HttpRequest, Sequence[int]], Arranged]
 
+
+@dataclass(frozen=True)
+class Kept:
+    """A value computed from public data (``kept``), kept under the same rules as a page."""
+
+    value: Any
+    expires: datetime
+
+
 _lock = threading.Lock()
 _entries: OrderedDict[str, Entry] = OrderedDict()
-# Values computed from public data (``kept``): (expiry, value) under the same keys' rules.
-_values: OrderedDict[str, tuple[datetime, Any]] = OrderedDict()
+_values: OrderedDict[str, Kept] = OrderedDict()
 
 
 def invalidate() -> None:
@@ -175,17 +183,11 @@ def kept(name: str, compute: Callable[[], T]) -> T:
         return compute()
     now = clock.now()
     key = _versioned("value", name)
-    with _lock:
-        found = _values.get(key)
-        if found is not None and now < found[0]:
-            _values.move_to_end(key)
-            return cast(T, found[1])
-    value = compute()
-    with _lock:
-        _values[key] = (_expires(now), value)
-        while len(_values) > MAX_ENTRIES:
-            _values.popitem(last=False)
-    return value
+    found = _get(key, now, _values)
+    if found is None:
+        found = Kept(compute(), _expires(now))
+        _put(key, found, _values)
+    return cast(T, found.value)
 
 
 def _expires(now: datetime) -> datetime:
@@ -205,24 +207,25 @@ def next_change(now: datetime) -> datetime:
     return _expires(now)
 
 
-def _get(key: str, now: datetime) -> Entry | None:
+def _get(key: str, now: datetime, store: OrderedDict[str, Any] = _entries) -> Any:
+    """What ``store`` keeps under ``key`` (a page, or a ``Kept`` value), unless expired."""
     with _lock:
-        entry = _entries.get(key)
+        entry = store.get(key)
         if entry is None:
             return None
         if now >= entry.expires:
-            del _entries[key]
+            del store[key]
             return None
-        _entries.move_to_end(key)
+        store.move_to_end(key)
         return entry
 
 
-def _put(key: str, entry: Entry) -> None:
+def _put(key: str, entry: Any, store: OrderedDict[str, Any] = _entries) -> None:
     with _lock:
-        _entries[key] = entry
-        _entries.move_to_end(key)
-        while len(_entries) > MAX_ENTRIES:
-            _entries.popitem(last=False)
+        store[key] = entry
+        store.move_to_end(key)
+        while len(store) > MAX_ENTRIES:
+            store.popitem(last=False)
 
 
 def _keepable(request: HttpRequest, response: HttpResponseBase, allowed: set[str]) -> bool:

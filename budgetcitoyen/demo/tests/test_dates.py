@@ -53,12 +53,17 @@ class Built:
     before: dict[type[models.Model], int]  # the largest id of each table before the build
 
 
-def build(settings, date: str, size: str = "small") -> Built:  # type: ignore[no-untyped-def]
-    settings.DEBUG = True
-    before = {
+def largest_ids() -> dict[type[models.Model], int]:
+    """The largest id of each table the scan reads, before the demo writes its rows."""
+    return {
         model: model._default_manager.aggregate(top=models.Max("pk"))["top"] or 0
         for model, _name in dated_fields()
     }
+
+
+def build(settings, date: str, size: str = "small") -> Built:  # type: ignore[no-untyped-def]
+    settings.DEBUG = True
+    before = largest_ids()
     out = StringIO()
     args = ["--no-serve", "--size", size]
     if date != "today":
@@ -71,10 +76,7 @@ def build(settings, date: str, size: str = "small") -> Built:  # type: ignore[no
 def built_today(demo_built) -> Built:  # type: ignore[no-untyped-def]
     """The demo as the other tests have it (``testing/demo.py``): the same command, small, up
     to now, built once per test process; copied here rather than built a second time."""
-    before = {
-        model: model._default_manager.aggregate(top=models.Max("pk"))["top"] or 0
-        for model, _name in dated_fields()
-    }
+    before = largest_ids()
     restore(demo_built.snapshot)
     return Built(timezone.now(), Edition.objects.get(year=2025), demo_built.output, before)
 
